@@ -1,0 +1,3 @@
+from cpts_cli.cli.app import main
+
+main()

@@ -1,0 +1,58 @@
+"""The finding type, shared by every layer (YAML, schema, domain rules, cross-file checks)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return {"error": "erreur", "warning": "avertissement", "info": "info"}[self.value]
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass(frozen=True, order=False)
+class Finding:
+    """One problem found in a project file.
+
+    ``path`` is a JSON pointer into the document; ``line`` and ``column`` are 1-based and
+    point at the offending key or item (0 when the file could not be positioned at all).
+    """
+
+    severity: Severity
+    code: str
+    path: str
+    line: int
+    column: int
+    message: str
+    file: str = field(default="", compare=True)
+    step: str | None = field(default=None, compare=False)
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.code, self.path, self.message)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data.pop("file")
+        data.pop("step")
+        return data
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=Finding.sort_key)
+
+
+def count_by_severity(findings: list[Finding]) -> dict[Severity, int]:
+    counts = {s: 0 for s in Severity}
+    for f in findings:
+        counts[f.severity] += 1
+    return counts

@@ -1,0 +1,62 @@
+"""A project file in memory: its bytes as read, its round-trip tree, and what loading found."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cpts_cli.findings import Finding
+
+
+@dataclass
+class ProjectDocument:
+    """One loaded project file.
+
+    ``data`` is the ruamel.yaml round-trip tree (``None`` when the file could not be
+    parsed); ``plain`` is the same content as plain JSON-like Python values (dates as ISO
+    strings), which the schema and the rules read.
+    """
+
+    path: Path | None
+    name: str
+    raw: bytes
+    text: str
+    data: Any = None
+    plain: Any = None
+    findings: list[Finding] = field(default_factory=list)
+    bom: bool = False
+    crlf: bool = False
+    #: ``False`` when loading found something that makes a rewrite unsafe (duplicate keys,
+    #: aliases): commands that edit refuse, validation goes on.
+    editable: bool = True
+    #: ``False`` when the file could not be parsed into a mapping at all (exit code 2).
+    parsed: bool = True
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+def to_plain(value: Any) -> Any:
+    """Round-trip tree → plain JSON-like values; dates become ISO strings."""
+    if isinstance(value, dict):
+        return {str(k) if not isinstance(k, str) else k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, _dt.datetime):
+        if value.time() == _dt.time(0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    return str(value)

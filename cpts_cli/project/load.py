@@ -1,0 +1,384 @@
+"""Reading a project file: bytes → text → round-trip tree, every problem as a finding.
+
+Nothing here raises for bad content: an unreadable file (missing, a folder, no permission)
+raises ``CptsError``; anything wrong inside the file becomes a finding, and a file that
+cannot be parsed into a mapping is marked ``parsed=False`` (the CLI exits with code 2).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from cpts_cli.codes import define
+from cpts_cli.errors import CptsError
+from cpts_cli.findings import Finding
+from cpts_cli.project.document import ProjectDocument, to_plain
+from cpts_cli.project.yamlio import new_yaml
+
+#: A project file is a few hundred kilobytes at most; beyond this, it is not one.
+MAX_BYTES = 8 * 1024 * 1024
+
+Y_SYNTAX = define(
+    "CPTS-Y001",
+    "error",
+    "Syntaxe YAML invalide",
+    "Syntaxe YAML invalide : {detail}.",
+    """
+    Le fichier n'est pas du YAML valide, il ne peut pas être lu plus loin.
+
+    Incorrect : `nom: CPTS: du Val` (deux-points suivi d'une espace dans une valeur non
+    entre guillemets). Correct : `nom: "CPTS : du Val"`.
+    """,
+)
+Y_ENCODING = define(
+    "CPTS-Y002",
+    "error",
+    "Encodage invalide",
+    "{detail}",
+    """
+    Le fichier doit être du texte en UTF-8. Un fichier binaire, ou enregistré dans un autre
+    encodage (Windows-1252…), ne peut pas être lu : enregistrez-le « UTF-8 » depuis votre
+    éditeur.
+    """,
+)
+Y_EMPTY = define(
+    "CPTS-Y003",
+    "error",
+    "Fichier vide",
+    "Le fichier est vide : créez-le avec « cpts init ».",
+    """
+    Un fichier projet contient au moins `format` et `cpts`. Incorrect : un fichier vide ou ne
+    contenant que des commentaires.
+    """,
+)
+Y_NOT_MAPPING = define(
+    "CPTS-Y004",
+    "error",
+    "Le fichier n'est pas un dictionnaire",
+    "Le fichier doit commencer par des clés (« format: », « cpts: »…), pas par {kind}.",
+    """
+    Le haut du fichier est une suite de clés. Incorrect : `- format: 1` (une liste).
+    Correct : `format: 1`.
+    """,
+)
+Y_DUPLICATE = define(
+    "CPTS-Y005",
+    "error",
+    "Clé en double",
+    "La clé « {key} » apparaît deux fois (première fois ligne {first_line}) : "
+    "gardez-en une seule.",
+    """
+    Dans un même bloc, une clé n'apparaît qu'une fois ; sinon la seconde écrase la première
+    sans prévenir. Incorrect : `nom: A` puis `nom: B` au même niveau.
+    """,
+)
+Y_ALIAS = define(
+    "CPTS-Y006",
+    "error",
+    "Ancre ou alias YAML",
+    "Les ancres et alias YAML (« &{anchor} », « *{anchor} ») ne sont pas acceptés : "
+    "recopiez la valeur.",
+    """
+    Les ancres (`&nom`), alias (`*nom`) et fusions (`<<:`) rendent le fichier difficile à
+    relire et à modifier sans risque : écrivez chaque valeur en entier.
+    """,
+)
+Y_TAB = define(
+    "CPTS-Y007",
+    "error",
+    "Tabulation dans l'indentation",
+    "Tabulation dans l'indentation : le YAML n'accepte que des espaces pour décaler les lignes.",
+    """
+    Incorrect : une ligne décalée avec la touche Tab. Correct : la même ligne décalée avec
+    deux espaces par niveau.
+    """,
+)
+Y_MULTIDOC = define(
+    "CPTS-Y008",
+    "error",
+    "Plusieurs documents",
+    "Le fichier contient plusieurs documents YAML (séparateur « --- ») : un seul projet "
+    "par fichier.",
+    """
+    Un fichier, une CPTS. Incorrect : deux projets séparés par `---`.
+    """,
+)
+Y_BOM = define(
+    "CPTS-Y009",
+    "info",
+    "Marque d'ordre des octets (BOM)",
+    "Le fichier commence par une marque BOM UTF-8 ; elle est conservée telle quelle.",
+    """
+    Certains éditeurs Windows ajoutent une marque invisible en début de fichier. Elle est
+    acceptée et conservée.
+    """,
+)
+Y_TOO_BIG = define(
+    "CPTS-Y010",
+    "error",
+    "Fichier trop volumineux",
+    "Le fichier fait {size} octets, au-delà de la limite de {limit} octets pour un "
+    "fichier projet.",
+    """
+    Un fichier projet fait au plus quelques centaines de kilo-octets ; un fichier bien plus
+    gros n'est pas un fichier projet (export, base de données…).
+    """,
+)
+Y_NONSTRING_KEY = define(
+    "CPTS-Y011",
+    "error",
+    "Clé qui n'est pas du texte",
+    "La clé « {key} » n'est pas du texte : écrivez une clé comme « nom: ».",
+    """
+    Les clés sont des mots (`nom`, `communes`). Incorrect : `? [a, b]: 1` ou `1: x`.
+    """,
+)
+
+
+def read_path(path: Path) -> ProjectDocument:
+    """Read and parse ``path``; raise ``CptsError`` only when the file cannot be read."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise CptsError(f"« {name} » est un dossier, pas un fichier projet.")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            doc = ProjectDocument(path=path, name=name, raw=b"", text="", parsed=False)
+            doc.findings.append(
+                Y_TOO_BIG.make("", 1, 1, file=name, size=size, limit=MAX_BYTES)
+            )
+            return doc
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CptsError(
+            f"Fichier introuvable : « {name} ». Créez-le avec « cpts init » ou indiquez "
+            "le bon chemin."
+        ) from None
+    except PermissionError:
+        raise CptsError(f"Lecture impossible de « {name} » : permission refusée.") from None
+    except OSError as exc:
+        raise CptsError(f"Lecture impossible de « {name} » : {exc.strerror or exc}.") from None
+    return parse_bytes(raw, name=name, path=path)
+
+
+def parse_bytes(raw: bytes, *, name: str = "cpts.yaml", path: Path | None = None) -> ProjectDocument:
+    doc = ProjectDocument(path=path, name=name, raw=raw, text="")
+    if len(raw) > MAX_BYTES:
+        doc.parsed = False
+        doc.findings.append(Y_TOO_BIG.make("", 1, 1, file=name, size=len(raw), limit=MAX_BYTES))
+        return doc
+    body = raw
+    if body.startswith(b"\xef\xbb\xbf"):
+        doc.bom = True
+        body = body[3:]
+        doc.findings.append(Y_BOM.make("", 1, 1, file=name))
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _fail(doc, Y_ENCODING, 1, 1, detail=(
+            "Le fichier est en UTF-16 : enregistrez-le en UTF-8 depuis votre éditeur."))
+    nul = body.find(b"\x00")
+    if nul >= 0:
+        line = body.count(b"\n", 0, nul) + 1
+        return _fail(doc, Y_ENCODING, line, 1, detail=(
+            "Le fichier contient des octets nuls : c'est un fichier binaire, pas un "
+            "fichier projet YAML."))
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
+        return _fail(doc, Y_ENCODING, line, column, detail=(
+            f"Octet 0x{body[exc.start]:02X} invalide en UTF-8 : le fichier doit être enregistré "
+            "en UTF-8 (il semble être en Windows-1252 ou Latin-1)."))
+    if "\r\n" in text:
+        doc.crlf = True
+        text = text.replace("\r\n", "\n")
+    doc.text = text
+    return _parse_text(doc)
+
+
+def parse_text(text: str, *, name: str = "cpts.yaml") -> ProjectDocument:
+    return parse_bytes(text.encode("utf-8"), name=name)
+
+
+def _fail(doc: ProjectDocument, code, line: int, column: int, **values) -> ProjectDocument:
+    doc.parsed = False
+    doc.editable = False
+    doc.findings.append(code.make("", line, column, file=doc.name, **values))
+    return doc
+
+
+def _parse_text(doc: ProjectDocument) -> ProjectDocument:
+    from ruamel.yaml.composer import ComposerError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    text = doc.text
+    if not _has_content(text):
+        return _fail(doc, Y_EMPTY, 1, 1)
+    yaml = new_yaml()
+    try:
+        constructor, _parser = yaml.get_constructor_parser(io.StringIO(text))
+        node = constructor.composer.get_single_node()
+        if node is None:
+            return _fail(doc, Y_EMPTY, 1, 1)
+        structural = _check_nodes(node, doc.name)
+        if structural:
+            doc.findings.extend(structural)
+            doc.editable = False
+            if any(f.code == Y_NONSTRING_KEY.code for f in structural):
+                doc.parsed = False
+                return doc
+        data = constructor.construct_document(node)
+    except ComposerError as exc:
+        if "expected a single document" in str(exc):
+            mark = exc.problem_mark
+            return _fail(doc, Y_MULTIDOC, mark.line + 1 if mark else 1, 1)
+        return _syntax(doc, exc)
+    except MarkedYAMLError as exc:
+        return _syntax(doc, exc)
+    except YAMLError as exc:
+        return _fail(doc, Y_SYNTAX, 1, 1, detail=_clean(str(exc)))
+    except RecursionError:
+        return _fail(doc, Y_SYNTAX, 1, 1, detail="imbrication trop profonde")
+    finally:
+        try:
+            yaml.reader.reset_reader()
+            yaml.scanner.reset_scanner()
+            yaml.parser.reset_parser()
+        except Exception:  # noqa: BLE001 - cleanup only
+            pass
+    if not isinstance(data, dict):
+        kind = "une liste" if isinstance(data, list) else f"la valeur « {_short(data)} »"
+        return _fail(doc, Y_NOT_MAPPING, 1, 1, kind=kind)
+    doc.data = data
+    doc.plain = to_plain(data)
+    return doc
+
+
+def _has_content(text: str) -> bool:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and stripped not in ("---", "..."):
+            return True
+    return False
+
+
+def _check_nodes(root, name: str) -> list[Finding]:
+    """Duplicate keys, anchors and aliases, found on the node graph before construction."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    findings: list[Finding] = []
+    seen: set[int] = set()
+    reported_anchor: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            anchor = getattr(node, "anchor", None) or "?"
+            if anchor not in reported_anchor:
+                reported_anchor.add(anchor)
+                findings.append(
+                    Y_ALIAS.make("", node.start_mark.line + 1, node.start_mark.column + 1,
+                                 file=name, anchor=anchor))
+            continue
+        seen.add(id(node))
+        anchor = getattr(node, "anchor", None)
+        if anchor and anchor not in reported_anchor:
+            reported_anchor.add(anchor)
+            findings.append(
+                Y_ALIAS.make("", node.start_mark.line + 1, node.start_mark.column + 1,
+                             file=name, anchor=anchor))
+        if isinstance(node, MappingNode):
+            first: dict[str, int] = {}
+            kept = []
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    findings.append(
+                        Y_NONSTRING_KEY.make("", key_node.start_mark.line + 1,
+                                             key_node.start_mark.column + 1, file=name,
+                                             key="[…]" if isinstance(key_node, SequenceNode)
+                                             else "{…}"))
+                    continue
+                if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+                    findings.append(
+                        Y_ALIAS.make("", key_node.start_mark.line + 1,
+                                     key_node.start_mark.column + 1, file=name, anchor="<<"))
+                    continue
+                key = key_node.value
+                if key in first:
+                    findings.append(
+                        Y_DUPLICATE.make("", key_node.start_mark.line + 1,
+                                         key_node.start_mark.column + 1, file=name, key=key,
+                                         first_line=first[key]))
+                    continue
+                first[key] = key_node.start_mark.line + 1
+                kept.append((key_node, value_node))
+                stack.append(value_node)
+            # Keep the first occurrence so the rest of the file can still be checked.
+            node.value[:] = kept
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return findings
+
+
+def _syntax(doc: ProjectDocument, exc) -> ProjectDocument:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark else 1
+    column = mark.column + 1 if mark else 1
+    problem = getattr(exc, "problem", None) or ""
+    lines = doc.text.split("\n")
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in problem or "\\t" in problem or "\t" in source_line[: max(column, 1)]:
+        if "\t" in source_line[: len(source_line) - len(source_line.lstrip(" \t"))]:
+            return _fail(doc, Y_TAB, line, source_line.index("\t") + 1)
+    return _fail(doc, Y_SYNTAX, line, column, detail=_translate_problem(problem, exc))
+
+
+_PROBLEMS = {
+    "mapping values are not allowed here": (
+        "deux-points inattendu ; mettez la valeur entre guillemets si elle contient « : »"),
+    "could not find expected ':'": "deux-points « : » attendu après la clé",
+    "did not find expected key": "clé attendue (vérifiez l'indentation)",
+    "did not find expected '-' indicator": "élément de liste « - » attendu (vérifiez l'indentation)",
+    "found character '\\t' that cannot start any token": "tabulation interdite",
+    "found unexpected end of stream": "fin du fichier inattendue (guillemet non fermé ?)",
+    "found undefined alias": "alias inconnu",
+    "expected <block end>, but found '-'": "élément de liste mal indenté",
+    "expected <block end>, but found '<block mapping start>'": "clé mal indentée",
+    "expected <block end>, but found '<scalar>'": "valeur mal indentée",
+    "found unknown escape character": "séquence d'échappement inconnue dans une chaîne",
+    "expected ',' or ']', but got": "liste entre crochets mal fermée",
+    "expected ',' or '}', but got": "dictionnaire entre accolades mal fermé",
+    "while scanning a quoted scalar": "guillemet non fermé",
+    "while scanning a simple key": "clé sans deux-points",
+    "found a tab character where an indentation space is expected": "tabulation interdite",
+}
+
+
+def _translate_problem(problem: str, exc) -> str:
+    for english, french in _PROBLEMS.items():
+        if english in problem:
+            return french
+    context = getattr(exc, "context", None) or ""
+    for english, french in _PROBLEMS.items():
+        if english in context:
+            return french
+    return "structure incorrecte" + (f" ({_clean(problem)})" if problem else "")
+
+
+def _clean(message: str) -> str:
+    return " ".join(message.split())[:200]
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def file_signature(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)

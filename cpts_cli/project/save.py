@@ -1,0 +1,200 @@
+"""Writing a project file back: only the lines that changed, atomically, never over a
+concurrent edit.
+
+ruamel.yaml keeps comments and order, but its output can still differ from what the user
+wrote (spacing inside flow collections, indentation of a comment…). So the new text is not
+ruamel's dump: it is the user's own text with ruamel's *changes* applied. We dump the tree as
+it was read (R0) and as it is now (R1); the lines where R0 and R1 differ are the edit, and
+that edit is applied to the original text, whose other lines are kept byte for byte.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from cpts_cli.errors import ConflictError, CptsError
+from cpts_cli.project.document import ProjectDocument, to_plain
+from cpts_cli.project.yamlio import configure_indent, new_yaml
+
+
+def dump_text(data, like: str) -> str:
+    yaml = new_yaml()
+    configure_indent(yaml, like)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def updated_text(doc: ProjectDocument) -> str:
+    """The file's text with the edits made to ``doc.data`` (LF line ends, no BOM)."""
+    original = doc.text
+    fresh = new_yaml().load(original)
+    before = dump_text(fresh, original)
+    after = dump_text(doc.data, original)
+    if before == after:
+        return original
+    if before == original:
+        return after
+    merged = merge_edit(original, before, after)
+    # The merge keeps the user's lines; it must still say exactly what the tree says. When it
+    # does not (an edit inside a block the user indented unlike ruamel), ruamel's own text is
+    # the safe answer.
+    if _same_content(merged, doc.data):
+        return merged
+    return after
+
+
+def _same_content(text: str, data) -> bool:
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        parsed = new_yaml().load(text)
+    except (YAMLError, RecursionError):
+        return False
+    return to_plain(parsed) == to_plain(data)
+
+
+def merge_edit(original: str, before: str, after: str) -> str:
+    """Apply the change ``before`` → ``after`` to ``original`` (which ``before`` resembles)."""
+    o_lines = original.splitlines(keepends=True)
+    r0 = before.splitlines(keepends=True)
+    r1 = after.splitlines(keepends=True)
+    n = len(r0)
+    out_for: list[list[str]] = [[] for _ in range(n)]
+    ahead: list[list[str]] = [[] for _ in range(n + 1)]
+    changed = [False] * n
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, r0, r1, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1):
+                out_for[i1 + k] = [r1[j1 + k]]
+        elif tag == "insert":
+            ahead[i1].extend(r1[j1:j2])
+        else:
+            for i in range(i1, i2):
+                changed[i] = True
+            out_for[i1] = list(r1[j1:j2])
+    result: list[str] = []
+    for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(
+        None, r0, o_lines, autojunk=False
+    ).get_opcodes():
+        if tag == "equal":
+            for i in range(a1, a2):
+                result.extend(ahead[i])
+                result.extend(out_for[i])
+        elif tag == "insert":
+            result.extend(o_lines[b1:b2])
+        else:
+            touched = any(changed[i] for i in range(a1, a2)) or any(
+                ahead[i] for i in range(a1 + 1, a2)
+            )
+            if touched:
+                for i in range(a1, a2):
+                    result.extend(ahead[i])
+                    result.extend(out_for[i])
+            else:
+                result.extend(ahead[a1])
+                result.extend(o_lines[b1:b2])
+    result.extend(ahead[n])
+    text = "".join(result)
+    if original.endswith("\n") and not text.endswith("\n"):
+        text += "\n"
+    return text
+
+
+def encode(doc: ProjectDocument, text: str) -> bytes:
+    if doc.crlf:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    data = text.encode("utf-8")
+    return (b"\xef\xbb\xbf" + data) if doc.bom else data
+
+
+def save(doc: ProjectDocument) -> bool:
+    """Write ``doc`` back to its path if its content changed. Returns whether it wrote."""
+    if doc.path is None:
+        raise CptsError("Ce document n'a pas de fichier où être enregistré.")
+    if not doc.editable:
+        raise CptsError(
+            f"« {doc.name} » contient des clés en double ou des alias YAML : corrigez-les "
+            "d'abord (voir « cpts validate »), le fichier n'a pas été modifié."
+        )
+    new_raw = encode(doc, updated_text(doc))
+    if new_raw == doc.raw:
+        return False
+    write_atomic(doc.path, new_raw, expected=doc.raw)
+    doc.raw = new_raw
+    doc.text = new_raw.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
+    return True
+
+
+def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    ``expected`` is the content read earlier: if the file on disk differs now, someone else
+    edited it meanwhile and we refuse (ConflictError) rather than lose their work.
+    """
+    path = Path(path)
+    if expected is not None:
+        try:
+            current = path.read_bytes()
+        except FileNotFoundError:
+            current = None
+        except OSError as exc:
+            raise CptsError(f"Lecture impossible de « {path} » : {exc.strerror or exc}.") from None
+        if current != expected:
+            raise ConflictError(
+                f"« {path} » a été modifié par ailleurs depuis sa lecture : rien n'a été "
+                "enregistré. Relancez la commande."
+            )
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        mode = None
+    fd = None
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        with os.fdopen(fd, "wb") as handle:
+            fd = None
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp_name, mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp_name, 0o666 & ~umask)
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_dir(directory)
+    except OSError as exc:
+        raise CptsError(
+            f"Écriture impossible de « {path} » : {exc.strerror or exc}. Le fichier d'origine "
+            "n'a pas été modifié."
+        ) from None
+    finally:
+        if fd is not None:
+            os.close(fd)
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)

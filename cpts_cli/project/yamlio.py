@@ -1,0 +1,77 @@
+"""The round-trip YAML engine, configured once (ruamel.yaml; PyYAML cannot keep comments)."""
+
+from __future__ import annotations
+
+from ruamel.yaml import YAML
+
+
+def new_yaml() -> YAML:
+    """A round-trip YAML instance that rewrites as little as it can.
+
+    Quotes are preserved, lines are never re-wrapped, and the indentation is set by
+    ``configure_indent`` from the file itself before any dump.
+    """
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 1_000_000
+    yaml.allow_unicode = True
+    yaml.explicit_start = False
+    yaml.representer.add_representer(type(None), _represent_none)
+    return yaml
+
+
+def _represent_none(representer, _value):
+    # ruamel writes None as an empty value; "null" is what users read and write.
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+
+def configure_indent(yaml: YAML, text: str) -> None:
+    """Guess the mapping and sequence indentation the user wrote, so a dump matches it."""
+    mapping = _first_nested_mapping_indent(text) or 2
+    seq_indent, seq_offset = _sequence_style(text, mapping)
+    yaml.indent(mapping=mapping, sequence=seq_indent, offset=seq_offset)
+
+
+def _first_nested_mapping_indent(text: str) -> int | None:
+    """The most frequent indentation step under a block key (ties: the smallest)."""
+    counts: dict[int, int] = {}
+    prev_indent = None
+    prev_opens_block = False
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if prev_opens_block and prev_indent is not None and indent > prev_indent:
+            if not stripped.startswith("- "):
+                step = indent - prev_indent
+                counts[step] = counts.get(step, 0) + 1
+        prev_indent = indent
+        prev_opens_block = line.endswith(":") and not stripped.startswith("- ")
+    if not counts:
+        return None
+    return max(sorted(counts), key=lambda k: counts[k])
+
+
+def _sequence_style(text: str, mapping: int) -> tuple[int, int]:
+    """Return (sequence indent, dash offset): block lists under a key, as the user wrote them."""
+    counts: dict[int, int] = {}
+    prev_key_indent = None
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if stripped.startswith("- ") or stripped == "-":
+            if prev_key_indent is not None:
+                offset = max(indent - prev_key_indent, 0)
+                counts[offset] = counts.get(offset, 0) + 1
+            prev_key_indent = None
+            continue
+        prev_key_indent = indent if line.endswith(":") else None
+    if not counts:
+        return mapping + 2, mapping
+    offset = max(sorted(counts), key=lambda k: counts[k])
+    return offset + 2, offset

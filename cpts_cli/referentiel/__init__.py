@@ -1,0 +1,1 @@
+"""Reference data shipped with cpts (communes, EPCI, departments, regions, ARS)."""
