@@ -216,6 +216,10 @@ def _parse_text(doc: ProjectDocument) -> ProjectDocument:
     text = doc.text
     if not _has_content(text):
         return _fail(doc, Y_EMPTY, 1, 1)
+    depth_line = _too_deep(text)
+    if depth_line:
+        return _fail(doc, Y_SYNTAX, depth_line, 1,
+                     detail=f"plus de {MAX_FLOW_DEPTH} niveaux de crochets ou d'accolades imbriqués")
     yaml = new_yaml()
     try:
         constructor, _parser = yaml.get_constructor_parser(io.StringIO(text))
@@ -254,6 +258,34 @@ def _parse_text(doc: ProjectDocument) -> ProjectDocument:
     doc.data = data
     doc.plain = to_plain(data)
     return doc
+
+
+MAX_FLOW_DEPTH = 64
+
+
+def _too_deep(text: str) -> int:
+    """Line where ``[``/``{`` nesting exceeds the bound (0 if never): a project file has a few
+    levels; thousands would only exhaust the parser."""
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return 0
+    depth = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        quote = ""
+        for char in line:
+            if quote:
+                if char == quote:
+                    quote = ""
+            elif char in "'\"":
+                quote = char
+            elif char == "#":
+                break
+            elif char in "[{":
+                depth += 1
+                if depth > MAX_FLOW_DEPTH:
+                    return number
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+    return 0
 
 
 def _has_content(text: str) -> bool:

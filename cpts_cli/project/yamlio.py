@@ -17,7 +17,19 @@ def new_yaml() -> YAML:
     yaml.allow_unicode = True
     yaml.explicit_start = False
     yaml.representer.add_representer(type(None), _represent_none)
+    yaml.representer.add_representer(str, _represent_str)
     return yaml
+
+
+_LINE_BREAKS = {"\x85", "\u2028", "\u2029"}
+
+
+def _represent_str(representer, value: str):
+    # YAML reads NEL and the Unicode line/paragraph separators as line breaks, and cannot
+    # hold most control characters unescaped: such text is written double-quoted, escaped.
+    if any(c in _LINE_BREAKS or (not c.isprintable() and c not in "\n") for c in value):
+        return representer.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return representer.represent_str(value)
 
 
 def _represent_none(representer, _value):

@@ -1,0 +1,118 @@
+"""The ``cpts`` command: a thin Typer face over the core.
+
+Each command parses its options, calls one core function, hands the result to a reporter
+and maps it to an exit code: 0 success, 1 the project has errors, 2 the command could not
+run. Heavy libraries are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from cpts_cli import __version__
+from cpts_cli.cli import i18n
+
+i18n.install()
+
+app = typer.Typer(
+    name="cpts",
+    help=(
+        "Accompagner la création d'une CPTS, du territoire au contrat ACI : un fichier projet "
+        "(cpts.yaml), des vérifications à chaque étape, les documents pour l'ARS.\n\n"
+        "Commencez par « cpts init », puis « cpts status » pour savoir où vous en êtes."
+    ),
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"cpts {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True,
+        help="Afficher la version et quitter.",
+    ),
+    debug: bool = typer.Option(
+        False, "--debug", help="En cas d'erreur interne, afficher la trace complète.",
+    ),
+) -> None:
+    """Accompagner la création d'une CPTS."""
+
+
+def _register() -> None:
+    from cpts_cli.cli import cmd_info, cmd_project
+
+    cmd_project.register(app)
+    cmd_info.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turn every failure into a French message and an exit code."""
+    import click
+
+    from cpts_cli.errors import CptsError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    if debug:
+        args = [a for a in args if a != "--debug"]
+    if any(a in ("-h", "--help") for a in args) or not args:
+        _load_rich_help()
+    try:
+        code = app(args=args, prog_name="cpts", standalone_mode=False)
+    except CptsError as exc:
+        _error(exc.message)
+        code = exc.exit_code
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        _load_rich_help()
+        from typer import rich_utils
+
+        rich_utils.rich_format_error(exc)
+        code = exc.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt, EOFError):
+        _error("Interrompu : rien n'a été modifié.")
+        code = 2
+    except BrokenPipeError:
+        code = 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if debug:
+            raise
+        _error(
+            "Erreur interne inattendue : "
+            f"{type(exc).__name__}. Relancez avec --debug pour voir le détail, et signalez-la."
+        )
+        code = 2
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _load_rich_help() -> None:
+    try:
+        from typer import rich_utils  # noqa: F401
+    except ImportError:
+        return
+    i18n.install_rich()
+
+
+def _error(message: str) -> None:
+    from cpts_cli.cli.common import console
+
+    from rich.markup import escape
+
+    console(stderr=True).print(f"[bold red]Erreur :[/] {escape(message)}")

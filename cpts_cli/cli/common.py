@@ -1,0 +1,66 @@
+"""What every command shares: the console, output format, project file arguments."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+DEFAULT_FILE = Path("cpts.yaml")
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FORMAT_OPTION = typer.Option(
+    OutputFormat.text, "--format", help="Format de sortie : text (lisible) ou json (scripts)."
+)
+QUIET_OPTION = typer.Option(False, "-q", "--quiet", help="N'afficher que l'essentiel.")
+FILE_OPTION = typer.Option(
+    DEFAULT_FILE, "-f", "--fichier", help="Fichier projet (défaut : cpts.yaml).",
+    dir_okay=False,
+)
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True,
+                   no_color="NO_COLOR" in os.environ)
+
+
+def print_json(data) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def is_interactive() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def project_files(files: list[Path] | None) -> list[Path]:
+    """Project files named on the command line; a folder stands for its ``*.yaml`` files."""
+    from cpts_cli.errors import CptsError
+
+    if not files:
+        return [DEFAULT_FILE]
+    out: list[Path] = []
+    for path in files:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir()
+                           if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise CptsError(f"Aucun fichier .yaml dans le dossier « {path} ».")
+            out.extend(found)
+        else:
+            out.append(path)
+    return out

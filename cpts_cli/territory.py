@@ -1,0 +1,142 @@
+"""What a territory is once its codes are resolved: communes, population, departments,
+regions, ARS. Everything derived from ``territoire`` is computed here, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cpts_cli.project.positions import pointer
+from cpts_cli.referentiel import store
+
+
+@dataclass
+class Member:
+    """One commune of the territory and where it comes from in the file."""
+
+    commune: store.Commune
+    origins: list[str] = field(default_factory=list)  # JSON pointers of the entries
+
+
+@dataclass
+class Territory:
+    members: dict[str, Member] = field(default_factory=dict)
+    unknown_communes: list[tuple[str, store.Resolution]] = field(default_factory=list)
+    replaced_codes: list[tuple[str, store.Resolution]] = field(default_factory=list)
+    unknown_epci: list[tuple[str, str]] = field(default_factory=list)
+    epcis: list[tuple[str, store.Epci]] = field(default_factory=list)
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # code, ptr, first ptr
+    override: dict | None = None
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted(self.members)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.members
+
+    @property
+    def population_reference(self) -> int | None:
+        """Sum of the communes' population municipale (None when one of them has none)."""
+        total = 0
+        for member in self.members.values():
+            if member.commune.population is None:
+                return None
+            total += member.commune.population
+        return total if self.members else None
+
+    @property
+    def communes_without_population(self) -> list[str]:
+        return sorted(c for c, m in self.members.items() if m.commune.population is None)
+
+    @property
+    def population(self) -> int | None:
+        """The population used for the tier: the user's override (with its source) or ours."""
+        if self.override and isinstance(self.override.get("valeur"), int) and self.override.get(
+                "source"):
+            return self.override["valeur"]
+        return self.population_reference
+
+    @property
+    def departements(self) -> list[str]:
+        return sorted({m.commune.departement for m in self.members.values()})
+
+    @property
+    def regions(self) -> list[str]:
+        return sorted({m.commune.region for m in self.members.values() if m.commune.region})
+
+    @property
+    def ars(self) -> list[store.Ars]:
+        found: dict[str, store.Ars] = {}
+        for dep in self.departements:
+            ars = store.ars_for_departement(dep)
+            if ars is not None:
+                found[ars.code] = ars
+        return [found[k] for k in sorted(found)]
+
+    @property
+    def departements_without_ars(self) -> list[str]:
+        return [d for d in self.departements if store.ars_for_departement(d) is None]
+
+    def double_counted_cities(self) -> list[tuple[str, list[str]]]:
+        """Paris, Lyon or Marseille given whole and by arrondissement: (city, arrondissements)."""
+        out = []
+        for code, member in self.members.items():
+            if member.commune.is_arrondissement:
+                continue
+            arrs = sorted(
+                c for c, m in self.members.items()
+                if m.commune.is_arrondissement and m.commune.commune_parente == code
+            )
+            if arrs:
+                out.append((code, arrs))
+        return out
+
+
+def derive(territoire: Any) -> Territory:
+    """Resolve the communes and EPCI of a ``territoire`` section (plain data)."""
+    result = Territory()
+    if not isinstance(territoire, dict):
+        return result
+    override = territoire.get("population")
+    result.override = override if isinstance(override, dict) else None
+    communes = territoire.get("communes")
+    if isinstance(communes, list):
+        for i, code in enumerate(communes):
+            if not isinstance(code, str):
+                continue
+            ptr = pointer("territoire", "communes", i)
+            resolution = store.resolve_commune(code)
+            if not resolution.is_known or resolution.commune is None:
+                result.unknown_communes.append((ptr, resolution))
+                continue
+            if not resolution.is_current:
+                result.replaced_codes.append((ptr, resolution))
+            _add(result, resolution.commune, ptr)
+    epcis = territoire.get("epci")
+    if isinstance(epcis, list):
+        for i, siren in enumerate(epcis):
+            if not isinstance(siren, str):
+                continue
+            ptr = pointer("territoire", "epci", i)
+            found = store.epci(siren)
+            if found is None:
+                result.unknown_epci.append((ptr, siren))
+                continue
+            result.epcis.append((ptr, found))
+            for code in found.membres:
+                commune = store.commune(code)
+                if commune is not None:
+                    _add(result, commune, ptr)
+    return result
+
+
+def _add(result: Territory, commune: store.Commune, ptr: str) -> None:
+    member = result.members.get(commune.code)
+    if member is None:
+        result.members[commune.code] = Member(commune, [ptr])
+        return
+    if ptr not in member.origins:
+        result.duplicates.append((commune.code, ptr, member.origins[0]))
+        member.origins.append(ptr)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "cpts_cli" / "examples"
+#: A fixed "today" so that date-dependent rules (elapsed contract years) are reproducible.
+TODAY = dt.date(2025, 11, 1)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """Run ``cpts`` in-process: ``cli("validate", "x.yaml")`` → Result(code, out, err)."""
+    from cpts_cli.cli.app import main
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(*args: str, cwd: Path | None = None) -> Result:
+        old = os.getcwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            capsys.readouterr()
+            try:
+                main([str(a) for a in args])
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 0
+        finally:
+            os.chdir(old)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def example(tmp_path) -> Path:
+    target = tmp_path / "cpts.yaml"
+    shutil.copy(EXAMPLES / "sud-dijonnais.yaml", target)
+    return target
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    """Freeze the tool's date (``SOURCE_DATE_EPOCH``) for reproducible date-based checks."""
+    epoch = int(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12,
+                            tzinfo=dt.timezone.utc).timestamp())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+    return TODAY

@@ -1,0 +1,100 @@
+"""Files broken in many ways: findings or one French line with exit 2, never a traceback,
+never a changed file."""
+
+from __future__ import annotations
+
+import pytest
+
+from cpts_cli.project.load import MAX_BYTES, parse_bytes
+
+CASES = [
+    # name, bytes, expected (code, line, column), parsed
+    ("syntax", b"format: 1\ncpts:\n  nom: CPTS: du Val\n", ("CPTS-Y001", 3, 12), False),
+    ("unclosed_quote", b"format: 1\ncpts:\n  nom: 'CPTS\n", ("CPTS-Y001", 4, 1), False),
+    ("tab_indent", b"format: 1\ncpts:\n\tnom: A\n", ("CPTS-Y007", 3, 1), False),
+    ("latin1", "format: 1\ncpts:\n  nom: CPTS de Sâone\n".encode("latin-1"),
+     ("CPTS-Y002", 3, 17), False),
+    ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ("CPTS-Y002", 3, 1), False),
+    ("utf16", "format: 1\n".encode("utf-16"), ("CPTS-Y002", 1, 1), False),
+    ("empty", b"", ("CPTS-Y003", 1, 1), False),
+    ("only_comments", b"# rien\n\n# encore rien\n", ("CPTS-Y003", 1, 1), False),
+    ("top_level_list", b"- format: 1\n- cpts: {}\n", ("CPTS-Y004", 1, 1), False),
+    ("top_level_scalar", b"bonjour\n", ("CPTS-Y004", 1, 1), False),
+    ("two_documents", b"format: 1\n---\nformat: 1\n", ("CPTS-Y008", 2, 1), False),
+    ("duplicate_key", b"format: 1\ncpts:\n  nom: A\n  nom: B\n", ("CPTS-Y005", 4, 3), True),
+    ("anchor_alias", b"format: 1\ncpts:\n  nom: &n A\n  coordinateur: {nom: *n}\n",
+     ("CPTS-Y006", 3, 8), True),
+    ("merge_key", b"format: 1\na: &x {b: 1}\ncpts:\n  <<: *x\n  nom: A\n",
+     ("CPTS-Y006", 2, 4), True),
+    ("complex_key", b"format: 1\n? [a, b]\n: 1\n", ("CPTS-Y011", 2, 3), False),
+    ("deep_nesting", b"format: 1\nx: " + b"[" * 3000 + b"]" * 3000 + b"\n",
+     ("CPTS-Y001", 2, 1), False),
+]
+
+
+@pytest.mark.parametrize("name,raw,expected,parsed", CASES, ids=[c[0] for c in CASES])
+def test_loader_findings(name, raw, expected, parsed):
+    doc = parse_bytes(raw, name="cpts.yaml")
+    codes = [(f.code, f.line, f.column) for f in doc.findings if f.code != "CPTS-Y009"]
+    assert expected in codes, codes
+    assert doc.parsed is parsed
+    if expected[0] in ("CPTS-Y005", "CPTS-Y006"):
+        assert doc.editable is False
+
+
+@pytest.mark.parametrize("name,raw,expected,parsed", CASES, ids=[c[0] for c in CASES])
+def test_cli_never_crashes_nor_writes(tmp_path, cli, name, raw, expected, parsed):
+    path = tmp_path / "cpts.yaml"
+    path.write_bytes(raw)
+    for command in (["validate"], ["status"], ["next"], ["validate", "--format", "json"]):
+        result = cli(*command, path)
+        assert "Traceback" not in result.out + result.err
+        assert result.code in (1, 2), (command, result)
+        if not parsed:
+            assert result.code == 2
+        assert path.read_bytes() == raw
+    result = cli("validate", path)
+    assert f"cpts.yaml:{expected[1]}:{expected[2]}: erreur {expected[0]}" in result.out
+
+
+def test_huge_file_is_refused(tmp_path, cli):
+    path = tmp_path / "cpts.yaml"
+    path.write_bytes(b"format: 1\n" + b"# x\n" * (MAX_BYTES // 4 + 10))
+    result = cli("validate", path)
+    assert result.code == 2
+    assert "CPTS-Y010" in result.out
+
+
+def test_missing_file_and_folder(tmp_path, cli):
+    result = cli("validate", tmp_path / "absent.yaml")
+    assert result.code == 2 and "Fichier introuvable" in result.err
+    result = cli("status", tmp_path)
+    assert result.code == 2
+    assert "Traceback" not in result.err
+
+
+def test_unreadable_file(tmp_path, cli):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    path = tmp_path / "cpts.yaml"
+    path.write_text("format: 1\n")
+    path.chmod(0)
+    result = cli("validate", path)
+    assert result.code == 2 and "permission refusée" in result.err
+
+
+def test_edit_refused_on_duplicate_keys(tmp_path, cli):
+    from cpts_cli.errors import CptsError
+    from cpts_cli.project.load import read_path
+    from cpts_cli.project.save import save
+
+    path = tmp_path / "cpts.yaml"
+    raw = b"format: 1\ncpts:\n  nom: A\n  nom: B\n"
+    path.write_bytes(raw)
+    doc = read_path(path)
+    doc.data["cpts"]["nom"] = "C"
+    with pytest.raises(CptsError):
+        save(doc)
+    assert path.read_bytes() == raw
