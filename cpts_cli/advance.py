@@ -39,8 +39,9 @@ def advance(path: Path, today: _dt.date | None = None) -> Advance:
     if current is None:
         return Advance(report, None, False, all_done=True)
     if not current.complete:
-        general = [f for f in report.findings
-                   if f.severity is Severity.ERROR and step_of(f) is None]
+        general = [
+            f for f in report.findings if f.severity is Severity.ERROR and step_of(f) is None
+        ]
         return Advance(report, current.step, False, current.missing + general)
     _record(doc, current.step.id, today)
     save(doc)

@@ -19,7 +19,9 @@ from cpts_cli.project.positions import locate
 from cpts_cli.workflow import STEP_BY_ID, STEPS, Step
 
 G_FORMAT = define(
-    "CPTS-G001", "error", "Version de format inconnue",
+    "CPTS-G001",
+    "error",
+    "Version de format inconnue",
     "Ce fichier est au format {found}, plus récent que cette version de cpts (format "
     "{current}) : mettez cpts à jour.",
     """
@@ -28,7 +30,9 @@ G_FORMAT = define(
     """,
 )
 G_NO_LONGER_COMPLETE = define(
-    "CPTS-G002", "warning", "Étape terminée devenue incomplète",
+    "CPTS-G002",
+    "warning",
+    "Étape terminée devenue incomplète",
     "L'étape {number} « {label} », terminée le {date}, n'est plus complète : {count} "
     "point(s) à reprendre.",
     """
@@ -37,7 +41,9 @@ G_NO_LONGER_COMPLETE = define(
     """,
 )
 G_OUT_OF_ORDER = define(
-    "CPTS-G003", "warning", "Étapes enregistrées dans le désordre",
+    "CPTS-G003",
+    "warning",
+    "Étapes enregistrées dans le désordre",
     "L'étape « {label} » est enregistrée comme terminée alors que l'étape « {before} » ne "
     "l'est pas.",
     """
@@ -46,7 +52,9 @@ G_OUT_OF_ORDER = define(
     """,
 )
 G_MIGRATED = define(
-    "CPTS-G004", "info", "Format mis à jour",
+    "CPTS-G004",
+    "info",
+    "Format mis à jour",
     "Le fichier est au format {old} ; il est lu au format {new} et sera réécrit dans ce "
     "format à la prochaine modification.",
     """
@@ -119,14 +127,20 @@ def check_document(
     version = _migrate.file_format(doc.data)
     if version is not None and version > _migrate.CURRENT_FORMAT:
         line, col = locate(doc.data, "/format")
-        findings.append(G_FORMAT.make("/format", line, col, file=doc.name, found=version,
-                                      current=_migrate.CURRENT_FORMAT))
+        findings.append(
+            G_FORMAT.make(
+                "/format", line, col, file=doc.name, found=version, current=_migrate.CURRENT_FORMAT
+            )
+        )
         return FileReport(doc.name, True, sort_findings(findings), [], None, strict, doc)
     migrated = _migrate.migrate(doc.data)
     if migrated:
         doc.plain = to_plain(doc.data)
-        findings.append(G_MIGRATED.make("/format", 1, 1, file=doc.name, old=migrated[0],
-                                        new=_migrate.CURRENT_FORMAT))
+        findings.append(
+            G_MIGRATED.make(
+                "/format", 1, 1, file=doc.name, old=migrated[0], new=_migrate.CURRENT_FORMAT
+            )
+        )
     schema_findings = validate_schema(doc)
     ctx = Context(doc, today)
     rule_findings = run_rules(ctx, [s.id for s in STEPS])
@@ -176,19 +190,35 @@ def check_document(
     for state in states:
         if state.status == "terminee" and not state.complete:
             line, col = locate(doc.data, f"/etapes/{state.step.id}")
-            findings.append(G_NO_LONGER_COMPLETE.make(
-                f"/etapes/{state.step.id}", line, col, file=doc.name,
-                number=state.step.number, label=state.step.label, date=state.done_on,
-                count=len(state.missing)))
+            findings.append(
+                G_NO_LONGER_COMPLETE.make(
+                    f"/etapes/{state.step.id}",
+                    line,
+                    col,
+                    file=doc.name,
+                    number=state.step.number,
+                    label=state.step.label,
+                    date=state.done_on,
+                    count=len(state.missing),
+                )
+            )
         if state.done_on is None and first_gap is None:
             first_gap = state.step
         elif state.done_on is not None and first_gap is not None:
             line, col = locate(doc.data, f"/etapes/{state.step.id}")
-            findings.append(G_OUT_OF_ORDER.make(
-                f"/etapes/{state.step.id}", line, col, file=doc.name, label=state.step.label,
-                before=first_gap.label))
-    return FileReport(doc.name, True, sort_findings(_dedupe(findings)), states, current,
-                      strict, doc)
+            findings.append(
+                G_OUT_OF_ORDER.make(
+                    f"/etapes/{state.step.id}",
+                    line,
+                    col,
+                    file=doc.name,
+                    label=state.step.label,
+                    before=first_gap.label,
+                )
+            )
+    return FileReport(
+        doc.name, True, sort_findings(_dedupe(findings)), states, current, strict, doc
+    )
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

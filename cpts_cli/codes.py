@@ -94,6 +94,7 @@ def define(
 _DECLARING_MODULES = (
     "cpts_cli.project.load",
     "cpts_cli.schema",
+    "cpts_cli.check",
     "cpts_cli.rules",
 )
 

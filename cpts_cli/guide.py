@@ -36,8 +36,9 @@ def guide_data(etape: str | None) -> dict:
     if step is None and etape.isdigit() and 1 <= int(etape) <= len(STEPS):
         step = STEPS[int(etape) - 1]
     if step is None:
-        raise CptsError(f"Étape inconnue : « {etape} ». Étapes : "
-                        + ", ".join(s.id for s in STEPS) + ".")
+        raise CptsError(
+            f"Étape inconnue : « {etape} ». Étapes : " + ", ".join(s.id for s in STEPS) + "."
+        )
     entry = texts["etapes"][step.id]
     return {
         "etape": step.id,

@@ -41,10 +41,8 @@ def examples() -> list[Example]:
 def example_text(name: str) -> str:
     names = [e.name for e in examples()]
     if name not in names:
-        raise CptsError(
-            f"Exemple inconnu : « {name} ». Exemples disponibles : {', '.join(names)}.")
-    text = (resources.files("cpts_cli") / "examples" / f"{name}.yaml").read_text(
-        encoding="utf-8")
+        raise CptsError(f"Exemple inconnu : « {name} ». Exemples disponibles : {', '.join(names)}.")
+    text = (resources.files("cpts_cli") / "examples" / f"{name}.yaml").read_text(encoding="utf-8")
     return modeline() + "\n" + text
 
 
@@ -68,7 +66,8 @@ def new_project_text(
     today: _dt.date | None = None,
 ) -> str:
     template = (resources.files("cpts_cli") / "data" / "nouveau_projet.yaml").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     extra = [f"    nom: {_yaml_str(porteur)}"]
     if profession:
         extra.append(f"    profession: {profession}")
@@ -95,12 +94,13 @@ def write_new(directory: Path, text: str, force: bool = False) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CptsError(f"Impossible de créer le dossier « {directory} » : "
-                        f"{exc.strerror or exc}.") from None
+        raise CptsError(
+            f"Impossible de créer le dossier « {directory} » : {exc.strerror or exc}."
+        ) from None
     target = directory / FILE_NAME
     if target.exists() and not force:
         raise CptsError(
-            f"« {target} » existe déjà : rien n'a été écrit. Utilisez --force pour le "
-            "remplacer.")
+            f"« {target} » existe déjà : rien n'a été écrit. Utilisez --force pour le remplacer."
+        )
     write_atomic(target, text.encode("utf-8"))
     return target

@@ -14,7 +14,9 @@ from cpts_cli.project.positions import locate, pointer, resolve
 from cpts_cli.resources import schema
 
 S_TYPE = define(
-    "CPTS-S001", "error", "Type de valeur incorrect",
+    "CPTS-S001",
+    "error",
+    "Type de valeur incorrect",
     "« {label} » doit être {expected}, pas {found}.{hint}",
     """
     Chaque clé attend un type de valeur : texte, nombre, date, liste ou bloc de clés.
@@ -23,7 +25,9 @@ S_TYPE = define(
     """,
 )
 S_UNKNOWN_KEY = define(
-    "CPTS-S002", "warning", "Clé inconnue",
+    "CPTS-S002",
+    "warning",
+    "Clé inconnue",
     "Clé inconnue « {key} »{hint}",
     """
     Une clé que l'outil ne connaît pas est ignorée : c'est souvent une faute de frappe.
@@ -32,7 +36,9 @@ S_UNKNOWN_KEY = define(
     """,
 )
 S_ENUM = define(
-    "CPTS-S003", "error", "Valeur hors de la liste",
+    "CPTS-S003",
+    "error",
+    "Valeur hors de la liste",
     "Valeur inconnue « {value} » pour « {label} »{hint} ; valeurs possibles : {choices}.",
     """
     Les professions, types de structure, missions, décisions… sont des listes fermées.
@@ -40,7 +46,9 @@ S_ENUM = define(
     """,
 )
 S_FORMAT = define(
-    "CPTS-S004", "error", "Format invalide",
+    "CPTS-S004",
+    "error",
+    "Format invalide",
     "Format invalide pour « {label} » : « {value} »{hint}.",
     """
     Codes et adresses ont un format fixe. Incorrect : `rna: 123`, `email: claire.martin`.
@@ -48,7 +56,9 @@ S_FORMAT = define(
     """,
 )
 S_DATE = define(
-    "CPTS-S005", "error", "Date invalide",
+    "CPTS-S005",
+    "error",
+    "Date invalide",
     "Date invalide pour « {label} » : « {value} » ; écrivez-la sous la forme AAAA-MM-JJ{hint}.",
     """
     Les dates s'écrivent année-mois-jour. Incorrect : `date: 20/06/2024`.
@@ -56,7 +66,9 @@ S_DATE = define(
     """,
 )
 S_REQUIRED = define(
-    "CPTS-S006", "error", "Clé obligatoire absente",
+    "CPTS-S006",
+    "error",
+    "Clé obligatoire absente",
     "« {key} » manque dans « {label} ».",
     """
     Certaines clés identifient un élément et ne peuvent pas manquer. Incorrect : un acteur
@@ -64,7 +76,9 @@ S_REQUIRED = define(
     """,
 )
 S_RANGE = define(
-    "CPTS-S007", "error", "Valeur hors limites",
+    "CPTS-S007",
+    "error",
+    "Valeur hors limites",
     "Valeur hors limites pour « {label} » : « {value} » ({detail}).",
     """
     Montants et effectifs sont positifs, une part de variable est comprise entre 0 et 1, une
@@ -162,8 +176,13 @@ def _merge_ref(node: dict | None, root: dict) -> dict | None:
 
 
 def _show(value: Any) -> str:
-    text = value if isinstance(value, str) else repr(value) if not isinstance(
-        value, (int, float)) else str(value)
+    text = (
+        value
+        if isinstance(value, str)
+        else repr(value)
+        if not isinstance(value, (int, float))
+        else str(value)
+    )
     text = " ".join(str(text).split())
     return text if len(text) <= 60 else text[:57] + "…"
 
@@ -185,7 +204,7 @@ def _raw_token(doc: ProjectDocument, ptr: str) -> str | None:
     lines = doc.text.split("\n")
     if not 0 < line <= len(lines):
         return None
-    rest = lines[line - 1][col - 1:]
+    rest = lines[line - 1][col - 1 :]
     token = re.split(r"[#,\]}]", rest, maxsplit=1)[0].strip()
     if token.startswith("- "):
         token = token[2:].strip()
@@ -215,8 +234,7 @@ def _to_findings(doc: ProjectDocument, error) -> list[Finding]:
                 hint = f" (clés possibles ici : {shown})."
             key_ptr = pointer(*path, key)
             line, col = at(key_ptr)
-            out.append(S_UNKNOWN_KEY.make(key_ptr, line, col, file=file, key=key,
-                                          hint=hint))
+            out.append(S_UNKNOWN_KEY.make(key_ptr, line, col, file=file, key=key, hint=hint))
         return out
     line, col = at()
     label = _label(error, path)
@@ -225,45 +243,69 @@ def _to_findings(doc: ProjectDocument, error) -> list[Finding]:
         expected_list = expected if isinstance(expected, list) else [expected]
         expected_fr = " ou ".join(_TYPE_FR.get(t, t) for t in expected_list)
         hint = ""
-        if "string" in expected_list and isinstance(value, (int, float)) and not isinstance(
-                value, bool):
+        if (
+            "string" in expected_list
+            and isinstance(value, (int, float))
+            and not isinstance(value, bool)
+        ):
             raw = _raw_token(doc, ptr) or str(value)
-            hint = f" Écrivez-le entre guillemets : \"{raw}\"."
+            hint = f' Écrivez-le entre guillemets : "{raw}".'
         elif "array" in expected_list and isinstance(value, (str, int, float)):
-            hint = f" Écrivez une liste, par exemple : [\"{value}\"]."
-        return [S_TYPE.make(ptr, line, col, file=file, label=label, expected=expected_fr,
-                            found=f"{_type_of(value)} « {_show(value)} »"
-                            if value is not None else _type_of(value), hint=hint)]
+            hint = f' Écrivez une liste, par exemple : ["{value}"].'
+        return [
+            S_TYPE.make(
+                ptr,
+                line,
+                col,
+                file=file,
+                label=label,
+                expected=expected_fr,
+                found=f"{_type_of(value)} « {_show(value)} »"
+                if value is not None
+                else _type_of(value),
+                hint=hint,
+            )
+        ]
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
         wanted = _norm(str(value))
         close = [c for c in choices if c.startswith(wanted)] or difflib.get_close_matches(
-            wanted, choices, n=1, cutoff=0.5)
+            wanted, choices, n=1, cutoff=0.5
+        )
         hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
         shown = ", ".join(choices[:15]) + (" …" if len(choices) > 15 else "")
-        return [S_ENUM.make(ptr, line, col, file=file, value=_show(value), label=label,
-                            hint=hint, choices=shown)]
+        return [
+            S_ENUM.make(
+                ptr, line, col, file=file, value=_show(value), label=label, hint=hint, choices=shown
+            )
+        ]
     if kind == "format" and error.validator_value == "date":
         hint = ""
         guess = _guess_date(value)
         if guess:
             hint = f", par exemple « {guess} »"
-        return [S_DATE.make(ptr, line, col, file=file, label=label, value=_show(value),
-                            hint=hint)]
+        return [S_DATE.make(ptr, line, col, file=file, label=label, value=_show(value), hint=hint)]
     if kind in ("pattern", "format"):
         sub = _subschema_for(path)
-        return [S_FORMAT.make(ptr, line, col, file=file, label=label, value=_show(value),
-                              hint=_examples_hint(sub))]
+        return [
+            S_FORMAT.make(
+                ptr, line, col, file=file, label=label, value=_show(value), hint=_examples_hint(sub)
+            )
+        ]
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else "?"
         return [S_REQUIRED.make(ptr, line, col, file=file, key=missing, label=label)]
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        words = {"minimum": "minimum", "maximum": "maximum",
-                 "exclusiveMinimum": "strictement plus de", "exclusiveMaximum":
-                 "strictement moins de"}
+        words = {
+            "minimum": "minimum",
+            "maximum": "maximum",
+            "exclusiveMinimum": "strictement plus de",
+            "exclusiveMaximum": "strictement moins de",
+        }
         detail = f"{words[kind]} {error.validator_value}"
-        return [S_RANGE.make(ptr, line, col, file=file, label=label, value=_show(value),
-                             detail=detail)]
+        return [
+            S_RANGE.make(ptr, line, col, file=file, label=label, value=_show(value), detail=detail)
+        ]
     if kind in ("minItems", "maxItems", "minLength", "maxLength", "uniqueItems"):
         details = {
             "minItems": f"au moins {error.validator_value} élément(s)",
@@ -272,17 +314,29 @@ def _to_findings(doc: ProjectDocument, error) -> list[Finding]:
             "maxLength": f"au plus {error.validator_value} caractères",
             "uniqueItems": "les éléments doivent être tous différents",
         }
-        return [S_RANGE.make(ptr, line, col, file=file, label=label, value=_show(value),
-                             detail=details[kind])]
+        return [
+            S_RANGE.make(
+                ptr, line, col, file=file, label=label, value=_show(value), detail=details[kind]
+            )
+        ]
     if kind in ("const",):
-        return [S_ENUM.make(ptr, line, col, file=file, value=_show(value), label=label,
-                            hint="", choices=str(error.validator_value))]
+        return [
+            S_ENUM.make(
+                ptr,
+                line,
+                col,
+                file=file,
+                value=_show(value),
+                label=label,
+                hint="",
+                choices=str(error.validator_value),
+            )
+        ]
     # anyOf / oneOf / others: report the most specific sub-error when there is one.
     if error.context:
         best = min(error.context, key=lambda e: (len(e.schema_path), str(e.message)))
         return _to_findings(doc, best)
-    return [S_FORMAT.make(ptr, line, col, file=file, label=label, value=_show(value),
-                          hint="")]
+    return [S_FORMAT.make(ptr, line, col, file=file, label=label, value=_show(value), hint="")]
 
 
 def _norm(text: str) -> str:

@@ -8,34 +8,47 @@ from cpts_cli.findings import Severity
 
 def status_to_dict(report: FileReport) -> dict:
     if not report.parsed or not report.steps:
-        return {"file": report.file, "parsed": report.parsed, "cpts": None, "step": None,
-                "etapes": [], "etape_en_cours": None, "manquants": [],
-                "alertes": [], "prochaine_action": "Corrigez le fichier (voir cpts validate).",
-                "findings": [f.to_dict() for f in report.findings]}
+        return {
+            "file": report.file,
+            "parsed": report.parsed,
+            "cpts": None,
+            "step": None,
+            "etapes": [],
+            "etape_en_cours": None,
+            "manquants": [],
+            "alertes": [],
+            "prochaine_action": "Corrigez le fichier (voir cpts validate).",
+            "findings": [f.to_dict() for f in report.findings],
+        }
     data = report.document.plain if report.document else {}
     nom = data.get("cpts", {}).get("nom") if isinstance(data.get("cpts"), dict) else None
     steps = []
     for state in report.steps:
-        steps.append({
-            "numero": state.step.number,
-            "id": state.step.id,
-            "libelle": state.step.label,
-            "etat": state.status,
-            "terminee_le": state.done_on,
-            "complete": state.complete,
-            "manquants": [f.to_dict() for f in state.missing],
-        })
+        steps.append(
+            {
+                "numero": state.step.number,
+                "id": state.step.id,
+                "libelle": state.step.label,
+                "etat": state.status,
+                "terminee_le": state.done_on,
+                "complete": state.complete,
+                "manquants": [f.to_dict() for f in state.missing],
+            }
+        )
     current = next((s for s in report.steps if s.status == "en_cours"), None)
-    general = [f for f in report.findings
-               if f.severity is Severity.ERROR and step_of(f) is None]
+    general = [f for f in report.findings if f.severity is Severity.ERROR and step_of(f) is None]
     missing = (current.missing + general) if current else []
     alerts = [f.message for f in report.findings if f.code == G_NO_LONGER_COMPLETE.code]
     if current is None:
-        action = ("Toutes les étapes sont terminées : chaque année de contrat, notez les "
-                  "résultats (mise_en_oeuvre) et produisez le rapport annuel.")
+        action = (
+            "Toutes les étapes sont terminées : chaque année de contrat, notez les "
+            "résultats (mise_en_oeuvre) et produisez le rapport annuel."
+        )
     elif current.complete and not general:
-        action = (f"L'étape « {current.step.label} » est complète : lancez « cpts next » "
-                  "pour l'enregistrer.")
+        action = (
+            f"L'étape « {current.step.label} » est complète : lancez « cpts next » "
+            "pour l'enregistrer."
+        )
     else:
         action = current.step.action
     return {
@@ -44,8 +57,11 @@ def status_to_dict(report: FileReport) -> dict:
         "cpts": nom,
         "step": report.current,
         "etapes": steps,
-        "etape_en_cours": ({"id": current.step.id, "numero": current.step.number,
-                            "libelle": current.step.label} if current else None),
+        "etape_en_cours": (
+            {"id": current.step.id, "numero": current.step.number, "libelle": current.step.label}
+            if current
+            else None
+        ),
         "manquants": [f.to_dict() for f in missing],
         "alertes": alerts,
         "prochaine_action": action,

@@ -53,8 +53,11 @@ class Territory:
     @property
     def population(self) -> int | None:
         """The population used for the tier: the user's override (with its source) or ours."""
-        if self.override and isinstance(self.override.get("valeur"), int) and self.override.get(
-                "source"):
+        if (
+            self.override
+            and isinstance(self.override.get("valeur"), int)
+            and self.override.get("source")
+        ):
             return self.override["valeur"]
         return self.population_reference
 
@@ -86,7 +89,8 @@ class Territory:
             if member.commune.is_arrondissement:
                 continue
             arrs = sorted(
-                c for c, m in self.members.items()
+                c
+                for c, m in self.members.items()
                 if m.commune.is_arrondissement and m.commune.commune_parente == code
             )
             if arrs:

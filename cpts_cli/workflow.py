@@ -20,30 +20,81 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step(1, "territoire", "Identifier un territoire", None, "territoire",
-         "Listez les communes ou intercommunalités du territoire et justifiez ce choix."),
-    Step(2, "mobilisation", "Mobiliser les acteurs", None, "mobilisation",
-         "Recensez les professionnels impliqués, les structures et les réunions tenues."),
-    Step(3, "diagnostic", "Réaliser un diagnostic de territoire", "diagnostic", "diagnostic",
-         "Rassemblez les indicateurs (valeur, année, source, référence) et rédigez les "
-         "constats."),
-    Step(4, "priorites", "Identifier les problématiques prioritaires", None, "priorites",
-         "Reliez chaque problématique à des constats et à une mission ACI."),
-    Step(5, "lettre_intention", "Rédiger une lettre d'intention à l'ARS", "lettre-intention",
-         "lettre_intention",
-         "Complétez la lettre d'intention (orientations, calendrier, moyens, signataires) puis "
-         "« cpts render --doc lettre-intention »."),
-    Step(6, "presentation", "Présenter le projet de CPTS", "presentation", "presentation",
-         "Présentez le projet à l'ARS et à l'Assurance Maladie et notez leur avis."),
-    Step(7, "projet_sante", "Formaliser un projet de santé", "projet-sante", "projet_sante",
-         "Rédigez le projet de santé : les 10 points de l'instruction DGOS, les "
-         "fiches-actions, l'association et le calendrier."),
-    Step(8, "validation", "Obtenir la validation par l'ARS", "dossier-aci", "validation",
-         "Notez la décision de l'ARS (ou la date d'envoi du projet) puis le contrat ACI "
-         "signé et ses montants."),
-    Step(9, "mise_en_oeuvre", "Mettre en œuvre son projet de santé", "rapport-annuel",
-         "mise_en_oeuvre",
-         "Chaque année de contrat, notez le résultat de chaque indicateur et ses preuves."),
+    Step(
+        1,
+        "territoire",
+        "Identifier un territoire",
+        None,
+        "territoire",
+        "Listez les communes ou intercommunalités du territoire et justifiez ce choix.",
+    ),
+    Step(
+        2,
+        "mobilisation",
+        "Mobiliser les acteurs",
+        None,
+        "mobilisation",
+        "Recensez les professionnels impliqués, les structures et les réunions tenues.",
+    ),
+    Step(
+        3,
+        "diagnostic",
+        "Réaliser un diagnostic de territoire",
+        "diagnostic",
+        "diagnostic",
+        "Rassemblez les indicateurs (valeur, année, source, référence) et rédigez les constats.",
+    ),
+    Step(
+        4,
+        "priorites",
+        "Identifier les problématiques prioritaires",
+        None,
+        "priorites",
+        "Reliez chaque problématique à des constats et à une mission ACI.",
+    ),
+    Step(
+        5,
+        "lettre_intention",
+        "Rédiger une lettre d'intention à l'ARS",
+        "lettre-intention",
+        "lettre_intention",
+        "Complétez la lettre d'intention (orientations, calendrier, moyens, signataires) puis "
+        "« cpts render --doc lettre-intention ».",
+    ),
+    Step(
+        6,
+        "presentation",
+        "Présenter le projet de CPTS",
+        "presentation",
+        "presentation",
+        "Présentez le projet à l'ARS et à l'Assurance Maladie et notez leur avis.",
+    ),
+    Step(
+        7,
+        "projet_sante",
+        "Formaliser un projet de santé",
+        "projet-sante",
+        "projet_sante",
+        "Rédigez le projet de santé : les 10 points de l'instruction DGOS, les "
+        "fiches-actions, l'association et le calendrier.",
+    ),
+    Step(
+        8,
+        "validation",
+        "Obtenir la validation par l'ARS",
+        "dossier-aci",
+        "validation",
+        "Notez la décision de l'ARS (ou la date d'envoi du projet) puis le contrat ACI "
+        "signé et ses montants.",
+    ),
+    Step(
+        9,
+        "mise_en_oeuvre",
+        "Mettre en œuvre son projet de santé",
+        "rapport-annuel",
+        "mise_en_oeuvre",
+        "Chaque année de contrat, notez le résultat de chaque indicateur et ses preuves.",
+    ),
 )
 
 STEP_BY_ID: dict[str, Step] = {s.id: s for s in STEPS}

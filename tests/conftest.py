@@ -62,7 +62,8 @@ def example(tmp_path) -> Path:
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     """Freeze the tool's date (``SOURCE_DATE_EPOCH``) for reproducible date-based checks."""
-    epoch = int(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12,
-                            tzinfo=dt.timezone.utc).timestamp())
+    epoch = int(
+        dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=dt.timezone.utc).timestamp()
+    )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
     return TODAY

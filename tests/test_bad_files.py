@@ -12,8 +12,12 @@ CASES = [
     ("syntax", b"format: 1\ncpts:\n  nom: CPTS: du Val\n", ("CPTS-Y001", 3, 12), False),
     ("unclosed_quote", b"format: 1\ncpts:\n  nom: 'CPTS\n", ("CPTS-Y001", 4, 1), False),
     ("tab_indent", b"format: 1\ncpts:\n\tnom: A\n", ("CPTS-Y007", 3, 1), False),
-    ("latin1", "format: 1\ncpts:\n  nom: CPTS de Sâone\n".encode("latin-1"),
-     ("CPTS-Y002", 3, 17), False),
+    (
+        "latin1",
+        "format: 1\ncpts:\n  nom: CPTS de Sâone\n".encode("latin-1"),
+        ("CPTS-Y002", 3, 17),
+        False,
+    ),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ("CPTS-Y002", 3, 1), False),
     ("utf16", "format: 1\n".encode("utf-16"), ("CPTS-Y002", 1, 1), False),
     ("empty", b"", ("CPTS-Y003", 1, 1), False),
@@ -22,13 +26,25 @@ CASES = [
     ("top_level_scalar", b"bonjour\n", ("CPTS-Y004", 1, 1), False),
     ("two_documents", b"format: 1\n---\nformat: 1\n", ("CPTS-Y008", 2, 1), False),
     ("duplicate_key", b"format: 1\ncpts:\n  nom: A\n  nom: B\n", ("CPTS-Y005", 4, 3), True),
-    ("anchor_alias", b"format: 1\ncpts:\n  nom: &n A\n  coordinateur: {nom: *n}\n",
-     ("CPTS-Y006", 3, 8), True),
-    ("merge_key", b"format: 1\na: &x {b: 1}\ncpts:\n  <<: *x\n  nom: A\n",
-     ("CPTS-Y006", 2, 4), True),
+    (
+        "anchor_alias",
+        b"format: 1\ncpts:\n  nom: &n A\n  coordinateur: {nom: *n}\n",
+        ("CPTS-Y006", 3, 8),
+        True,
+    ),
+    (
+        "merge_key",
+        b"format: 1\na: &x {b: 1}\ncpts:\n  <<: *x\n  nom: A\n",
+        ("CPTS-Y006", 2, 4),
+        True,
+    ),
     ("complex_key", b"format: 1\n? [a, b]\n: 1\n", ("CPTS-Y011", 2, 3), False),
-    ("deep_nesting", b"format: 1\nx: " + b"[" * 3000 + b"]" * 3000 + b"\n",
-     ("CPTS-Y001", 2, 1), False),
+    (
+        "deep_nesting",
+        b"format: 1\nx: " + b"[" * 3000 + b"]" * 3000 + b"\n",
+        ("CPTS-Y001", 2, 1),
+        False,
+    ),
 ]
 
 

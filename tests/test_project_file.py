@@ -115,10 +115,12 @@ def _changed_lines(before: str, after: str) -> list[tuple[str, str]]:
 
     out = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
-            None, before.splitlines(), after.splitlines()).get_opcodes():
+        None, before.splitlines(), after.splitlines()
+    ).get_opcodes():
         if tag != "equal":
-            out.append(("\n".join(before.splitlines()[i1:i2]),
-                        "\n".join(after.splitlines()[j1:j2])))
+            out.append(
+                ("\n".join(before.splitlines()[i1:i2]), "\n".join(after.splitlines()[j1:j2]))
+            )
     return out
 
 
@@ -131,8 +133,11 @@ def test_targeted_edit_changes_only_its_lines(tmp_path):
     save(doc)
     after = path.read_text()
     changes = _changed_lines(src, after)
-    assert changes == [("", '  - "21355"')] or changes == [("", "  - '21355'")] or changes == [
-        ("", "  - 21355")], changes
+    assert (
+        changes == [("", '  - "21355"')]
+        or changes == [("", "  - '21355'")]
+        or changes == [("", "  - 21355")]
+    ), changes
     assert "# commentaire en fin de ligne" in after and "\n\n\n  porteur" in after
 
 
@@ -158,7 +163,7 @@ def test_adding_a_step_record_in_a_four_space_file(tmp_path):
     save(doc)
     after = path.read_text()
     assert after.startswith(src)
-    assert after[len(src):] == "    mobilisation:\n        terminee_le: 2024-05-06\n"
+    assert after[len(src) :] == "    mobilisation:\n        terminee_le: 2024-05-06\n"
 
 
 def test_save_refuses_when_the_file_changed_meanwhile(tmp_path):

@@ -41,11 +41,16 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True,
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
         help="Afficher la version et quitter.",
     ),
     debug: bool = typer.Option(
-        False, "--debug", help="En cas d'erreur interne, afficher la trace complète.",
+        False,
+        "--debug",
+        help="En cas d'erreur interne, afficher la trace complète.",
     ),
 ) -> None:
     """Accompagner la création d'une CPTS."""
@@ -111,8 +116,8 @@ def _load_rich_help() -> None:
 
 
 def _error(message: str) -> None:
-    from cpts_cli.cli.common import console
-
     from rich.markup import escape
+
+    from cpts_cli.cli.common import console
 
     console(stderr=True).print(f"[bold red]Erreur :[/] {escape(message)}")

@@ -24,7 +24,8 @@ def schema() -> None:
 
 def guide(
     etape: str | None = typer.Argument(
-        None, help="Étape à expliquer : " + ", ".join(STEP_IDS) + " (ou son numéro)."),
+        None, help="Étape à expliquer : " + ", ".join(STEP_IDS) + " (ou son numéro)."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Expliquer une étape : quoi faire, qui contacter, quel financement, ce qui est vérifié."""
@@ -46,9 +47,14 @@ def _as_markdown(data: dict) -> str:
             lines.append(f"{s['numero']}. **{s['libelle']}** — `cpts guide {s['id']}`")
         return "\n".join(lines)
     lines = [f"# Étape {data['numero']} — {data['libelle']}", "", data.get("resume", ""), ""]
-    sections = (("a_faire", "Ce qu'il faut faire"), ("contacts", "Qui contacter"),
-                ("financement", "Financement"), ("conseils", "Conseils"),
-                ("verifications", "Ce que cpts vérifie"), ("commandes", "Commandes utiles"))
+    sections = (
+        ("a_faire", "Ce qu'il faut faire"),
+        ("contacts", "Qui contacter"),
+        ("financement", "Financement"),
+        ("conseils", "Conseils"),
+        ("verifications", "Ce que cpts vérifie"),
+        ("commandes", "Commandes utiles"),
+    )
     for key, title in sections:
         items = data.get(key) or []
         if not items:

@@ -38,23 +38,29 @@ def register(app: typer.Typer) -> None:
 
 
 def init(
-    dossier: Path = typer.Argument(Path("."), help="Dossier où créer cpts.yaml.",
-                                   file_okay=False),
-    no_input: bool = typer.Option(False, "--no-input",
-                                  help="Ne rien demander : tout vient des options."),
+    dossier: Path = typer.Argument(Path("."), help="Dossier où créer cpts.yaml.", file_okay=False),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Ne rien demander : tout vient des options."
+    ),
     nom: str | None = typer.Option(None, "--nom", help="Nom de la CPTS."),
     porteur: str | None = typer.Option(None, "--porteur", help="Nom du porteur du projet."),
     email: str | None = typer.Option(None, "--email", help="Courriel du porteur."),
     telephone: str | None = typer.Option(None, "--telephone", help="Téléphone du porteur."),
-    profession: str | None = typer.Option(None, "--profession",
-                                          help="Profession du porteur (ex. medecin_generaliste)."),
-    communes: str | None = typer.Option(None, "--communes",
-                                        help="Codes INSEE séparés par des virgules."),
-    epci: str | None = typer.Option(None, "--epci",
-                                    help="SIREN d'intercommunalités, séparés par des virgules."),
+    profession: str | None = typer.Option(
+        None, "--profession", help="Profession du porteur (ex. medecin_generaliste)."
+    ),
+    communes: str | None = typer.Option(
+        None, "--communes", help="Codes INSEE séparés par des virgules."
+    ),
+    epci: str | None = typer.Option(
+        None, "--epci", help="SIREN d'intercommunalités, séparés par des virgules."
+    ),
     exemple: str | None = typer.Option(
-        None, "--exemple", help="Écrire un exemple complet (« --exemple '' » ou "
-        "« --exemple liste » pour la liste).", show_default=False),
+        None,
+        "--exemple",
+        help="Écrire un exemple complet (« --exemple '' » ou « --exemple liste » pour la liste).",
+        show_default=False,
+    ),
     force: bool = typer.Option(False, "--force", help="Remplacer un cpts.yaml existant."),
     quiet: bool = QUIET_OPTION,
 ) -> None:
@@ -74,9 +80,13 @@ def init(
             out.print(f"Ensuite : cpts status {target}")
         return
     answers = {
-        "nom": nom, "porteur": porteur, "email": email, "telephone": telephone,
+        "nom": nom,
+        "porteur": porteur,
+        "email": email,
+        "telephone": telephone,
         "profession": profession,
-        "communes": _split(communes), "epci": _split(epci),
+        "communes": _split(communes),
+        "epci": _split(epci),
     }
     if not no_input:
         if not is_interactive():
@@ -84,20 +94,28 @@ def init(
 
             raise CptsError(
                 "Pas de terminal pour poser les questions : relancez avec --no-input et les "
-                "options (--nom, --porteur, --email, --communes…), ou dans un terminal.")
+                "options (--nom, --porteur, --email, --communes…), ou dans un terminal."
+            )
         from cpts_cli.cli.prompts import ask_init
 
         answers = ask_init(answers)
     _validate_init(answers)
     text = scaffold.new_project_text(
-        answers["nom"], answers.get("porteur") or "", answers.get("email"),
-        answers.get("telephone"), answers.get("profession"), answers.get("communes"),
-        answers.get("epci"))
+        answers["nom"],
+        answers.get("porteur") or "",
+        answers.get("email"),
+        answers.get("telephone"),
+        answers.get("profession"),
+        answers.get("communes"),
+        answers.get("epci"),
+    )
     target = scaffold.write_new(dossier, text, force)
     if not quiet:
         out.print(f"Fichier projet créé : [bold]{target}[/].")
-        out.print("Ouvrez-le dans un éditeur de texte, puis : cpts status"
-                  + ("" if str(dossier) == "." else f" {target}"))
+        out.print(
+            "Ouvrez-le dans un éditeur de texte, puis : cpts status"
+            + ("" if str(dossier) == "." else f" {target}")
+        )
 
 
 def _split(value: str | None) -> list[str]:
@@ -131,11 +149,14 @@ def _validate_init(answers: dict) -> None:
 
 def validate(
     fichiers: list[Path] | None = typer.Argument(
-        None, help="Fichiers projet ou dossiers (défaut : cpts.yaml)."),
-    etape: str | None = typer.Option(None, "--etape", help="Vérifier jusqu'à cette étape. "
-                                     + STEP_HELP, callback=_check_step_id),
-    strict: bool = typer.Option(False, "--strict",
-                                help="Les avertissements comptent comme des erreurs."),
+        None, help="Fichiers projet ou dossiers (défaut : cpts.yaml)."
+    ),
+    etape: str | None = typer.Option(
+        None, "--etape", help="Vérifier jusqu'à cette étape. " + STEP_HELP, callback=_check_step_id
+    ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Les avertissements comptent comme des erreurs."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
@@ -209,15 +230,19 @@ def _print_status(out, report, data, quiet: bool) -> None:
             if state.status == "terminee" and not state.complete:
                 note = f"[yellow]n'est plus complète ({len(state.missing)})[/]"
             elif state.status == "en_cours":
-                note = ("[green]complète : cpts next[/]" if state.complete
-                        else f"{len(row['manquants'])} point(s) à compléter")
+                note = (
+                    "[green]complète : cpts next[/]"
+                    if state.complete
+                    else f"{len(row['manquants'])} point(s) à compléter"
+                )
             table.add_row(str(state.step.number), state.step.label, label, note)
         out.print(table)
     current = data["etape_en_cours"]
     if current and data["manquants"]:
         out.print(f"\n[bold]Ce qui manque à l'étape « {escape(current['libelle'])} » :[/]")
-        for f in [f for f in report.findings if f.step == current["id"]
-                  and f.severity.value == "error"] or []:
+        for f in [
+            f for f in report.findings if f.step == current["id"] and f.severity.value == "error"
+        ] or []:
             out.print("  " + finding_line(f, report.file))
         extra = [f for f in report.findings if f.severity.value == "error" and f.step is None]
         for f in extra:
@@ -239,16 +264,17 @@ def next_step(
     result = advance(fichier)
     report = result.report
     if fmt is OutputFormat.json:
-        print_json({
-            "file": report.file,
-            "step": result.step.id if result.step else None,
-            "recorded": result.recorded,
-            "all_done": result.all_done,
-            "blocking_step": result.blocking_step.id if result.blocking_step else None,
-            "missing": [f.to_dict() for f in result.missing],
-        })
-        raise typer.Exit(0 if result.recorded or result.all_done else
-                         2 if not report.parsed else 1)
+        print_json(
+            {
+                "file": report.file,
+                "step": result.step.id if result.step else None,
+                "recorded": result.recorded,
+                "all_done": result.all_done,
+                "blocking_step": result.blocking_step.id if result.blocking_step else None,
+                "missing": [f.to_dict() for f in result.missing],
+            }
+        )
+        raise typer.Exit(0 if result.recorded or result.all_done else 2 if not report.parsed else 1)
     out = console()
     if not report.parsed or not report.steps:
         print_findings(out, [report])
@@ -258,8 +284,7 @@ def next_step(
         return
     if result.blocking_step is not None:
         s = result.blocking_step
-        out.print(f"[red]L'étape {s.number} « {s.label} », déjà terminée, n'est plus "
-                  "complète :[/]")
+        out.print(f"[red]L'étape {s.number} « {s.label} », déjà terminée, n'est plus complète :[/]")
         for f in result.missing:
             out.print("  " + finding_line(f, report.file))
         raise typer.Exit(1)
@@ -275,8 +300,10 @@ def next_step(
                 out.print(f"Étape suivante : {nxt.number} « {nxt.label} » — {nxt.action}")
                 out.print(f"Pour l'aide : cpts guide {nxt.id}")
         return
-    out.print(f"[red]L'étape {s.number} « {s.label} » n'est pas complète "
-              f"({len(result.missing)} point(s)) :[/]")
+    out.print(
+        f"[red]L'étape {s.number} « {s.label} » n'est pas complète "
+        f"({len(result.missing)} point(s)) :[/]"
+    )
     for f in result.missing:
         out.print("  " + finding_line(f, report.file))
     raise typer.Exit(1)

@@ -22,7 +22,10 @@ FORMAT_OPTION = typer.Option(
 )
 QUIET_OPTION = typer.Option(False, "-q", "--quiet", help="N'afficher que l'essentiel.")
 FILE_OPTION = typer.Option(
-    DEFAULT_FILE, "-f", "--fichier", help="Fichier projet (défaut : cpts.yaml).",
+    DEFAULT_FILE,
+    "-f",
+    "--fichier",
+    help="Fichier projet (défaut : cpts.yaml).",
     dir_okay=False,
 )
 
@@ -30,8 +33,9 @@ FILE_OPTION = typer.Option(
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True,
-                   no_color="NO_COLOR" in os.environ)
+    return Console(
+        stderr=stderr, highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ
+    )
 
 
 def print_json(data) -> None:
@@ -56,8 +60,9 @@ def project_files(files: list[Path] | None) -> list[Path]:
     out: list[Path] = []
     for path in files:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.suffix in (".yaml", ".yml") and p.is_file())
+            found = sorted(
+                p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+            )
             if not found:
                 raise CptsError(f"Aucun fichier .yaml dans le dossier « {path} ».")
             out.extend(found)

@@ -33,14 +33,12 @@ FR: dict[str, str] = {
     "Invalid value for {param_hint}: {message}": "Valeur invalide pour {param_hint} : {message}",
     "Invalid value: {message}": "Valeur invalide : {message}",
     "Try '{command} {option}' for help.": "Essayez « {command} {option} » pour l'aide.",
-    "Try [blue]'{command_path} {help_option}'[/] for help.":
-        "Essayez [blue]« {command_path} {help_option} »[/] pour l'aide.",
+    "Try [blue]'{command_path} {help_option}'[/] for help.": "Essayez [blue]« {command_path} {help_option} »[/] pour l'aide.",
     "Error: {message}": "Erreur : {message}",
     "Error: invalid input": "Erreur : saisie invalide",
     "Error: The two entered values do not match.": "Erreur : les deux saisies diffèrent.",
     "unknown error": "erreur inconnue",
-    "Could not open file {filename!r}: {message}":
-        "Impossible d'ouvrir le fichier « {filename} » : {message}",
+    "Could not open file {filename!r}: {message}": "Impossible d'ouvrir le fichier « {filename} » : {message}",
     "Option {name!r} does not take a value.": "L'option « {name} » ne prend pas de valeur.",
     "Argument {name!r} takes {nargs} values.": "L'argument « {name} » prend {nargs} valeurs.",
     "required": "obligatoire",
@@ -67,8 +65,7 @@ FR: dict[str, str] = {
     "{name} {filename!r} is not executable.": "{name} « {filename} » non exécutable.",
     "{value!r} is not a valid {number_type}.": "« {value} » n'est pas un {number_type} valide.",
     "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
-    "{value!r} is not a valid boolean. Recognized values: {states}":
-        "« {value} » n'est pas un booléen valide. Valeurs reconnues : {states}",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "« {value} » n'est pas un booléen valide. Valeurs reconnues : {states}",
     "{value!r} is not a valid UUID.": "« {value} » n'est pas un UUID valide.",
     "Choose from:\n\t{choices}": "Choisissez parmi :\n\t{choices}",
     "Value must be an iterable.": "La valeur doit être une liste.",
@@ -76,18 +73,29 @@ FR: dict[str, str] = {
 
 FR_PLURAL: dict[str, tuple[str, str]] = {
     "Got unexpected extra argument ({args})": (
-        "Argument en trop : {args}", "Arguments en trop : {args}"),
+        "Argument en trop : {args}",
+        "Arguments en trop : {args}",
+    ),
     "Option {name!r} requires an argument.": (
-        "L'option « {name} » attend une valeur.", "L'option « {name} » attend {nargs} valeurs."),
+        "L'option « {name} » attend une valeur.",
+        "L'option « {name} » attend {nargs} valeurs.",
+    ),
     "Did you mean {possibility}?": (
-        "Vouliez-vous dire {possibility} ?", "(Vouliez-vous dire l'une de : {possibilities} ?)"),
+        "Vouliez-vous dire {possibility} ?",
+        "(Vouliez-vous dire l'une de : {possibilities} ?)",
+    ),
     "{value!r} is not {choice}.": (
-        "« {value} » n'est pas {choice}.", "« {value} » ne fait pas partie de : {choices}."),
+        "« {value} » n'est pas {choice}.",
+        "« {value} » ne fait pas partie de : {choices}.",
+    ),
     "{value!r} does not match the format {format}.": (
         "« {value} » ne correspond pas au format {format}.",
-        "« {value} » ne correspond à aucun des formats {formats}."),
+        "« {value} » ne correspond à aucun des formats {formats}.",
+    ),
     "Takes {nargs} values but 1 was given.": (
-        "Attend {nargs} valeurs, 1 donnée.", "Attend {nargs} valeurs, {len} données."),
+        "Attend {nargs} valeurs, 1 donnée.",
+        "Attend {nargs} valeurs, {len} données.",
+    ),
 }
 
 
@@ -103,8 +111,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 _CLICK_MODULES = (
-    "click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
-    "click.termui", "click.types", "click.utils", "click.shell_completion", "typer.core",
+    "click.core",
+    "click.decorators",
+    "click.exceptions",
+    "click.formatting",
+    "click.parser",
+    "click.termui",
+    "click.types",
+    "click.utils",
+    "click.shell_completion",
+    "typer.core",
     "typer.main",
 )
 

@@ -38,8 +38,18 @@ def ask_init(answers: dict, **io) -> dict:
     style = questionary.Style([("qmark", "fg:#5f87af bold"), ("question", "bold")])
 
     def text(message: str, validate, default: str = "", instruction: str | None = None):
-        return questionary.text(message, validate=validate, default=default, style=style,
-                                instruction=instruction, **io).unsafe_ask().strip()
+        return (
+            questionary.text(
+                message,
+                validate=validate,
+                default=default,
+                style=style,
+                instruction=instruction,
+                **io,
+            )
+            .unsafe_ask()
+            .strip()
+        )
 
     if not out.get("nom"):
         out["nom"] = text("Nom de la CPTS :", _validator(lambda v: None, optional=False))
@@ -49,20 +59,28 @@ def ask_init(answers: dict, **io) -> dict:
         labels = vocabulary("profession")
         choices = [questionary.Choice(label, value=key) for key, label in labels.items()]
         choices.insert(0, questionary.Choice("(ne pas préciser)", value=""))
-        out["profession"] = questionary.select(
-            "Profession du porteur :", choices=choices, style=style, **io).unsafe_ask() or None
+        out["profession"] = (
+            questionary.select(
+                "Profession du porteur :", choices=choices, style=style, **io
+            ).unsafe_ask()
+            or None
+        )
     if not out.get("email"):
-        out["email"] = text("Courriel du porteur (facultatif) :",
-                            _validator(check_email)) or None
+        out["email"] = text("Courriel du porteur (facultatif) :", _validator(check_email)) or None
     if not out.get("communes") and not out.get("epci"):
-        raw = text("Codes INSEE des premières communes (séparés par des virgules, "
-                   "facultatif) :", _validate_list(check_commune),
-                   instruction="ex. 21166, 21355")
-        out["communes"] = [v.strip().upper() for v in raw.replace(";", ",").replace(
-            " ", ",").split(",") if v.strip()]
+        raw = text(
+            "Codes INSEE des premières communes (séparés par des virgules, facultatif) :",
+            _validate_list(check_commune),
+            instruction="ex. 21166, 21355",
+        )
+        out["communes"] = [
+            v.strip().upper()
+            for v in raw.replace(";", ",").replace(" ", ",").split(",")
+            if v.strip()
+        ]
         if not out["communes"]:
-            raw = text("SIREN des intercommunalités (facultatif) :",
-                       _validate_list(check_epci))
-            out["epci"] = [v.strip() for v in raw.replace(";", ",").replace(
-                " ", ",").split(",") if v.strip()]
+            raw = text("SIREN des intercommunalités (facultatif) :", _validate_list(check_epci))
+            out["epci"] = [
+                v.strip() for v in raw.replace(";", ",").replace(" ", ",").split(",") if v.strip()
+            ]
     return out

@@ -13,8 +13,10 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 def finding_line(f: Finding, file: str) -> str:
     where = f"{file}:{f.line}:{f.column}:" if f.line else f"{file}:"
     style = _STYLE[f.severity]
-    return (f"[bold]{escape(where)}[/] [{style}]{f.severity.label}[/] [dim]{f.code}[/] "
-            f"{escape(f.message)}")
+    return (
+        f"[bold]{escape(where)}[/] [{style}]{f.severity.label}[/] [dim]{f.code}[/] "
+        f"{escape(f.message)}"
+    )
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:
@@ -23,8 +25,10 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 def summary(findings: list[Finding]) -> str:
     counts = count_by_severity(findings)
-    parts = [plural(counts[Severity.ERROR], "erreur"),
-             plural(counts[Severity.WARNING], "avertissement")]
+    parts = [
+        plural(counts[Severity.ERROR], "erreur"),
+        plural(counts[Severity.WARNING], "avertissement"),
+    ]
     if counts[Severity.INFO]:
         parts.append(plural(counts[Severity.INFO], "information"))
     return ", ".join(parts)
@@ -40,7 +44,10 @@ def print_findings(console, reports: list[FileReport], quiet: bool = False) -> N
         all_findings.extend(report.findings)
     n_files = len(reports)
     valid = sum(1 for r in reports if r.valid)
-    verdict = (f"{plural(valid, 'fichier valide', 'fichiers valides')} sur {n_files}"
-               if n_files > 1 else ("fichier valide" if valid else "fichier non valide"))
+    verdict = (
+        f"{plural(valid, 'fichier valide', 'fichiers valides')} sur {n_files}"
+        if n_files > 1
+        else ("fichier valide" if valid else "fichier non valide")
+    )
     style = "green" if valid == n_files else "red"
     console.print(f"[{style}]{verdict}[/] — {summary(all_findings)}.")

@@ -18,8 +18,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def check_commune(code: str) -> str | None:
     code = code.strip().upper()
     if not _INSEE.match(code):
-        return (f"« {code} » n'est pas un code INSEE (5 caractères, ex. 21231 ; le code "
-                "postal ne convient pas).")
+        return (
+            f"« {code} » n'est pas un code INSEE (5 caractères, ex. 21231 ; le code "
+            "postal ne convient pas)."
+        )
     resolution = store.resolve_commune(code)
     if not resolution.is_known:
         hint = ""
@@ -31,8 +33,10 @@ def check_commune(code: str) -> str | None:
             hint = " ; codes proches : " + ", ".join(names)
         return f"Code commune inconnu : « {code} »{hint}."
     if not resolution.is_current and resolution.commune is not None:
-        return (f"« {code} » est un ancien code : utilisez {resolution.commune.code} "
-                f"({resolution.commune.nom}).")
+        return (
+            f"« {code} » est un ancien code : utilisez {resolution.commune.code} "
+            f"({resolution.commune.nom})."
+        )
     return None
 
 
@@ -56,6 +60,11 @@ def check_profession(value: str) -> str | None:
 
     professions = vocabulary("profession")
     if value not in professions:
-        return ("profession inconnue « " + value + " » ; valeurs possibles : "
-                + ", ".join(professions) + ".")
+        return (
+            "profession inconnue « "
+            + value
+            + " » ; valeurs possibles : "
+            + ", ".join(professions)
+            + "."
+        )
     return None

@@ -67,8 +67,7 @@ Y_DUPLICATE = define(
     "CPTS-Y005",
     "error",
     "Clé en double",
-    "La clé « {key} » apparaît deux fois (première fois ligne {first_line}) : "
-    "gardez-en une seule.",
+    "La clé « {key} » apparaît deux fois (première fois ligne {first_line}) : gardez-en une seule.",
     """
     Dans un même bloc, une clé n'apparaît qu'une fois ; sinon la seconde écrase la première
     sans prévenir. Incorrect : `nom: A` puis `nom: B` au même niveau.
@@ -119,8 +118,7 @@ Y_TOO_BIG = define(
     "CPTS-Y010",
     "error",
     "Fichier trop volumineux",
-    "Le fichier fait {size} octets, au-delà de la limite de {limit} octets pour un "
-    "fichier projet.",
+    "Le fichier fait {size} octets, au-delà de la limite de {limit} octets pour un fichier projet.",
     """
     Un fichier projet fait au plus quelques centaines de kilo-octets ; un fichier bien plus
     gros n'est pas un fichier projet (export, base de données…).
@@ -146,9 +144,7 @@ def read_path(path: Path) -> ProjectDocument:
         size = path.stat().st_size
         if size > MAX_BYTES:
             doc = ProjectDocument(path=path, name=name, raw=b"", text="", parsed=False)
-            doc.findings.append(
-                Y_TOO_BIG.make("", 1, 1, file=name, size=size, limit=MAX_BYTES)
-            )
+            doc.findings.append(Y_TOO_BIG.make("", 1, 1, file=name, size=size, limit=MAX_BYTES))
             return doc
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -163,7 +159,9 @@ def read_path(path: Path) -> ProjectDocument:
     return parse_bytes(raw, name=name, path=path)
 
 
-def parse_bytes(raw: bytes, *, name: str = "cpts.yaml", path: Path | None = None) -> ProjectDocument:
+def parse_bytes(
+    raw: bytes, *, name: str = "cpts.yaml", path: Path | None = None
+) -> ProjectDocument:
     doc = ProjectDocument(path=path, name=name, raw=raw, text="")
     if len(raw) > MAX_BYTES:
         doc.parsed = False
@@ -175,22 +173,41 @@ def parse_bytes(raw: bytes, *, name: str = "cpts.yaml", path: Path | None = None
         body = body[3:]
         doc.findings.append(Y_BOM.make("", 1, 1, file=name))
     if body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _fail(doc, Y_ENCODING, 1, 1, detail=(
-            "Le fichier est en UTF-16 : enregistrez-le en UTF-8 depuis votre éditeur."))
+        return _fail(
+            doc,
+            Y_ENCODING,
+            1,
+            1,
+            detail=("Le fichier est en UTF-16 : enregistrez-le en UTF-8 depuis votre éditeur."),
+        )
     nul = body.find(b"\x00")
     if nul >= 0:
         line = body.count(b"\n", 0, nul) + 1
-        return _fail(doc, Y_ENCODING, line, 1, detail=(
-            "Le fichier contient des octets nuls : c'est un fichier binaire, pas un "
-            "fichier projet YAML."))
+        return _fail(
+            doc,
+            Y_ENCODING,
+            line,
+            1,
+            detail=(
+                "Le fichier contient des octets nuls : c'est un fichier binaire, pas un "
+                "fichier projet YAML."
+            ),
+        )
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = body.count(b"\n", 0, exc.start) + 1
         column = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
-        return _fail(doc, Y_ENCODING, line, column, detail=(
-            f"Octet 0x{body[exc.start]:02X} invalide en UTF-8 : le fichier doit être enregistré "
-            "en UTF-8 (il semble être en Windows-1252 ou Latin-1)."))
+        return _fail(
+            doc,
+            Y_ENCODING,
+            line,
+            column,
+            detail=(
+                f"Octet 0x{body[exc.start]:02X} invalide en UTF-8 : le fichier doit être enregistré "
+                "en UTF-8 (il semble être en Windows-1252 ou Latin-1)."
+            ),
+        )
     if "\r\n" in text:
         doc.crlf = True
         text = text.replace("\r\n", "\n")
@@ -218,8 +235,13 @@ def _parse_text(doc: ProjectDocument) -> ProjectDocument:
         return _fail(doc, Y_EMPTY, 1, 1)
     depth_line = _too_deep(text)
     if depth_line:
-        return _fail(doc, Y_SYNTAX, depth_line, 1,
-                     detail=f"plus de {MAX_FLOW_DEPTH} niveaux de crochets ou d'accolades imbriqués")
+        return _fail(
+            doc,
+            Y_SYNTAX,
+            depth_line,
+            1,
+            detail=f"plus de {MAX_FLOW_DEPTH} niveaux de crochets ou d'accolades imbriqués",
+        )
     yaml = new_yaml()
     try:
         constructor, _parser = yaml.get_constructor_parser(io.StringIO(text))
@@ -311,38 +333,66 @@ def _check_nodes(root, name: str) -> list[Finding]:
             if anchor not in reported_anchor:
                 reported_anchor.add(anchor)
                 findings.append(
-                    Y_ALIAS.make("", node.start_mark.line + 1, node.start_mark.column + 1,
-                                 file=name, anchor=anchor))
+                    Y_ALIAS.make(
+                        "",
+                        node.start_mark.line + 1,
+                        node.start_mark.column + 1,
+                        file=name,
+                        anchor=anchor,
+                    )
+                )
             continue
         seen.add(id(node))
         anchor = getattr(node, "anchor", None)
         if anchor and anchor not in reported_anchor:
             reported_anchor.add(anchor)
             findings.append(
-                Y_ALIAS.make("", node.start_mark.line + 1, node.start_mark.column + 1,
-                             file=name, anchor=anchor))
+                Y_ALIAS.make(
+                    "",
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    file=name,
+                    anchor=anchor,
+                )
+            )
         if isinstance(node, MappingNode):
             first: dict[str, int] = {}
             kept = []
             for key_node, value_node in node.value:
                 if not isinstance(key_node, ScalarNode):
                     findings.append(
-                        Y_NONSTRING_KEY.make("", key_node.start_mark.line + 1,
-                                             key_node.start_mark.column + 1, file=name,
-                                             key="[…]" if isinstance(key_node, SequenceNode)
-                                             else "{…}"))
+                        Y_NONSTRING_KEY.make(
+                            "",
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                            file=name,
+                            key="[…]" if isinstance(key_node, SequenceNode) else "{…}",
+                        )
+                    )
                     continue
                 if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
                     findings.append(
-                        Y_ALIAS.make("", key_node.start_mark.line + 1,
-                                     key_node.start_mark.column + 1, file=name, anchor="<<"))
+                        Y_ALIAS.make(
+                            "",
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                            file=name,
+                            anchor="<<",
+                        )
+                    )
                     continue
                 key = key_node.value
                 if key in first:
                     findings.append(
-                        Y_DUPLICATE.make("", key_node.start_mark.line + 1,
-                                         key_node.start_mark.column + 1, file=name, key=key,
-                                         first_line=first[key]))
+                        Y_DUPLICATE.make(
+                            "",
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                            file=name,
+                            key=key,
+                            first_line=first[key],
+                        )
+                    )
                     continue
                 first[key] = key_node.start_mark.line + 1
                 kept.append((key_node, value_node))
@@ -369,7 +419,8 @@ def _syntax(doc: ProjectDocument, exc) -> ProjectDocument:
 
 _PROBLEMS = {
     "mapping values are not allowed here": (
-        "deux-points inattendu ; mettez la valeur entre guillemets si elle contient « : »"),
+        "deux-points inattendu ; mettez la valeur entre guillemets si elle contient « : »"
+    ),
     "could not find expected ':'": "deux-points « : » attendu après la clé",
     "did not find expected key": "clé attendue (vérifiez l'indentation)",
     "did not find expected '-' indicator": "élément de liste « - » attendu (vérifiez l'indentation)",

@@ -108,8 +108,9 @@ def run_rules(ctx: Context, steps: Iterable[str]) -> list[Finding]:
         for h in entry.func(ctx) or ():
             line, column = locate(ctx.doc.data, h.path)
             findings.append(
-                entry.code.make(h.path, line, column, file=ctx.doc.name, severity=h.severity,
-                                **h.values)
+                entry.code.make(
+                    h.path, line, column, file=ctx.doc.name, severity=h.severity, **h.values
+                )
             )
     return findings
 

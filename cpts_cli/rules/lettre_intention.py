@@ -8,8 +8,12 @@ STEP = "lettre_intention"
 BASE = "/lettre_intention"
 
 
-@rule("CPTS-L001", step=STEP, title="Lettre d'intention non datée",
-      message="La lettre d'intention n'a pas de date.")
+@rule(
+    "CPTS-L001",
+    step=STEP,
+    title="Lettre d'intention non datée",
+    message="La lettre d'intention n'a pas de date.",
+)
 def letter_date(ctx: Context):
     """La lettre porte sa date d'envoi.
 
@@ -19,9 +23,12 @@ def letter_date(ctx: Context):
         yield hit(f"{BASE}/date")
 
 
-@rule("CPTS-L002", step=STEP, title="Orientation manquante pour une mission socle",
-      message="La lettre d'intention ne donne pas d'orientation pour la mission socle "
-              "« {mission} ».")
+@rule(
+    "CPTS-L002",
+    step=STEP,
+    title="Orientation manquante pour une mission socle",
+    message="La lettre d'intention ne donne pas d'orientation pour la mission socle « {mission} ».",
+)
 def orientations(ctx: Context):
     """La lettre annonce les grandes orientations de la CPTS pour chaque mission socle de
     l'ACI.
@@ -35,8 +42,12 @@ def orientations(ctx: Context):
             yield hit(f"{BASE}/orientations", mission=mission.libelle)
 
 
-@rule("CPTS-L003", step=STEP, title="Calendrier prévisionnel absent",
-      message="Le calendrier prévisionnel de la lettre d'intention est vide.")
+@rule(
+    "CPTS-L003",
+    step=STEP,
+    title="Calendrier prévisionnel absent",
+    message="Le calendrier prévisionnel de la lettre d'intention est vide.",
+)
 def calendar(ctx: Context):
     """La lettre donne un calendrier prévisionnel (association, projet de santé, contrat).
 
@@ -47,9 +58,12 @@ def calendar(ctx: Context):
         yield hit(f"{BASE}/calendrier")
 
 
-@rule("CPTS-L004", step=STEP, title="Moyens demandés absents",
-      message="La lettre d'intention ne dit pas quels moyens et quel accompagnement sont "
-              "demandés.")
+@rule(
+    "CPTS-L004",
+    step=STEP,
+    title="Moyens demandés absents",
+    message="La lettre d'intention ne dit pas quels moyens et quel accompagnement sont demandés.",
+)
 def means(ctx: Context):
     """La lettre précise les moyens demandés (FIR, appui juridique, rédaction, gestion de
     projet…).
@@ -60,8 +74,12 @@ def means(ctx: Context):
         yield hit(f"{BASE}/moyens_demandes")
 
 
-@rule("CPTS-L005", step=STEP, title="Aucun signataire",
-      message="La lettre d'intention n'a aucun signataire.")
+@rule(
+    "CPTS-L005",
+    step=STEP,
+    title="Aucun signataire",
+    message="La lettre d'intention n'a aucun signataire.",
+)
 def signatories(ctx: Context):
     """La lettre est signée par le porteur et, souvent, les professionnels fondateurs.
 
@@ -71,8 +89,12 @@ def signatories(ctx: Context):
         yield hit(f"{BASE}/signataires")
 
 
-@rule("CPTS-L006", step=STEP, title="Contact du porteur absent",
-      message="Le porteur du projet n'a {detail} : l'ARS doit pouvoir le joindre.")
+@rule(
+    "CPTS-L006",
+    step=STEP,
+    title="Contact du porteur absent",
+    message="Le porteur du projet n'a {detail} : l'ARS doit pouvoir le joindre.",
+)
 def holder_contact(ctx: Context):
     """La lettre donne le nom et un moyen de contact (courriel ou téléphone) du porteur.
 
@@ -85,9 +107,13 @@ def holder_contact(ctx: Context):
         yield hit("/cpts/porteur", detail="ni courriel ni téléphone")
 
 
-@rule("CPTS-L007", step=STEP, title="Projets existants non renseignés",
-      message="Indiquez les projets existants avec lesquels la CPTS s'articule (CLS, MSP, "
-              "DAC…) ; écrivez « projets_existants: [] » s'il n'y en a aucun.")
+@rule(
+    "CPTS-L007",
+    step=STEP,
+    title="Projets existants non renseignés",
+    message="Indiquez les projets existants avec lesquels la CPTS s'articule (CLS, MSP, "
+    "DAC…) ; écrivez « projets_existants: [] » s'il n'y en a aucun.",
+)
 def existing_projects(ctx: Context):
     """La lettre situe la CPTS parmi les projets du territoire (contrat local de santé, MSP,
     DAC…). Une liste vide dit qu'il n'y en a pas.
@@ -100,8 +126,12 @@ def existing_projects(ctx: Context):
         yield hit(BASE)
 
 
-@rule("CPTS-L008", step=STEP, title="Acteurs à associer non renseignés",
-      message="Indiquez les acteurs qu'il reste à associer (« acteurs_a_associer »).")
+@rule(
+    "CPTS-L008",
+    step=STEP,
+    title="Acteurs à associer non renseignés",
+    message="Indiquez les acteurs qu'il reste à associer (« acteurs_a_associer »).",
+)
 def actors_to_involve(ctx: Context):
     """La lettre dit qui est déjà engagé (les acteurs recensés) et qui reste à associer.
 

@@ -10,23 +10,34 @@ STEP = "mobilisation"
 DOCTORS = ("medecin_generaliste", "medecin_specialiste")
 
 
-@rule("CPTS-M001", step=STEP, title="Moins de deux professions",
-      message="Les acteurs recensés couvrent {n} profession(s) : une CPTS réunit au moins deux "
-              "professions de santé.")
+@rule(
+    "CPTS-M001",
+    step=STEP,
+    title="Moins de deux professions",
+    message="Les acteurs recensés couvrent {n} profession(s) : une CPTS réunit au moins deux "
+    "professions de santé.",
+)
 def two_professions(ctx: Context):
     """Une CPTS est pluriprofessionnelle : au moins deux professions parmi les acteurs.
 
     Incorrect : trois médecins généralistes seulement. Correct : des médecins et des
     infirmiers.
     """
-    professions = {a.get("profession") for _, a in ctx.items("/mobilisation/acteurs")
-                   if isinstance(a.get("profession"), str)}
+    professions = {
+        a.get("profession")
+        for _, a in ctx.items("/mobilisation/acteurs")
+        if isinstance(a.get("profession"), str)
+    }
     if len(professions) < 2:
         yield hit("/mobilisation/acteurs", n=len(professions))
 
 
-@rule("CPTS-M002", step=STEP, title="Aucun médecin",
-      message="Aucun médecin parmi les acteurs : la CPTS doit associer au moins un médecin.")
+@rule(
+    "CPTS-M002",
+    step=STEP,
+    title="Aucun médecin",
+    message="Aucun médecin parmi les acteurs : la CPTS doit associer au moins un médecin.",
+)
 def at_least_one_doctor(ctx: Context):
     """Au moins un acteur est médecin (généraliste ou spécialiste).
 
@@ -37,9 +48,13 @@ def at_least_one_doctor(ctx: Context):
         yield hit("/mobilisation/acteurs")
 
 
-@rule("CPTS-M003", step=STEP, title="Ni structure ni réunion",
-      message="Aucune structure ni réunion enregistrée : notez au moins une structure associée "
-              "(MSP, EHPAD…) ou une réunion tenue.")
+@rule(
+    "CPTS-M003",
+    step=STEP,
+    title="Ni structure ni réunion",
+    message="Aucune structure ni réunion enregistrée : notez au moins une structure associée "
+    "(MSP, EHPAD…) ou une réunion tenue.",
+)
 def structure_or_meeting(ctx: Context):
     """La mobilisation se prouve par au moins une structure associée ou une réunion.
 
@@ -51,8 +66,12 @@ def structure_or_meeting(ctx: Context):
         yield hit("/mobilisation")
 
 
-@rule("CPTS-M004", step=STEP, title="Profession de l'acteur absente",
-      message="L'acteur « {nom} » n'a pas de profession : choisissez-la dans la liste.")
+@rule(
+    "CPTS-M004",
+    step=STEP,
+    title="Profession de l'acteur absente",
+    message="L'acteur « {nom} » n'a pas de profession : choisissez-la dans la liste.",
+)
 def actor_profession(ctx: Context):
     """Chaque acteur a une profession de la liste (elle sert aux décomptes par profession).
 
@@ -63,8 +82,13 @@ def actor_profession(ctx: Context):
             yield hit(pointer("mobilisation", "acteurs", i), nom=actor.get("nom", "?"))
 
 
-@rule("CPTS-M005", step=STEP, severity="warning", title="Acteur exerçant hors du territoire",
-      message="{nom} exerce à {commune}, hors du territoire de la CPTS.")
+@rule(
+    "CPTS-M005",
+    step=STEP,
+    severity="warning",
+    title="Acteur exerçant hors du territoire",
+    message="{nom} exerce à {commune}, hors du territoire de la CPTS.",
+)
 def actor_outside(ctx: Context):
     """La commune d'exercice d'un acteur est normalement dans le territoire ; un acteur
     extérieur est possible (spécialiste, établissement voisin) mais à vérifier.
@@ -85,16 +109,23 @@ def actor_outside(ctx: Context):
             continue
         if resolution.commune.commune_parente in inside:
             continue
-        yield hit(pointer("mobilisation", "acteurs", i, "commune"),
-                  nom=_who(actor), commune=f"{resolution.commune.nom} ({code})")
+        yield hit(
+            pointer("mobilisation", "acteurs", i, "commune"),
+            nom=_who(actor),
+            commune=f"{resolution.commune.nom} ({code})",
+        )
 
 
 def _who(actor: dict) -> str:
     return " ".join(str(actor.get(k)) for k in ("prenom", "nom") if actor.get(k)) or "?"
 
 
-@rule("CPTS-M006", step=STEP, title="Commune d'exercice inconnue",
-      message="Code commune inconnu pour {nom} : « {code} ».")
+@rule(
+    "CPTS-M006",
+    step=STEP,
+    title="Commune d'exercice inconnue",
+    message="Code commune inconnu pour {nom} : « {code} ».",
+)
 def actor_unknown_commune(ctx: Context):
     """La commune d'exercice est un code INSEE existant.
 
@@ -104,13 +135,20 @@ def actor_unknown_commune(ctx: Context):
         for i, item in ctx.items(f"/mobilisation/{key}"):
             code = item.get("commune")
             if isinstance(code, str) and not store.resolve_commune(code).is_known:
-                yield hit(pointer("mobilisation", key, i, "commune"),
-                          nom=_who(item) if key == "acteurs" else item.get("nom", "?"),
-                          code=code)
+                yield hit(
+                    pointer("mobilisation", key, i, "commune"),
+                    nom=_who(item) if key == "acteurs" else item.get("nom", "?"),
+                    code=code,
+                )
 
 
-@rule("CPTS-M007", step=STEP, severity="warning", title="Numéro RPPS en double",
-      message="Le numéro RPPS {rpps} figure déjà pour un autre acteur (position {first}).")
+@rule(
+    "CPTS-M007",
+    step=STEP,
+    severity="warning",
+    title="Numéro RPPS en double",
+    message="Le numéro RPPS {rpps} figure déjà pour un autre acteur (position {first}).",
+)
 def duplicate_rpps(ctx: Context):
     """Un professionnel n'est recensé qu'une fois : un numéro RPPS n'apparaît qu'une fois.
 
@@ -122,14 +160,19 @@ def duplicate_rpps(ctx: Context):
         if not isinstance(rpps, str):
             continue
         if rpps in seen:
-            yield hit(pointer("mobilisation", "acteurs", i, "rpps"), rpps=rpps,
-                      first=seen[rpps] + 1)
+            yield hit(
+                pointer("mobilisation", "acteurs", i, "rpps"), rpps=rpps, first=seen[rpps] + 1
+            )
         else:
             seen[rpps] = i
 
 
-@rule("CPTS-M008", step=STEP, title="Réunion incomplète",
-      message="La réunion du {date} n'a pas d'objet : indiquez de quoi il a été question.")
+@rule(
+    "CPTS-M008",
+    step=STEP,
+    title="Réunion incomplète",
+    message="La réunion du {date} n'a pas d'objet : indiquez de quoi il a été question.",
+)
 def meeting_subject(ctx: Context):
     """Chaque réunion a une date et un objet.
 

@@ -9,8 +9,12 @@ STEP = "presentation"
 INSTITUTIONS = ("ars", "cpam", "ars_cpam")
 
 
-@rule("CPTS-R001", step=STEP, title="Pas de présentation à l'ARS ou à la CPAM",
-      message="Aucune présentation à l'ARS ou à l'Assurance Maladie avec sa date et son avis.")
+@rule(
+    "CPTS-R001",
+    step=STEP,
+    title="Pas de présentation à l'ARS ou à la CPAM",
+    message="Aucune présentation à l'ARS ou à l'Assurance Maladie avec sa date et son avis.",
+)
 def presented(ctx: Context):
     """Le projet est présenté au moins une fois à l'ARS ou à la CPAM, et leur avis est noté.
 
@@ -18,14 +22,22 @@ def presented(ctx: Context):
     instance: ars_cpam, resultat: favorable}`.
     """
     for _, p in ctx.items("/presentation/presentations"):
-        if p.get("instance") in INSTITUTIONS and filled(p.get("date")) and filled(
-                p.get("resultat")):
+        if (
+            p.get("instance") in INSTITUTIONS
+            and filled(p.get("date"))
+            and filled(p.get("resultat"))
+        ):
             return
     yield hit("/presentation/presentations")
 
 
-@rule("CPTS-R002", step=STEP, severity="warning", title="Avis non noté",
-      message="La présentation du {date} n'a pas d'avis (« resultat ») : notez-le.")
+@rule(
+    "CPTS-R002",
+    step=STEP,
+    severity="warning",
+    title="Avis non noté",
+    message="La présentation du {date} n'a pas d'avis (« resultat ») : notez-le.",
+)
 def outcome(ctx: Context):
     """Chaque présentation a un avis : favorable, favorable avec réserves, à retravailler,
     défavorable.
@@ -37,8 +49,13 @@ def outcome(ctx: Context):
             yield hit(pointer("presentation", "presentations", i), date=p.get("date", "?"))
 
 
-@rule("CPTS-R003", step=STEP, severity="warning", title="Instance non précisée",
-      message="La présentation du {date} ne dit pas devant qui elle a eu lieu (« instance »).")
+@rule(
+    "CPTS-R003",
+    step=STEP,
+    severity="warning",
+    title="Instance non précisée",
+    message="La présentation du {date} ne dit pas devant qui elle a eu lieu (« instance »).",
+)
 def instance(ctx: Context):
     """Chaque présentation dit devant quelle instance elle a eu lieu.
 

@@ -8,8 +8,12 @@ from cpts_cli.rules.engine import Context, filled, hit, rule
 STEP = "priorites"
 
 
-@rule("CPTS-P001", step=STEP, title="Aucune problématique",
-      message="Aucune problématique prioritaire : déduisez-les des constats du diagnostic.")
+@rule(
+    "CPTS-P001",
+    step=STEP,
+    title="Aucune problématique",
+    message="Aucune problématique prioritaire : déduisez-les des constats du diagnostic.",
+)
 def no_problem(ctx: Context):
     """Au moins une problématique prioritaire.
 
@@ -20,8 +24,12 @@ def no_problem(ctx: Context):
         yield hit("/priorites/problematiques")
 
 
-@rule("CPTS-P002", step=STEP, title="Problématique sans constat",
-      message="La problématique « {id} » n'est reliée à aucun constat.")
+@rule(
+    "CPTS-P002",
+    step=STEP,
+    title="Problématique sans constat",
+    message="La problématique « {id} » n'est reliée à aucun constat.",
+)
 def problem_without_finding(ctx: Context):
     """Chaque problématique découle d'au moins un constat du diagnostic.
 
@@ -32,9 +40,13 @@ def problem_without_finding(ctx: Context):
             yield hit(pointer("priorites", "problematiques", i), id=p.get("id", "?"))
 
 
-@rule("CPTS-P003", step=STEP, title="Constat inconnu",
-      message="La problématique « {id} » renvoie au constat « {ref} », qui n'existe pas dans "
-              "le diagnostic.")
+@rule(
+    "CPTS-P003",
+    step=STEP,
+    title="Constat inconnu",
+    message="La problématique « {id} » renvoie au constat « {ref} », qui n'existe pas dans "
+    "le diagnostic.",
+)
 def unknown_finding(ctx: Context):
     """Les constats cités existent dans `diagnostic.constats`.
 
@@ -46,12 +58,19 @@ def unknown_finding(ctx: Context):
         if isinstance(refs, list):
             for j, ref in enumerate(refs):
                 if isinstance(ref, str) and ref not in ids:
-                    yield hit(pointer("priorites", "problematiques", i, "constats", j),
-                              id=p.get("id", "?"), ref=ref)
+                    yield hit(
+                        pointer("priorites", "problematiques", i, "constats", j),
+                        id=p.get("id", "?"),
+                        ref=ref,
+                    )
 
 
-@rule("CPTS-P004", step=STEP, title="Problématique sans mission",
-      message="La problématique « {id} » n'est rattachée à aucune mission ACI.")
+@rule(
+    "CPTS-P004",
+    step=STEP,
+    title="Problématique sans mission",
+    message="La problématique « {id} » n'est rattachée à aucune mission ACI.",
+)
 def problem_without_mission(ctx: Context):
     """Chaque problématique se rattache à une mission de l'ACI.
 
@@ -62,9 +81,13 @@ def problem_without_mission(ctx: Context):
             yield hit(pointer("priorites", "problematiques", i), id=p.get("id", "?"))
 
 
-@rule("CPTS-P005", step=STEP, title="Mission socle sans problématique",
-      message="La mission socle « {mission} » n'a ni problématique ni raison écrite dans "
-              "« missions_sans_problematique ».")
+@rule(
+    "CPTS-P005",
+    step=STEP,
+    title="Mission socle sans problématique",
+    message="La mission socle « {mission} » n'a ni problématique ni raison écrite dans "
+    "« missions_sans_problematique ».",
+)
 def socle_mission_covered(ctx: Context):
     """Chaque mission socle de l'ACI a au moins une problématique, ou une raison écrite.
 
@@ -75,12 +98,17 @@ def socle_mission_covered(ctx: Context):
     reasons = ctx.get("/priorites/missions_sans_problematique") or {}
     for mission in ctx.aci.socle():
         if mission.code not in covered and not filled(
-                reasons.get(mission.code) if isinstance(reasons, dict) else None):
+            reasons.get(mission.code) if isinstance(reasons, dict) else None
+        ):
             yield hit("/priorites", mission=mission.libelle)
 
 
-@rule("CPTS-P006", step=STEP, title="Identifiant en double",
-      message="L'identifiant « {id} » est déjà utilisé (position {first}).")
+@rule(
+    "CPTS-P006",
+    step=STEP,
+    title="Identifiant en double",
+    message="L'identifiant « {id} » est déjà utilisé (position {first}).",
+)
 def duplicate_ids(ctx: Context):
     """Constats et problématiques ont chacun un identifiant unique, auquel on renvoie.
 
@@ -98,8 +126,12 @@ def duplicate_ids(ctx: Context):
                 seen[ident] = i
 
 
-@rule("CPTS-P007", step=STEP, title="Problématique sans libellé",
-      message="La problématique « {id} » n'a pas de libellé.")
+@rule(
+    "CPTS-P007",
+    step=STEP,
+    title="Problématique sans libellé",
+    message="La problématique « {id} » n'a pas de libellé.",
+)
 def problem_label(ctx: Context):
     """Une problématique s'énonce en une phrase.
 

@@ -13,8 +13,12 @@ def _name(code: str) -> str:
     return f"{commune.nom} ({code})" if commune else code
 
 
-@rule("CPTS-T001", step=STEP, title="Code commune inconnu",
-      message="Code commune inconnu : « {code} »{hint}.")
+@rule(
+    "CPTS-T001",
+    step=STEP,
+    title="Code commune inconnu",
+    message="Code commune inconnu : « {code} »{hint}.",
+)
 def unknown_commune(ctx: Context):
     """Un code de commune doit exister dans le Code officiel géographique (COG 2026).
 
@@ -27,9 +31,14 @@ def unknown_commune(ctx: Context):
         yield hit(ptr, code=resolution.code, hint=hint)
 
 
-@rule("CPTS-T002", step=STEP, severity="warning", title="Ancien code de commune",
-      message="« {code} » est un ancien code : la commune est aujourd'hui {nom} ({current}) ; "
-              "remplacez le code.")
+@rule(
+    "CPTS-T002",
+    step=STEP,
+    severity="warning",
+    title="Ancien code de commune",
+    message="« {code} » est un ancien code : la commune est aujourd'hui {nom} ({current}) ; "
+    "remplacez le code.",
+)
 def old_commune_code(ctx: Context):
     """Les communes fusionnent chaque année : un ancien code est reconnu, mais l'ARS attend le
     code de la commune actuelle.
@@ -38,13 +47,22 @@ def old_commune_code(ctx: Context):
     """
     for ptr, resolution in ctx.territory.replaced_codes:
         if resolution.status == store.OLD_CODE:
-            yield hit(ptr, code=resolution.code, nom=resolution.commune.nom,
-                      current=resolution.commune.code)
+            yield hit(
+                ptr,
+                code=resolution.code,
+                nom=resolution.commune.nom,
+                current=resolution.commune.code,
+            )
 
 
-@rule("CPTS-T003", step=STEP, severity="warning", title="Commune déléguée ou associée",
-      message="« {code} » est la commune déléguée ou associée {ancien} : écrivez le code de la "
-              "commune nouvelle {nom} ({current}).")
+@rule(
+    "CPTS-T003",
+    step=STEP,
+    severity="warning",
+    title="Commune déléguée ou associée",
+    message="« {code} » est la commune déléguée ou associée {ancien} : écrivez le code de la "
+    "commune nouvelle {nom} ({current}).",
+)
 def delegated_commune(ctx: Context):
     """Une commune déléguée (ou associée) fait partie d'une commune nouvelle : c'est la commune
     nouvelle qui compte.
@@ -53,13 +71,22 @@ def delegated_commune(ctx: Context):
     """
     for ptr, resolution in ctx.territory.replaced_codes:
         if resolution.status in (store.COMMUNE_DELEGUEE, store.COMMUNE_ASSOCIEE):
-            yield hit(ptr, code=resolution.code, ancien=resolution.former_nom or "",
-                      nom=resolution.commune.nom, current=resolution.commune.code)
+            yield hit(
+                ptr,
+                code=resolution.code,
+                ancien=resolution.former_nom or "",
+                nom=resolution.commune.nom,
+                current=resolution.commune.code,
+            )
 
 
-@rule("CPTS-T004", step=STEP, title="Ville et arrondissements comptés deux fois",
-      message="{ville} est donnée entière ({code}) et par arrondissement ({arrs}) : la "
-              "population serait comptée deux fois ; gardez l'un ou l'autre.")
+@rule(
+    "CPTS-T004",
+    step=STEP,
+    title="Ville et arrondissements comptés deux fois",
+    message="{ville} est donnée entière ({code}) et par arrondissement ({arrs}) : la "
+    "population serait comptée deux fois ; gardez l'un ou l'autre.",
+)
 def city_and_arrondissements(ctx: Context):
     """Paris, Lyon et Marseille se découpent en arrondissements municipaux : une CPTS couvre des
     arrondissements, ou la ville entière, pas les deux.
@@ -72,8 +99,12 @@ def city_and_arrondissements(ctx: Context):
         yield hit(origin, ville=t.members[code].commune.nom, code=code, arrs=", ".join(arrs))
 
 
-@rule("CPTS-T005", step=STEP, title="Commune comptée deux fois",
-      message="{nom} est déjà dans le territoire ({where}) : elle ne doit y figurer qu'une fois.")
+@rule(
+    "CPTS-T005",
+    step=STEP,
+    title="Commune comptée deux fois",
+    message="{nom} est déjà dans le territoire ({where}) : elle ne doit y figurer qu'une fois.",
+)
 def duplicate_commune(ctx: Context):
     """Chaque commune compte une fois, qu'elle soit donnée directement ou par son
     intercommunalité.
@@ -95,9 +126,13 @@ def _describe(ctx: Context, ptr: str) -> str:
     return f"communes, position {int(parts[2]) + 1}" if len(parts) == 3 else ptr
 
 
-@rule("CPTS-T006", step=STEP, title="Intercommunalité inconnue",
-      message="Intercommunalité inconnue : SIREN « {siren} » ; « cpts territory search » "
-              "retrouve une intercommunalité par son nom.")
+@rule(
+    "CPTS-T006",
+    step=STEP,
+    title="Intercommunalité inconnue",
+    message="Intercommunalité inconnue : SIREN « {siren} » ; « cpts territory search » "
+    "retrouve une intercommunalité par son nom.",
+)
 def unknown_epci(ctx: Context):
     """Un EPCI est désigné par son numéro SIREN (9 chiffres) au 1er janvier 2026.
 
@@ -107,9 +142,13 @@ def unknown_epci(ctx: Context):
         yield hit(ptr, siren=siren)
 
 
-@rule("CPTS-T007", step=STEP, title="Territoire vide",
-      message="Aucune commune ni intercommunalité : indiquez les communes (codes INSEE) ou les "
-              "EPCI (SIREN) du territoire.")
+@rule(
+    "CPTS-T007",
+    step=STEP,
+    title="Territoire vide",
+    message="Aucune commune ni intercommunalité : indiquez les communes (codes INSEE) ou les "
+    "EPCI (SIREN) du territoire.",
+)
 def empty_territory(ctx: Context):
     """Le territoire compte au moins une commune ou une intercommunalité.
 
@@ -120,9 +159,13 @@ def empty_territory(ctx: Context):
         yield hit("/territoire")
 
 
-@rule("CPTS-T008", step=STEP, title="Justification absente",
-      message="La justification du territoire manque : expliquez pourquoi ce territoire "
-              "(bassin de vie, habitudes des patients, coopérations existantes).")
+@rule(
+    "CPTS-T008",
+    step=STEP,
+    title="Justification absente",
+    message="La justification du territoire manque : expliquez pourquoi ce territoire "
+    "(bassin de vie, habitudes des patients, coopérations existantes).",
+)
 def missing_justification(ctx: Context):
     """L'ARS juge la pertinence du territoire sur sa justification écrite.
 
@@ -133,9 +176,13 @@ def missing_justification(ctx: Context):
         yield hit("/territoire/justification")
 
 
-@rule("CPTS-T009", step=STEP, title="ARS référente à désigner",
-      message="Le territoire relève de plusieurs ARS ({ars}) : indiquez laquelle pilote le "
-              "dossier dans « ars_referente ».")
+@rule(
+    "CPTS-T009",
+    step=STEP,
+    title="ARS référente à désigner",
+    message="Le territoire relève de plusieurs ARS ({ars}) : indiquez laquelle pilote le "
+    "dossier dans « ars_referente ».",
+)
 def several_ars(ctx: Context):
     """Un territoire à cheval sur deux régions relève de deux ARS : l'une d'elles est
     référente.
@@ -148,9 +195,13 @@ def several_ars(ctx: Context):
         yield hit("/territoire/ars_referente", ars=", ".join(a.libelle for a in ars))
 
 
-@rule("CPTS-T010", step=STEP, title="ARS référente hors du territoire",
-      message="L'ARS référente « {code} » ne couvre aucune commune du territoire ; ARS "
-              "concernées : {ars}.")
+@rule(
+    "CPTS-T010",
+    step=STEP,
+    title="ARS référente hors du territoire",
+    message="L'ARS référente « {code} » ne couvre aucune commune du territoire ; ARS "
+    "concernées : {ars}.",
+)
 def foreign_ars(ctx: Context):
     """L'ARS référente est l'une des ARS dont relèvent les communes du territoire.
 
@@ -160,13 +211,16 @@ def foreign_ars(ctx: Context):
     code = ctx.get("/territoire/ars_referente")
     ars = ctx.territory.ars
     if isinstance(code, str) and ars and code not in {a.code for a in ars}:
-        yield hit("/territoire/ars_referente", code=code,
-                  ars=", ".join(a.libelle for a in ars))
+        yield hit("/territoire/ars_referente", code=code, ars=", ".join(a.libelle for a in ars))
 
 
-@rule("CPTS-T011", step=STEP, title="Commune sans ARS",
-      message="{nom} relève d'une collectivité sans ARS (département {dep}) : une CPTS ne peut "
-              "pas y être créée.")
+@rule(
+    "CPTS-T011",
+    step=STEP,
+    title="Commune sans ARS",
+    message="{nom} relève d'une collectivité sans ARS (département {dep}) : une CPTS ne peut "
+    "pas y être créée.",
+)
 def commune_without_ars(ctx: Context):
     """Saint-Pierre-et-Miquelon, Wallis-et-Futuna, la Polynésie et la Nouvelle-Calédonie n'ont
     pas d'ARS : pas de CPTS.
@@ -180,9 +234,13 @@ def commune_without_ars(ctx: Context):
             yield hit(member.origins[0], nom=_name(code), dep=member.commune.departement)
 
 
-@rule("CPTS-T012", step=STEP, title="Population sans donnée",
-      message="La population de {nom} n'est pas publiée dans le référentiel : indiquez la "
-              "population du territoire avec sa source (« population: valeur, source »).")
+@rule(
+    "CPTS-T012",
+    step=STEP,
+    title="Population sans donnée",
+    message="La population de {nom} n'est pas publiée dans le référentiel : indiquez la "
+    "population du territoire avec sa source (« population: valeur, source »).",
+)
 def missing_population(ctx: Context):
     """Quelques collectivités d'outre-mer n'ont pas de population légale publiée : la
     population du territoire ne peut alors pas être calculée (jamais comptée comme 0).
@@ -197,9 +255,14 @@ def missing_population(ctx: Context):
         yield hit(t.members[code].origins[0], nom=_name(code))
 
 
-@rule("CPTS-T013", step=STEP, severity="warning", title="Taille ACI proche d'un seuil",
-      message="La population retenue ({population} habitants) est à moins de 2 % du seuil de "
-              "{bound} habitants entre deux tailles ACI : la taille {taille} est {note}.")
+@rule(
+    "CPTS-T013",
+    step=STEP,
+    severity="warning",
+    title="Taille ACI proche d'un seuil",
+    message="La population retenue ({population} habitants) est à moins de 2 % du seuil de "
+    "{bound} habitants entre deux tailles ACI : la taille {taille} est {note}.",
+)
 def near_tier_bound(ctx: Context):
     """Les bornes exactes des tailles ACI (40 000, 80 000, 175 000 habitants) ne sont pas
     tranchées par les textes consultés : près d'un seuil, vérifiez avec la CPAM.
@@ -211,8 +274,13 @@ def near_tier_bound(ctx: Context):
         return
     result = ctx.aci.tier_for(population)
     if result.near_bound:
-        yield hit("/territoire", population=_fmt(population), bound=_fmt(result.near_bound),
-                  taille=result.taille, note="à confirmer avec la CPAM")
+        yield hit(
+            "/territoire",
+            population=_fmt(population),
+            bound=_fmt(result.near_bound),
+            taille=result.taille,
+            note="à confirmer avec la CPAM",
+        )
 
 
 def _fmt(n: int) -> str:

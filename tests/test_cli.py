@@ -1,0 +1,253 @@
+"""The commands as a user runs them: init → status → validate → next, JSON equal to the API."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cpts_cli.check import check_path, reports_to_dict
+
+from .conftest import ROOT
+
+
+def test_help_is_french(cli):
+    result = cli("--help")
+    assert result.code == 0
+    for words in ("Utilisation", "Afficher ce message et quitter", "Commandes"):
+        assert words in result.out
+    assert "Show this message" not in result.out and "Usage:" not in result.out
+    sub = cli("validate", "--help")
+    assert "Les avertissements comptent comme des erreurs" in sub.out
+
+
+def test_usage_errors_are_french_and_exit_2(cli):
+    result = cli("validate", "--nope")
+    assert result.code == 2
+    assert "Option inconnue" in result.out + result.err
+    result = cli("bogus")
+    assert result.code == 2 and "Commande inconnue" in result.out + result.err
+    result = cli("validate", "--etape", "territoir")
+    assert result.code == 2 and "Vouliez-vous dire « territoire »" in result.out + result.err
+
+
+def test_version(cli):
+    from cpts_cli import __version__
+
+    result = cli("--version")
+    assert result.code == 0 and result.out.strip() == f"cpts {__version__}"
+
+
+def test_init_no_input_then_status_validate_next(tmp_path, cli):
+    result = cli(
+        "init",
+        tmp_path,
+        "--no-input",
+        "--nom",
+        "CPTS du Val",
+        "--porteur",
+        "Dr Claire Martin",
+        "--email",
+        "claire@exemple.fr",
+        "--communes",
+        "21166,21355",
+        "--profession",
+        "medecin_generaliste",
+    )
+    assert result.code == 0, result
+    path = tmp_path / "cpts.yaml"
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=")
+    assert "# Étape 1 — Identifier un territoire." in text
+    assert 'communes: ["21166", "21355"]' in text
+
+    status = cli("status", path, "--format", "json").json()
+    assert status["step"] == "territoire"
+    assert [m["code"] for m in status["manquants"]] == ["CPTS-T008"]
+
+    result = cli("next", path)
+    assert result.code == 1
+    assert "CPTS-T008" in result.out
+    assert path.read_text() == text  # nothing written
+
+    path.write_text(
+        text.replace('justification: ""', "justification: Bassin de vie du sud dijonnais.")
+    )
+    before = path.read_text()
+    result = cli("next", path)
+    assert result.code == 0, result
+    after = path.read_text()
+    assert "etapes:\n  territoire:\n    terminee_le: 2025-11-01\n" in after
+    # only the etapes lines changed
+    assert (
+        after.replace("etapes:\n  territoire:\n    terminee_le: 2025-11-01\n", "etapes: {}\n")
+        == before
+    )
+    status = cli("status", path, "--format", "json").json()
+    assert status["step"] == "mobilisation"
+    assert status["etapes"][0]["etat"] == "terminee"
+
+
+def test_init_refuses_to_overwrite(tmp_path, cli):
+    args = ("init", tmp_path, "--no-input", "--nom", "A")
+    assert cli(*args).code == 0
+    (tmp_path / "cpts.yaml").write_text("format: 1\n# mon travail\n")
+    result = cli(*args)
+    assert result.code == 2 and "existe déjà" in result.err
+    assert (tmp_path / "cpts.yaml").read_text() == "format: 1\n# mon travail\n"
+    assert cli(*args, "--force").code == 0
+
+
+def test_init_checks_options(tmp_path, cli):
+    result = cli("init", tmp_path, "--no-input", "--nom", "A", "--communes", "21999")
+    assert result.code == 2
+    assert "Code commune inconnu" in result.out + result.err
+    assert not (tmp_path / "cpts.yaml").exists()
+    result = cli("init", tmp_path, "--no-input")
+    assert result.code == 2 and "nom de la CPTS est obligatoire" in result.out + result.err
+
+
+def test_init_without_terminal_says_so(tmp_path, cli):
+    result = cli("init", tmp_path, "--nom", "A")
+    assert result.code == 2
+    assert "--no-input" in result.err
+    assert not (tmp_path / "cpts.yaml").exists()
+
+
+def test_init_examples(tmp_path, cli):
+    listing = cli("init", "--exemple", "")
+    assert "sud-dijonnais" in listing.out and "val-de-vingeanne" in listing.out
+    result = cli("init", tmp_path, "--exemple", "sud-dijonnais")
+    assert result.code == 0
+    assert cli("init", tmp_path / "x", "--exemple", "nope").code == 2
+
+
+def test_worked_example_validates_through_step_9(tmp_path, cli):
+    assert cli("init", tmp_path, "--exemple", "sud-dijonnais").code == 0
+    path = tmp_path / "cpts.yaml"
+    result = cli("validate", path, "--strict", "--etape", "mise_en_oeuvre")
+    assert result.code == 0, result.out
+    report = cli("validate", path, "--format", "json").json()
+    assert report["files"][0]["valid"] is True
+    assert report["files"][0]["step"] == "mise_en_oeuvre"
+    status = cli("status", path, "--format", "json").json()
+    assert all(s["etat"] == "terminee" for s in status["etapes"])
+    assert cli("next", path).code == 0
+
+
+def test_json_output_equals_the_api(example, cli):
+    example.write_text(example.read_text().replace('"21166"', '"21999"', 1))
+    printed = cli("validate", example, "--format", "json").json()
+    assert printed == reports_to_dict([check_path(example)])
+    assert printed["files"][0]["valid"] is False
+    finding = next(f for f in printed["files"][0]["findings"] if f["code"] == "CPTS-T001")
+    assert set(finding) == {"severity", "code", "path", "line", "column", "message"}
+    assert finding["path"].startswith("/territoire/communes/")
+
+
+def test_text_output_format(example, cli):
+    lines = example.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if '"21166"' in line)
+    example.write_text(example.read_text().replace('"21166"', '"21999"', 1))
+    result = cli("validate", example)
+    assert result.code == 1
+    col = lines[index].index('"21166"') + 1
+    assert (
+        f"{example}:{index + 1}:{col}: erreur CPTS-T001 Code commune inconnu : « 21999 »"
+    ) in result.out
+    assert result.out.strip().splitlines()[-1].startswith("fichier non valide — 1 erreur")
+
+
+def test_editing_a_done_step_warns_and_keeps_the_record(example, cli):
+    text = example.read_text()
+    example.write_text(text.replace("  justification:", "  justification_old:", 1))
+    result = cli("validate", example)
+    assert "CPTS-G002" in result.out and "CPTS-T008" in result.out
+    assert "CPTS-S002" in result.out  # unknown key, with its suggestion
+    assert "vouliez-vous dire « justification »" in result.out
+    assert "terminee_le" in example.read_text()
+    assert cli("next", example).code == 1
+
+
+def test_strict_counts_warnings(example, cli):
+    example.write_text(example.read_text().replace("  nom: ", "  nmo_inconnu: x\n  nom: ", 1))
+    assert cli("validate", example).code == 0
+    result = cli("validate", example, "--strict")
+    assert result.code == 1 and "CPTS-S002" in result.out
+
+
+def test_several_files_and_a_folder(tmp_path, cli):
+    for name in ("a", "b"):
+        assert cli("init", tmp_path / name, "--no-input", "--nom", name.upper()).code == 0
+    both = cli(
+        "validate", tmp_path / "a" / "cpts.yaml", tmp_path / "b" / "cpts.yaml", "--format", "json"
+    ).json()
+    assert [f["file"] for f in both["files"]] == [
+        str(tmp_path / n / "cpts.yaml") for n in ("a", "b")
+    ]
+    folder = cli("validate", tmp_path / "a", "--format", "json").json()
+    assert len(folder["files"]) == 1
+
+
+def test_guide(cli):
+    result = cli("guide")
+    assert result.code == 0 and "Identifier un territoire" in result.out
+    result = cli("guide", "territoire")
+    assert "Ce qu'il faut faire" in result.out and "CPTS-T001" in result.out
+    data = cli("guide", "3", "--format", "json").json()
+    assert data["etape"] == "diagnostic" and data["livrable"] == "diagnostic"
+    assert cli("guide", "nope").code == 2
+
+
+def test_schema_command_prints_the_schema(cli):
+    result = cli("schema")
+    assert json.loads(result.out)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_no_traceback_on_internal_error(cli, monkeypatch):
+    import cpts_cli.check as check
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret data")
+
+    monkeypatch.setattr(check, "check_paths", boom)
+    result = cli("validate", "x.yaml")
+    assert result.code == 2
+    assert "Traceback" not in result.err and "secret data" not in result.err
+    assert "--debug" in result.err
+    with pytest.raises(RuntimeError):
+        from cpts_cli.cli.app import main
+
+        main(["--debug", "validate", "x.yaml"])
+
+
+HEAVY = ("docx", "lxml", "matplotlib", "questionary", "prompt_toolkit", "openpyxl", "jsonschema")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"]])
+def test_help_and_version_load_no_heavy_library(args):
+    code = (
+        "import sys\n"
+        "from cpts_cli.cli.app import main\n"
+        f"sys.argv = ['cpts'] + {args!r}\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"loaded = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "sys.stderr.write(repr(loaded))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert proc.stderr.strip().endswith("[]"), proc.stderr
+
+
+def test_python_m_works():
+    proc = subprocess.run(
+        [sys.executable, "-m", "cpts_cli", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert proc.returncode == 0 and proc.stdout.startswith("cpts ")

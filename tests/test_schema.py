@@ -1,0 +1,140 @@
+"""The JSON Schema: valid 2020-12, documented everywhere, accepted by check-jsonschema."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from cpts_cli.project.load import read_path
+from cpts_cli.resources import schema
+
+from .conftest import EXAMPLES, ROOT
+
+SCHEMA_FILE = ROOT / "schemas" / "cpts.schema.json"
+
+
+def test_schema_passes_the_metaschema():
+    jsonschema.Draft202012Validator.check_schema(schema())
+    assert schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def _walk(node, path="#"):
+    if not isinstance(node, dict):
+        return
+    yield path, node
+    for key in ("properties", "$defs"):
+        for name, sub in (node.get(key) or {}).items():
+            yield from _walk(sub, f"{path}/{key}/{name}")
+    if isinstance(node.get("items"), dict):
+        yield from _walk(node["items"], f"{path}/items")
+
+
+def test_every_property_has_a_french_description_and_an_example():
+    missing = []
+    for path, node in _walk(schema()):
+        if path == "#":
+            continue
+        if not node.get("description"):
+            missing.append((path, "description"))
+        if not node.get("examples"):
+            missing.append((path, "examples"))
+    assert missing == []
+
+
+def test_every_example_is_valid_against_its_own_schema():
+    root = schema()
+    for path, node in _walk(root):
+        if path == "#" or "/$defs/" in path and path.count("/") > 2:
+            continue
+        sub = {**node, "$defs": root["$defs"]}
+        validator = jsonschema.Draft202012Validator(
+            sub, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        )
+        for example in node.get("examples", []):
+            errors = list(validator.iter_errors(example))
+            assert not errors, (path, example, errors[0].message)
+
+
+def test_vocabularies_have_french_labels():
+    for name, node in schema()["$defs"].items():
+        if "enum" in node:
+            assert len(node["enumDescriptions"]) == len(node["enum"]), name
+    from cpts_cli.schema import vocabulary
+
+    assert vocabulary("profession")["masseur_kinesitherapeute"] == "Masseur-kinésithérapeute"
+    assert len(vocabulary("mission")) == 6
+
+
+def test_shipped_examples_are_schema_valid():
+    for example in EXAMPLES.glob("*.yaml"):
+        doc = read_path(example)
+        errors = list(
+            jsonschema.Draft202012Validator(
+                schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+            ).iter_errors(doc.plain)
+        )
+        assert errors == [], example
+
+
+def test_check_jsonschema_accepts_schema_and_example(tmp_path):
+    exe = shutil.which("check-jsonschema")
+    if exe is None:
+        pytest.skip("check-jsonschema absent")
+    proc = subprocess.run(
+        [exe, "--check-metaschema", str(SCHEMA_FILE)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # check-jsonschema reads YAML dates as dates: give it the JSON form the tool validates.
+    doc = read_path(EXAMPLES / "sud-dijonnais.yaml")
+    instance = tmp_path / "exemple.json"
+    instance.write_text(json.dumps(doc.plain, ensure_ascii=False))
+    proc = subprocess.run(
+        [exe, "--schemafile", str(SCHEMA_FILE), str(instance)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_schema_findings_are_french_and_positioned(tmp_path):
+    from cpts_cli.check import check_path
+
+    path = tmp_path / "cpts.yaml"
+    path.write_text(
+        "format: 1\n"
+        "cpts:\n"
+        "  nom: A\n"
+        "  porteur: {nom: X, email: pas-un-courriel}\n"
+        "territoire:\n"
+        "  communes: [01001]\n"
+        "  justificaton: x\n"
+        "mobilisation:\n"
+        "  acteurs:\n"
+        "    - nom: B\n"
+        "      profession: medecin\n"
+        "  reunions:\n"
+        "    - date: 20/06/2024\n"
+    )
+    found = {(f.code, f.line, f.column): f.message for f in check_path(path).findings}
+    assert 'Écrivez-le entre guillemets : "01001"' in found[("CPTS-S001", 6, 14)]
+    assert "vouliez-vous dire « justification » ?" in found[("CPTS-S002", 7, 3)]
+    assert "vouliez-vous dire « medecin_generaliste » ?" in found[("CPTS-S003", 11, 7)]
+    assert "par exemple « 2024-06-20 »" in found[("CPTS-S005", 13, 7)]
+    assert ("CPTS-S004", 4, 21) in found
+
+
+def test_python_module_prints_schema():
+    proc = subprocess.run(
+        [sys.executable, "-m", "cpts_cli", "schema"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert json.loads(proc.stdout) == schema()
