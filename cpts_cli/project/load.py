@@ -135,8 +135,9 @@ Y_NONSTRING_KEY = define(
 )
 
 
-def read_path(path: Path) -> ProjectDocument:
+def read_path(path: Path | str) -> ProjectDocument:
     """Read and parse ``path``; raise ``CptsError`` only when the file cannot be read."""
+    path = Path(path)
     name = str(path)
     try:
         if path.is_dir():
