@@ -15,7 +15,7 @@ from cpts_cli.findings import Finding, Severity, sort_findings
 from cpts_cli.project import migrate as _migrate
 from cpts_cli.project.document import ProjectDocument, to_plain
 from cpts_cli.project.load import read_path
-from cpts_cli.project.positions import locate
+from cpts_cli.rules import crossfile as _crossfile  # noqa: F401 - registers CPTS-X001
 from cpts_cli.workflow import STEP_BY_ID, STEPS, Step
 
 G_FORMAT = define(
@@ -126,7 +126,7 @@ def check_document(
         return FileReport(doc.name, False, sort_findings(findings), [], None, strict, doc)
     version = _migrate.file_format(doc.data)
     if version is not None and version > _migrate.CURRENT_FORMAT:
-        line, col = locate(doc.data, "/format")
+        line, col = doc.locate("/format")
         findings.append(
             G_FORMAT.make(
                 "/format", line, col, file=doc.name, found=version, current=_migrate.CURRENT_FORMAT
@@ -189,7 +189,7 @@ def check_document(
     first_gap: Step | None = None
     for state in states:
         if state.status == "terminee" and not state.complete:
-            line, col = locate(doc.data, f"/etapes/{state.step.id}")
+            line, col = doc.locate(f"/etapes/{state.step.id}")
             findings.append(
                 G_NO_LONGER_COMPLETE.make(
                     f"/etapes/{state.step.id}",
@@ -205,7 +205,7 @@ def check_document(
         if state.done_on is None and first_gap is None:
             first_gap = state.step
         elif state.done_on is not None and first_gap is not None:
-            line, col = locate(doc.data, f"/etapes/{state.step.id}")
+            line, col = doc.locate(f"/etapes/{state.step.id}")
             findings.append(
                 G_OUT_OF_ORDER.make(
                     f"/etapes/{state.step.id}",
@@ -250,6 +250,19 @@ def reports_to_dict(reports: list[FileReport]) -> dict:
 
 
 def check_paths(paths: list[Path], **kwargs) -> list[FileReport]:
-    """Check several files; unreadable ones raise ``CptsError`` before anything is printed."""
+    """Check several files; unreadable ones raise ``CptsError`` before anything is printed.
+
+    With several files, they are also checked against each other (``CPTS-X001``, communes
+    in more than one territory); those findings join each file's own, in order.
+    """
     docs = [read_path(Path(p)) for p in paths]
-    return [check_document(doc, **kwargs) for doc in docs]
+    reports = [check_document(doc, **kwargs) for doc in docs]
+    if len(reports) > 1:
+        from cpts_cli.rules.crossfile import overlap_findings
+
+        # A file that could not be read through (unparsable, format too new) has no steps.
+        eligible = [r.document if r.steps else None for r in reports]
+        for report, extra in zip(reports, overlap_findings(eligible), strict=True):
+            if extra:
+                report.findings = sort_findings(report.findings + extra)
+    return reports

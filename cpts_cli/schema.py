@@ -10,7 +10,7 @@ from typing import Any
 from cpts_cli.codes import define
 from cpts_cli.findings import Finding
 from cpts_cli.project.document import ProjectDocument
-from cpts_cli.project.positions import locate, pointer, resolve
+from cpts_cli.project.positions import pointer, resolve
 from cpts_cli.resources import schema
 
 S_TYPE = define(
@@ -198,9 +198,7 @@ def _examples_hint(sub: dict | None) -> str:
 
 def _raw_token(doc: ProjectDocument, ptr: str) -> str | None:
     """The value as written in the file (``01001`` before YAML turned it into 1001)."""
-    from cpts_cli.project.positions import locate_value
-
-    line, col = locate_value(doc.data, ptr)
+    line, col = doc.locate_value(ptr)
     lines = doc.text.split("\n")
     if not 0 < line <= len(lines):
         return None
@@ -219,7 +217,7 @@ def _to_findings(doc: ProjectDocument, error) -> list[Finding]:
     file = doc.name
 
     def at(p: str = ptr):
-        return locate(doc.data, p)
+        return doc.locate(p)
 
     if kind == "additionalProperties":
         allowed = list((error.schema.get("properties") or {}).keys())

@@ -35,7 +35,7 @@ CASES = [
     (
         "merge_key",
         b"format: 1\na: &x {b: 1}\ncpts:\n  <<: *x\n  nom: A\n",
-        ("CPTS-Y006", 2, 4),
+        ("CPTS-Y006", 4, 3),
         True,
     ),
     ("complex_key", b"format: 1\n? [a, b]\n: 1\n", ("CPTS-Y011", 2, 3), False),

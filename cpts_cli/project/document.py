@@ -23,7 +23,6 @@ class ProjectDocument:
     name: str
     raw: bytes
     text: str
-    data: Any = None
     plain: Any = None
     findings: list[Finding] = field(default_factory=list)
     bom: bool = False
@@ -34,9 +33,46 @@ class ProjectDocument:
     #: ``False`` when the file could not be parsed into a mapping at all (exit code 2).
     parsed: bool = True
 
+    #: JSON pointer → 1-based (line, column) of the key or item; and of the value itself.
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    value_positions: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _data: Any = field(default=None, repr=False)
+
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()
+
+    @property
+    def data(self) -> Any:
+        """The ruamel.yaml round-trip tree, built on first use.
+
+        Checking reads ``plain`` and ``positions`` (from the fast C parser when available);
+        only commands that edit the file need this slower, comment-keeping tree.
+        """
+        if self._data is None and self.parsed and self.text:
+            from cpts_cli.project.yamlio import new_yaml
+
+            yaml = new_yaml()
+            yaml.allow_duplicate_keys = True
+            self._data = yaml.load(self.text)
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data = value
+
+    def locate(self, ptr: str) -> tuple[int, int]:
+        """Position of ``ptr``, or of its deepest parent that exists in the file."""
+        while True:
+            found = self.positions.get(ptr)
+            if found is not None:
+                return found
+            if not ptr:
+                return (1, 1)
+            ptr = ptr.rsplit("/", 1)[0]
+
+    def locate_value(self, ptr: str) -> tuple[int, int]:
+        return self.value_positions.get(ptr) or self.locate(ptr)
 
 
 def to_plain(value: Any) -> Any:

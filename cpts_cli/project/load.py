@@ -15,7 +15,6 @@ from cpts_cli.codes import define
 from cpts_cli.errors import CptsError
 from cpts_cli.findings import Finding
 from cpts_cli.project.document import ProjectDocument, to_plain
-from cpts_cli.project.yamlio import new_yaml
 
 #: A project file is a few hundred kilobytes at most; beyond this, it is not one.
 MAX_BYTES = 8 * 1024 * 1024
@@ -77,8 +76,7 @@ Y_ALIAS = define(
     "CPTS-Y006",
     "error",
     "Ancre ou alias YAML",
-    "Les ancres et alias YAML (« &{anchor} », « *{anchor} ») ne sont pas acceptés : "
-    "recopiez la valeur.",
+    "Les ancres, alias et fusions YAML ne sont pas acceptés ({what}) : recopiez la valeur.",
     """
     Les ancres (`&nom`), alias (`*nom`) et fusions (`<<:`) rendent le fichier difficile à
     relire et à modifier sans risque : écrivez chaque valeur en entier.
@@ -228,6 +226,7 @@ def _fail(doc: ProjectDocument, code, line: int, column: int, **values) -> Proje
 
 
 def _parse_text(doc: ProjectDocument) -> ProjectDocument:
+    from ruamel.yaml import YAML
     from ruamel.yaml.composer import ComposerError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -236,17 +235,15 @@ def _parse_text(doc: ProjectDocument) -> ProjectDocument:
         return _fail(doc, Y_EMPTY, 1, 1)
     depth_line = _too_deep(text)
     if depth_line:
-        return _fail(
-            doc,
-            Y_SYNTAX,
-            depth_line,
-            1,
-            detail=f"plus de {MAX_FLOW_DEPTH} niveaux de crochets ou d'accolades imbriqués",
-        )
-    yaml = new_yaml()
+        return _fail(doc, Y_SYNTAX, depth_line, 1,
+                     detail=f"plus de {MAX_FLOW_DEPTH} niveaux de crochets ou d'accolades imbriqués")
+    # The safe loader (C-accelerated when ruamel.yaml.clib is installed) resolves scalars
+    # exactly as the round-trip loader does (YAML 1.2), and keeps each node's position.
+    yaml = YAML(typ="safe")
     try:
-        constructor, _parser = yaml.get_constructor_parser(io.StringIO(text))
-        node = constructor.composer.get_single_node()
+        constructor, parser = yaml.get_constructor_parser(io.StringIO(text))
+        composer = getattr(constructor, "composer", None) or parser
+        node = composer.get_single_node()
         if node is None:
             return _fail(doc, Y_EMPTY, 1, 1)
         structural = _check_nodes(node, doc.name)
@@ -266,21 +263,41 @@ def _parse_text(doc: ProjectDocument) -> ProjectDocument:
         return _syntax(doc, exc)
     except YAMLError as exc:
         return _fail(doc, Y_SYNTAX, 1, 1, detail=_clean(str(exc)))
-    except RecursionError:
-        return _fail(doc, Y_SYNTAX, 1, 1, detail="imbrication trop profonde")
-    finally:
-        try:
-            yaml.reader.reset_reader()
-            yaml.scanner.reset_scanner()
-            yaml.parser.reset_parser()
-        except Exception:  # noqa: BLE001 - cleanup only
-            pass
+    except (RecursionError, ValueError, TypeError) as exc:
+        return _fail(doc, Y_SYNTAX, 1, 1, detail=_clean(str(exc)) or "structure incorrecte")
     if not isinstance(data, dict):
         kind = "une liste" if isinstance(data, list) else f"la valeur « {_short(data)} »"
         return _fail(doc, Y_NOT_MAPPING, 1, 1, kind=kind)
-    doc.data = data
     doc.plain = to_plain(data)
+    _index_positions(node, doc)
     return doc
+
+
+def _index_positions(root, doc: ProjectDocument) -> None:
+    """JSON pointer → 1-based position of each key / item (and of each value)."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    keys = doc.positions
+    values = doc.value_positions
+    keys[""] = (1, 1)
+    stack = [(root, "")]
+    while stack:
+        node, ptr = stack.pop()
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                child = ptr + "/" + str(key_node.value).replace("~", "~0").replace("/", "~1")
+                keys.setdefault(child, (key_node.start_mark.line + 1,
+                                        key_node.start_mark.column + 1))
+                values.setdefault(child, (value_node.start_mark.line + 1,
+                                          value_node.start_mark.column + 1))
+                stack.append((value_node, child))
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                child = f"{ptr}/{i}"
+                position = (item.start_mark.line + 1, item.start_mark.column + 1)
+                keys[child] = position
+                values[child] = position
+                stack.append((item, child))
 
 
 MAX_FLOW_DEPTH = 64
@@ -339,7 +356,7 @@ def _check_nodes(root, name: str) -> list[Finding]:
                         node.start_mark.line + 1,
                         node.start_mark.column + 1,
                         file=name,
-                        anchor=anchor,
+                        what=_anchor_words(anchor),
                     )
                 )
             continue
@@ -353,7 +370,7 @@ def _check_nodes(root, name: str) -> list[Finding]:
                     node.start_mark.line + 1,
                     node.start_mark.column + 1,
                     file=name,
-                    anchor=anchor,
+                    what=_anchor_words(anchor),
                 )
             )
         if isinstance(node, MappingNode):
@@ -378,7 +395,7 @@ def _check_nodes(root, name: str) -> list[Finding]:
                             key_node.start_mark.line + 1,
                             key_node.start_mark.column + 1,
                             file=name,
-                            anchor="<<",
+                            what="fusion « <<: »",
                         )
                     )
                     continue
@@ -403,6 +420,12 @@ def _check_nodes(root, name: str) -> list[Finding]:
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
     return findings
+
+
+def _anchor_words(anchor: str) -> str:
+    if anchor == "?":
+        return "valeur réutilisée par un alias"
+    return f"« &{anchor} » et « *{anchor} »"
 
 
 def _syntax(doc: ProjectDocument, exc) -> ProjectDocument:

@@ -17,7 +17,7 @@ from cpts_cli import clock
 from cpts_cli.codes import Code, define
 from cpts_cli.findings import Finding, Severity
 from cpts_cli.project.document import ProjectDocument
-from cpts_cli.project.positions import locate, resolve
+from cpts_cli.project.positions import resolve
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def run_rules(ctx: Context, steps: Iterable[str]) -> list[Finding]:
         if entry.step not in wanted:
             continue
         for h in entry.func(ctx) or ():
-            line, column = locate(ctx.doc.data, h.path)
+            line, column = ctx.doc.locate(h.path)
             findings.append(
                 entry.code.make(
                     h.path, line, column, file=ctx.doc.name, severity=h.severity, **h.values
