@@ -124,7 +124,7 @@ def check_document(
     findings = list(doc.findings)
     if not doc.parsed or not isinstance(doc.plain, dict):
         return FileReport(doc.name, False, sort_findings(findings), [], None, strict, doc)
-    version = _migrate.file_format(doc.data)
+    version = _migrate.file_format(doc.plain)
     if version is not None and version > _migrate.CURRENT_FORMAT:
         line, col = doc.locate("/format")
         findings.append(
@@ -133,7 +133,11 @@ def check_document(
             )
         )
         return FileReport(doc.name, True, sort_findings(findings), [], None, strict, doc)
-    migrated = _migrate.migrate(doc.data)
+    migrated = (
+        _migrate.migrate(doc.data)
+        if version is not None and version < _migrate.CURRENT_FORMAT
+        else []
+    )
     if migrated:
         doc.plain = to_plain(doc.data)
         findings.append(
