@@ -37,7 +37,7 @@ def guide(
         return
     from rich.markdown import Markdown
 
-    console().print(Markdown(_as_markdown(data)))
+    console(wrap=True).print(Markdown(_as_markdown(data)))
 
 
 def _as_markdown(data: dict) -> str:

@@ -249,6 +249,14 @@ def _print_status(out, report, data, quiet: bool) -> None:
             out.print("  " + finding_line(f, report.file))
     for warning in data["alertes"]:
         out.print(f"[yellow]⚠ {escape(warning)}[/]")
+    others = [f for f in report.findings if f.severity.value != "info"
+              and not (current and f.step == current["id"] and f.severity.value == "error")
+              and not (f.severity.value == "error" and f.step is None)]
+    if others:
+        from cpts_cli.cli.reporters import summary
+
+        out.print(f"\n[yellow]Autres points signalés : {summary(others)}[/] — détail avec "
+                  f"« cpts validate {escape(report.file)} ».")
     out.print(f"\n[bold]Prochaine action :[/] {escape(data['prochaine_action'])}")
 
 

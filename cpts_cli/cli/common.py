@@ -30,11 +30,12 @@ FILE_OPTION = typer.Option(
 )
 
 
-def console(stderr: bool = False):
+def console(stderr: bool = False, wrap: bool = False):
+    """Findings are never wrapped (one line each, easy to grep); prose (``wrap``) is."""
     from rich.console import Console
 
     return Console(
-        stderr=stderr, highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ
+        stderr=stderr, highlight=False, soft_wrap=not wrap, no_color="NO_COLOR" in os.environ
     )
 
 

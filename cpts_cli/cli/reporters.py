@@ -20,7 +20,8 @@ def finding_line(f: Finding, file: str) -> str:
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (words or word + 's')}"
+    # French: 0 and 1 take the singular.
+    return f"{n} {word if n <= 1 else (words or word + 's')}"
 
 
 def summary(findings: list[Finding]) -> str:
