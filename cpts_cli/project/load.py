@@ -235,8 +235,13 @@ def _parse_text(doc: ProjectDocument) -> ProjectDocument:
         return _fail(doc, Y_EMPTY, 1, 1)
     depth_line = _too_deep(text)
     if depth_line:
-        return _fail(doc, Y_SYNTAX, depth_line, 1,
-                     detail=f"plus de {MAX_FLOW_DEPTH} niveaux de crochets ou d'accolades imbriqués")
+        return _fail(
+            doc,
+            Y_SYNTAX,
+            depth_line,
+            1,
+            detail=f"plus de {MAX_FLOW_DEPTH} niveaux de crochets ou d'accolades imbriqués",
+        )
     # The safe loader (C-accelerated when ruamel.yaml.clib is installed) resolves scalars
     # exactly as the round-trip loader does (YAML 1.2), and keeps each node's position.
     yaml = YAML(typ="safe")
@@ -286,10 +291,12 @@ def _index_positions(root, doc: ProjectDocument) -> None:
         if isinstance(node, MappingNode):
             for key_node, value_node in node.value:
                 child = ptr + "/" + str(key_node.value).replace("~", "~0").replace("/", "~1")
-                keys.setdefault(child, (key_node.start_mark.line + 1,
-                                        key_node.start_mark.column + 1))
-                values.setdefault(child, (value_node.start_mark.line + 1,
-                                          value_node.start_mark.column + 1))
+                keys.setdefault(
+                    child, (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                )
+                values.setdefault(
+                    child, (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
+                )
                 stack.append((value_node, child))
         elif isinstance(node, SequenceNode):
             for i, item in enumerate(node.value):
@@ -344,35 +351,21 @@ def _check_nodes(root, name: str) -> list[Finding]:
     seen: set[int] = set()
     reported_anchor: set[str] = set()
     stack = [root]
+
+    def report_anchor(node, anchor: str) -> None:
+        if anchor not in reported_anchor:
+            reported_anchor.add(anchor)
+            findings.append(Y_ALIAS.make("", *_mark(node), file=name, what=_anchor_words(anchor)))
+
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            anchor = getattr(node, "anchor", None) or "?"
-            if anchor not in reported_anchor:
-                reported_anchor.add(anchor)
-                findings.append(
-                    Y_ALIAS.make(
-                        "",
-                        node.start_mark.line + 1,
-                        node.start_mark.column + 1,
-                        file=name,
-                        what=_anchor_words(anchor),
-                    )
-                )
+            report_anchor(node, getattr(node, "anchor", None) or "?")
             continue
         seen.add(id(node))
         anchor = getattr(node, "anchor", None)
-        if anchor and anchor not in reported_anchor:
-            reported_anchor.add(anchor)
-            findings.append(
-                Y_ALIAS.make(
-                    "",
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
-                    file=name,
-                    what=_anchor_words(anchor),
-                )
-            )
+        if anchor:
+            report_anchor(node, anchor)
         if isinstance(node, MappingNode):
             first: dict[str, int] = {}
             kept = []
@@ -420,6 +413,10 @@ def _check_nodes(root, name: str) -> list[Finding]:
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
     return findings
+
+
+def _mark(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def _anchor_words(anchor: str) -> str:
