@@ -57,10 +57,12 @@ def root(
 
 
 def _register() -> None:
-    from cpts_cli.cli import cmd_info, cmd_project
+    from cpts_cli.cli import cmd_funding, cmd_info, cmd_project, cmd_territory
 
     cmd_project.register(app)
     cmd_info.register(app)
+    cmd_funding.register(app)
+    cmd_territory.register(app)
 
 
 _register()

@@ -83,6 +83,8 @@ class Context:
         from cpts_cli.referentiel import aci
 
         version = self.data.get("aci")
+        if isinstance(version, int) and not isinstance(version, bool):
+            version = str(version)  # `aci: 2019` unquoted reads as a number
         try:
             return aci.load(version if isinstance(version, str) else None)
         except KeyError:
