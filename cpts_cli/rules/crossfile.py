@@ -19,9 +19,8 @@ from pathlib import Path
 from cpts_cli.codes import define
 from cpts_cli.findings import Finding
 from cpts_cli.project.document import ProjectDocument
-from cpts_cli.project.positions import locate
-from cpts_cli.referentiel import store
-from cpts_cli.territory import Territory, derive
+from cpts_cli.territory import derive
+from cpts_cli.territory_ops import covered_units
 
 #: How many other CPTS a finding names before "et N autres".
 MAX_NAMED = 3
@@ -31,14 +30,14 @@ X_OVERLAP = define(
     "error",
     "Commune dans le territoire de plusieurs CPTS",
     "{nom} ({code}) figure aussi dans le territoire de {autres} : une commune ne relève "
-    "que d'une CPTS ; convenez avec {pronom} de la CPTS qui la garde.",
+    "que d'une seule CPTS ; convenez ensemble de celle qui la garde.",
     """
     Vérifié quand plusieurs fichiers sont contrôlés ensemble (« cpts validate dossier/ ») :
     une commune (ou un arrondissement de Paris, Lyon, Marseille) ne figure que dans un seul
     territoire de CPTS. C'est une erreur, pas un avertissement : les territoires de CPTS
     voisines ne se chevauchent pas (l'ARS vise une couverture de la région « sans
-    chevauchement » ni zone blanche), et la population d'une commune ne compte que pour la
-    taille ACI d'une seule CPTS.
+    chevauchement » ni zone blanche), et la population d'une commune partagée serait comptée
+    dans la taille ACI de chacune.
 
     Incorrect : `cpts-a.yaml` avec `communes: ["21166", "21355"]` et `cpts-b.yaml` avec
     `communes: ["21355", "21390"]` (Longvic dans les deux). Incorrect aussi : `"75056"`
@@ -47,25 +46,6 @@ X_OVERLAP = define(
     """,
     step="territoire",
 )
-
-
-def _covered(territory: Territory) -> dict[str, tuple[str, str]]:
-    """Codes this territory covers → (name, pointer of the entry that brings it).
-
-    Whole cities with arrondissements are replaced by their arrondissements (see the module
-    docstring), so that the index compares like with like.
-    """
-    out: dict[str, tuple[str, str]] = {}
-    for code, member in territory.members.items():
-        origin = member.origins[0]
-        commune = member.commune
-        parts = store.arrondissements(code) if not commune.is_arrondissement else []
-        if parts:
-            for arr in parts:
-                out.setdefault(arr.code, (arr.nom, origin))
-        else:
-            out.setdefault(code, (commune.nom, origin))
-    return out
 
 
 def _label(doc: ProjectDocument) -> str:
@@ -91,7 +71,7 @@ def overlap_findings(docs: Sequence[ProjectDocument | None]) -> list[list[Findin
     ``None`` stands for a file that could not be checked (unparsable, format too new): it
     takes no part and gets no finding. The same file given twice counts once.
     """
-    covered: list[dict[str, tuple[str, str]]] = []
+    covered: list[dict] = []
     identities: list[str] = []
     index: dict[str, list[int]] = {}
     for i, doc in enumerate(docs):
@@ -99,7 +79,7 @@ def overlap_findings(docs: Sequence[ProjectDocument | None]) -> list[list[Findin
             covered.append({})
             identities.append("")
             continue
-        codes = _covered(derive(doc.plain.get("territoire")))
+        codes = covered_units(derive(doc.plain.get("territoire")))
         covered.append(codes)
         identity = _identity(doc)
         identities.append(identity)
@@ -128,18 +108,17 @@ def overlap_findings(docs: Sequence[ProjectDocument | None]) -> list[list[Findin
             if rest:
                 autres += f" et {rest} autre{'s' if rest > 1 else ''}"
             doc = docs[i]
-            nom, ptr = covered[i][code]
-            line, column = locate(doc.data, ptr)  # type: ignore[union-attr]
+            commune, ptr = covered[i][code]
+            line, column = doc.locate(ptr)  # type: ignore[union-attr]
             results[i].append(
                 X_OVERLAP.make(
                     ptr,
                     line,
                     column,
                     file=doc.name,  # type: ignore[union-attr]
-                    nom=nom,
+                    nom=commune.nom,
                     code=code,
                     autres=autres,
-                    pronom="elle" if len(owners) == 2 else "elles",
                 )
             )
     return results

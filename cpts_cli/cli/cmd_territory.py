@@ -1,0 +1,442 @@
+"""``cpts territory``: info, add, remove, search, coverage (core in ``cpts_cli.territory_ops``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from cpts_cli.cli.common import (
+    FILE_OPTION,
+    FORMAT_OPTION,
+    QUIET_OPTION,
+    OutputFormat,
+    console,
+    print_json,
+    project_files,
+)
+
+HELP = (
+    "Le territoire de la CPTS : communes, population, départements, ARS, taille ACI ; "
+    "ajouter ou retirer des communes ; chercher un code ; couverture d'un département."
+)
+
+sub = typer.Typer(
+    help=HELP,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+CODES_ARGUMENT = typer.Argument(
+    ...,
+    metavar="CODE...",
+    help="Codes INSEE de communes (5 caractères, ex. 21231) ou SIREN d'intercommunalités "
+    "(9 chiffres).",
+    show_default=False,
+)
+DRY_RUN_OPTION = typer.Option(
+    False, "--dry-run", help="Montrer ce qui changerait, sans rien écrire."
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sub, name="territory", help=HELP)
+
+
+def _fmt(n: int | None) -> str:
+    from cpts_cli.territory_ops import fmt_int
+
+    return fmt_int(n)
+
+
+def _plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{_fmt(n)} {word if n <= 1 else (words or word + 's')}"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",") + "\u00a0%"
+
+
+# --------------------------------------------------------------------------- info
+
+
+@sub.command("info")
+def info(
+    fichier: Path = typer.Argument(Path("cpts.yaml"), help="Fichier projet.", dir_okay=False),
+    fmt: OutputFormat = FORMAT_OPTION,
+    quiet: bool = QUIET_OPTION,
+) -> None:
+    """Communes, population, départements, région(s), ARS et taille ACI du territoire."""
+    from cpts_cli import territory_ops
+
+    result = territory_ops.info(fichier)
+    if fmt is OutputFormat.json:
+        print_json(result.to_dict())
+        return
+    _print_info(result, quiet)
+
+
+def _print_info(result, quiet: bool) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = console()
+    title = f"{result.nom} — {result.file}" if result.nom else result.file
+    out.print(f"[bold]{escape(title)}[/]")
+    n = len(result.communes)
+    via = sum(1 for c in result.communes if c.epci)
+    line = _fmt(n)
+    if result.epci:
+        names = ", ".join(nom for _, nom, _ in result.epci)
+        by = "l'intercommunalité" if len(result.epci) == 1 else "les intercommunalités"
+        line += f" (dont {_fmt(via)} par {by} {names})"
+    out.print(f"Communes : {escape(line)}")
+
+    pop = result.population
+    basis = (
+        f"{pop.base}, millésime {pop.millesime}"
+        + (f" en vigueur au {_date_fr(pop.en_vigueur)}" if pop.en_vigueur else "")
+        + f" (source {pop.source})"
+    )
+    if pop.saisie:
+        out.print(
+            f"Population retenue : {_fmt(pop.saisie['valeur'])} habitants, valeur saisie dans le "
+            f"fichier (source : « {escape(pop.saisie['source'])} »)"
+        )
+        calc = (
+            f"{_fmt(pop.calculee)} habitants"
+            if pop.calculee is not None
+            else "incalculable (communes sans population)"
+        )
+        out.print(f"Population calculée : {calc} — {escape(basis)}")
+    elif pop.valeur is not None:
+        out.print(f"Population : {_fmt(pop.valeur)} habitants — {escape(basis)}")
+    elif n:
+        out.print(
+            "Population : incalculable, le référentiel ne publie pas la population de "
+            f"{', '.join(pop.sans_population)} ; indiquez-la avec sa source "
+            "(territoire.population : valeur, source)."
+        )
+    else:
+        out.print("Population : aucune commune dans le territoire.")
+    if pop.sans_population and pop.saisie:
+        out.print(f"Communes sans population publiée : {', '.join(pop.sans_population)}")
+    for note in pop.notes:
+        out.print(f"[yellow]Note :[/] {escape(note)}")
+
+    if result.departements:
+        label = "Département" if len(result.departements) == 1 else "Départements"
+        out.print(
+            f"{label} : " + ", ".join(escape(f"{d.nom} ({d.code})") for d in result.departements)
+        )
+    if result.regions:
+        label = "Région" if len(result.regions) == 1 else "Régions"
+        out.print(f"{label} : " + ", ".join(escape(f"{r.nom} ({r.code})") for r in result.regions))
+    if result.ars:
+        label = "ARS concernée" if len(result.ars) == 1 else "ARS concernées"
+        out.print(f"{label} : " + ", ".join(escape(a.libelle) for a in result.ars))
+        if len(result.ars) > 1:
+            ref = next((a for a in result.ars if a.code == result.ars_referente), None)
+            if ref is not None:
+                out.print(f"ARS référente : {escape(ref.libelle)}")
+            elif result.ars_referente:
+                out.print(
+                    f"[red]ARS référente « {escape(result.ars_referente)} » : elle ne couvre "
+                    "aucune commune du territoire.[/]"
+                )
+            else:
+                out.print(
+                    "[yellow]ARS référente à désigner : indiquez-la dans « ars_referente » "
+                    f"({', '.join(a.code for a in result.ars)}).[/]"
+                )
+    tier = result.tier
+    if tier is not None:
+        out.print(f"Taille ACI : {tier.taille} ({tier.range_label}, règles {escape(tier.version)})")
+        if tier.note:
+            out.print(f"[yellow]Attention :[/] {escape(tier.note)}")
+    if result.inconnus:
+        out.print(
+            f"[red]Codes inconnus, non comptés :[/] {escape(', '.join(result.inconnus))} "
+            "(voir « cpts validate »)"
+        )
+    for old, new in result.anciens_codes:
+        out.print(f"[yellow]« {escape(old)} » est un ancien code : commune actuelle {new}.[/]")
+    if quiet or not result.communes:
+        return
+    table = Table(title="Communes du territoire", title_justify="left")
+    table.add_column("Code")
+    table.add_column("Nom")
+    table.add_column("Dép.")
+    table.add_column("Population", justify="right")
+    table.add_column("Origine")
+    for row in result.communes:
+        table.add_row(
+            row.code,
+            escape(row.nom),
+            row.departement,
+            _fmt(row.population) if row.population is not None else "inconnue",
+            "directe" if row.origine == "direct" else escape(row.origine),
+        )
+    out.print(table)
+
+
+_MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+).split()
+
+
+def _date_fr(iso: str) -> str:
+    try:
+        year, month, day = (int(x) for x in iso.split("-"))
+        return f"{'1er' if day == 1 else day} {_MONTHS[month - 1]} {year}"
+    except (ValueError, IndexError):
+        return iso
+
+
+# --------------------------------------------------------------------------- add / remove
+
+
+@sub.command("add")
+def add(
+    codes: list[str] = CODES_ARGUMENT,
+    fichier: Path = FILE_OPTION,
+    dry_run: bool = DRY_RUN_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+    quiet: bool = QUIET_OPTION,
+) -> None:
+    """Ajouter des communes ou des intercommunalités au territoire.
+
+    Un ancien code est remplacé par celui de la commune actuelle ; une commune déjà présente
+    (directement ou par son intercommunalité) n'est pas ajoutée deux fois. Un code inconnu
+    arrête tout : rien n'est écrit.
+    """
+    from cpts_cli import territory_ops
+
+    _print_edit(territory_ops.add(fichier, codes, dry_run=dry_run), fmt, quiet)
+
+
+@sub.command("remove")
+def remove(
+    codes: list[str] = CODES_ARGUMENT,
+    fichier: Path = FILE_OPTION,
+    dry_run: bool = DRY_RUN_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+    quiet: bool = QUIET_OPTION,
+) -> None:
+    """Retirer des communes ou des intercommunalités du territoire.
+
+    Une commune présente seulement par son intercommunalité ne peut pas être retirée seule :
+    la commande l'explique et ne change rien.
+    """
+    from cpts_cli import territory_ops
+
+    _print_edit(territory_ops.remove(fichier, codes, dry_run=dry_run), fmt, quiet)
+
+
+def _print_edit(result, fmt: OutputFormat, quiet: bool) -> None:
+    from rich.markup import escape
+
+    if fmt is OutputFormat.json:
+        print_json(result.to_dict())
+        return
+    out = console()
+    if not quiet:
+        for message in result.messages:
+            out.print(escape(message))
+    for line in result.diff:
+        style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
+        out.print(f"[{style}]{escape(line)}[/]")
+    if result.dry_run and result.changed:
+        out.print("[yellow]Simulation (--dry-run) : rien n'a été écrit.[/]")
+    elif result.written:
+        out.print(f"[green]✔ {escape(result.file)} mis à jour.[/]")
+    elif not result.changed:
+        out.print("Aucune modification.")
+    after, before = result.after, result.before
+    communes = _plural(after.communes, "commune")
+    if not after.communes:
+        out.print("Territoire vide : aucune commune.")
+    elif after.population is None:
+        out.print(
+            f"Territoire : {communes}, population incalculable (voir « cpts territory info »)."
+        )
+    else:
+        line = f"Territoire : {communes}, {_plural(after.population, 'habitant')}, taille ACI {after.taille}"
+        if (
+            result.changed
+            and before.population is not None
+            and before.population != after.population
+        ):
+            line += f" (avant : {_plural(before.population, 'habitant')}, taille {before.taille})"
+        out.print(escape(line) + ".")
+        if after.note and not quiet:
+            out.print(f"[yellow]Attention :[/] {escape(after.note)}")
+
+
+# --------------------------------------------------------------------------- search
+
+
+@sub.command("search")
+def search(
+    texte: list[str] = typer.Argument(
+        ..., metavar="TEXTE...", help="Nom (ou code) cherché ; accents et majuscules ignorés."
+    ),
+    limit: int = typer.Option(20, "--limit", "-n", min=1, help="Nombre maximal de résultats."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Chercher une commune, un arrondissement ou une intercommunalité par son nom."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from cpts_cli import territory_ops
+
+    text = " ".join(texte)
+    results = territory_ops.search(text, limit)
+    if fmt is OutputFormat.json:
+        print_json(territory_ops.search_to_dict(text, results))
+        return
+    out = console()
+    if not results:
+        out.print(f"Aucune commune ni intercommunalité pour « {escape(text)} ».")
+        return
+    table = Table(title=f"Résultats pour « {escape(text)} »", title_justify="left")
+    table.add_column("Type")
+    table.add_column("Code")
+    table.add_column("Nom")
+    table.add_column("Dép.")
+    table.add_column("Population", justify="right")
+    for r in results:
+        nom = r.nom
+        if r.commune_parente and r.kind != "arrondissement-municipal":
+            nom += f" (commune actuelle : {r.commune_parente})"
+        table.add_row(
+            territory_ops.KIND_LABELS.get(r.kind, r.kind),
+            r.code,
+            escape(nom),
+            escape(r.departement or ""),
+            _fmt(r.population) if r.population is not None else "—",
+        )
+    out.print(table)
+    out.print("Pour ajouter : cpts territory add CODE")
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+@sub.command("coverage")
+def coverage(
+    fichiers: list[Path] = typer.Argument(
+        ...,
+        metavar="FICHIER...",
+        help="Fichiers projet, ou dossiers (tous leurs fichiers .yaml).",
+    ),
+    departement: str | None = typer.Option(
+        None, "--departement", "-d", help="Code du département (ex. 21, 2A, 974)."
+    ),
+    region: str | None = typer.Option(
+        None, "--region", "-r", help="Code INSEE de la région (ex. 27, 93)."
+    ),
+    fmt: OutputFormat = FORMAT_OPTION,
+    quiet: bool = QUIET_OPTION,
+) -> None:
+    """Couverture d'un département ou d'une région par des CPTS (pour les relecteurs).
+
+    Communes couvertes par aucun fichier (zones blanches) ou par plusieurs (chevauchements),
+    population et pourcentage couverts. Un dossier vaut tous ses fichiers .yaml. Paris, Lyon et Marseille sont comptées par arrondissement ; un fichier qui donne la ville
+    entière couvre tous ses arrondissements. Un fichier illisible est signalé (une ligne sur
+    la sortie d'erreur), les autres sont traités, et la commande se termine avec le code 2.
+    """
+    from cpts_cli import territory_ops
+
+    if (departement is None) == (region is None):
+        raise typer.BadParameter(
+            "indiquez --departement CODE ou --region CODE (l'un des deux).",
+            param_hint="'--departement' / '--region'",
+        )
+    report = territory_ops.coverage(project_files(fichiers), departement=departement, region=region)
+    if fmt is OutputFormat.json:
+        print_json(report.to_dict())
+    else:
+        _print_coverage(report, quiet)
+    if report.errors:
+        from rich.markup import escape
+
+        err = console(stderr=True)
+        for file, message in report.errors:
+            err.print(f"[bold red]Erreur :[/] {escape(file)} : {escape(message)}")
+        raise typer.Exit(2)
+
+
+def _print_coverage(report, quiet: bool) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = console()
+    zone = "Département" if report.zone_type == "departement" else "Région"
+    out.print(f"[bold]{zone} {escape(report.zone_nom)} ({report.zone_code})[/]")
+    by_arrondissement = any(c.is_arrondissement for c in report.communes)
+    n_files = len(report.files)
+    out.print(
+        _plural(len(report.communes), "commune")
+        + (" (Paris, Lyon et Marseille par arrondissement)" if by_arrondissement else "")
+        + f", {_plural(report.population, 'habitant')} ; "
+        + f"{_plural(n_files, 'fichier lu', 'fichiers lus')}."
+    )
+    out.print(
+        f"Couverture : {_plural(len(report.covered), 'commune')} "
+        f"({_percent(report.percent_communes)}), "
+        f"{_plural(report.covered_population, 'habitant')} "
+        f"({_percent(report.percent_population)})."
+    )
+    style = "green" if not report.blanks else "yellow"
+    n_blanks = len(report.blanks)
+    out.print(
+        f"[{style}]Zones blanches : "
+        f"{_plural(n_blanks, 'commune couverte', 'communes couvertes')} par aucun fichier, "
+        f"{_plural(report.blank_population, 'habitant')}.[/]"
+    )
+    style = "green" if not report.overlaps else "red"
+    out.print(
+        f"[{style}]Chevauchements : {_plural(len(report.overlaps), 'commune')} dans plusieurs "
+        "fichiers.[/]"
+    )
+    if report.without_population:
+        out.print(
+            "Communes sans population publiée (non comptées) : "
+            + ", ".join(report.without_population)
+        )
+    if quiet:
+        return
+    if report.files:
+        table = Table(title="Fichiers", title_justify="left")
+        table.add_column("Fichier")
+        table.add_column("CPTS")
+        table.add_column("Communes de la zone", justify="right")
+        table.add_column("Population", justify="right")
+        for f in report.files:
+            table.add_row(escape(f.file), escape(f.nom or ""), _fmt(f.communes), _fmt(f.population))
+        out.print(table)
+    if report.overlaps:
+        table = Table(title="Chevauchements", title_justify="left")
+        table.add_column("Code")
+        table.add_column("Nom")
+        table.add_column("Population", justify="right")
+        table.add_column("Fichiers")
+        for o in report.overlaps:
+            table.add_row(
+                o.commune.code,
+                escape(o.commune.nom),
+                _fmt(o.commune.population),
+                escape(", ".join(report.files[i].file for i in o.files)),
+            )
+        out.print(table)
+    if report.blanks:
+        table = Table(title="Zones blanches", title_justify="left")
+        table.add_column("Code")
+        table.add_column("Nom")
+        table.add_column("Population", justify="right")
+        for c in report.blanks:
+            table.add_row(c.code, escape(c.nom), _fmt(c.population))
+        out.print(table)
