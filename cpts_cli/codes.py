@@ -28,6 +28,7 @@ AREAS = {
     "V": "Étape 8 — validation et contrat ACI",
     "E": "Étape 9 — mise en œuvre",
     "X": "Vérifications entre plusieurs fichiers",
+    "A": "Import des acteurs",
 }
 
 _CODE_RE = re.compile(r"^CPTS-[A-Z][0-9]{3}$")
@@ -95,7 +96,9 @@ _DECLARING_MODULES = (
     "cpts_cli.project.load",
     "cpts_cli.schema",
     "cpts_cli.check",
+    "cpts_cli.rules.crossfile",
     "cpts_cli.rules",
+    "cpts_cli.imports.codes",
 )
 
 

@@ -55,6 +55,7 @@ def status_to_dict(report: FileReport) -> dict:
         "file": report.file,
         "parsed": True,
         "cpts": nom,
+        "territoire": _territory_summary(report),
         "step": report.current,
         "etapes": steps,
         "etape_en_cours": (
@@ -65,4 +66,24 @@ def status_to_dict(report: FileReport) -> dict:
         "manquants": [f.to_dict() for f in missing],
         "alertes": alerts,
         "prochaine_action": action,
+    }
+
+
+def _territory_summary(report: FileReport) -> dict | None:
+    """Communes, population, tier and ARS: what a user wants to see at a glance."""
+    from cpts_cli.territory_ops import territory_info
+
+    if report.document is None:
+        return None
+    try:
+        info = territory_info(report.document)
+    except Exception:  # noqa: BLE001 - a summary must never stop the status
+        return None
+    if not info.communes:
+        return None
+    return {
+        "communes": len(info.communes),
+        "population": info.population.valeur,
+        "taille": info.tier.taille if info.tier else None,
+        "ars": [a.libelle for a in info.ars],
     }

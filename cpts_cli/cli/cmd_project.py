@@ -237,6 +237,18 @@ def _print_status(out, report, data, quiet: bool) -> None:
                 )
             table.add_row(str(state.step.number), state.step.label, label, note)
         out.print(table)
+        terr = data.get("territoire")
+        if terr:
+            from cpts_cli.territory_ops import fmt_int
+
+            parts = [f"{terr['communes']} commune(s)"]
+            if terr["population"] is not None:
+                parts.append(f"{fmt_int(terr['population'])} habitants")
+            if terr["taille"]:
+                parts.append(f"taille ACI {terr['taille']}")
+            parts.append(", ".join(terr["ars"]))
+            out.print("Territoire : " + " · ".join(p for p in parts if p)
+                      + "  (détail : cpts territory info)")
     current = data["etape_en_cours"]
     if current and data["manquants"]:
         out.print(f"\n[bold]Ce qui manque à l'étape « {escape(current['libelle'])} » :[/]")
