@@ -1,0 +1,88 @@
+"""``cpts actors stats``: counts by profession, commune and mode, GP density; JSON = API."""
+
+from __future__ import annotations
+
+from cpts_cli import actors
+from cpts_cli.project.load import read_path
+
+
+def test_stats_on_the_worked_example(example):
+    result = actors.stats(example)
+    assert result.total == 30
+    professions = {c.code: c.effectif for c in result.professions}
+    assert professions["medecin_generaliste"] == 7 and professions["infirmier"] == 6
+    assert sum(professions.values()) == 30
+    assert result.professions[0].libelle == "Médecin généraliste"  # most numerous first
+    communes = {c.code: (c.libelle, c.effectif) for c in result.communes}
+    assert communes["21292"] == ("Genlis", 6) and communes["21607"] == ("Seurre", 6)
+    assert not any(c.hors_territoire for c in result.communes)
+    assert sum(c.effectif for c in result.communes) == 30
+    modes = {c.code: c.effectif for c in result.modes}
+    assert set(modes) <= {"liberal", "salarie", "mixte", None} and sum(modes.values()) == 30
+    assert modes["mixte"] == 1
+    assert result.population == 86_751
+    assert result.generalistes == 7
+    assert result.generalistes_pour_10000 == round(7 * 10_000 / 86_751, 2) == 0.81
+    assert "millésime 2023" in result.population_source
+    assert len(result.communes_sans_acteur) == 75 - len(result.communes)
+
+
+def test_json_equals_the_core_result(example, cli):
+    result = cli("actors", "stats", example, "--format", "json")
+    assert result.code == 0
+    assert result.json() == actors.stats(example).to_dict()
+    assert result.json() == actors.compute(read_path(example).plain, str(example)).to_dict()
+
+
+def test_text_output(example, cli):
+    result = cli("actors", "stats", example)
+    assert result.code == 0
+    for words in (
+        "30 acteurs recensés",
+        "Par profession",
+        "Infirmier (y compris infirmier psychiatrique)",
+        "Par commune d'exercice",
+        "Genlis",
+        "Par mode d'exercice",
+        "Mixte (libéral et salarié)",
+        "Médecins généralistes : 7, soit 0,8 pour 10 000 habitants (86 751 habitants",
+    ):
+        assert words.replace(" ", "") in result.out.replace(" ", "").replace("\u202f", ""), words
+
+
+def test_outside_unknown_and_missing_values():
+    plain = {
+        "territoire": {"communes": ["21166"]},
+        "mobilisation": {
+            "acteurs": [
+                {"nom": "A", "profession": "medecin_generaliste", "commune": "21166"},
+                {"nom": "B", "profession": "medecin_generaliste", "commune": "75113"},
+                {"nom": "C", "profession": "medecin_generaliste"},
+                {"nom": "D", "profession": "pas_une_profession", "commune": "99999"},
+                "pas un acteur",
+            ]
+        },
+    }
+    result = actors.compute(plain)
+    assert result.total == 4
+    assert {c.code: c.effectif for c in result.professions} == {"medecin_generaliste": 3, None: 1}
+    outside = next(c for c in result.communes if c.code == "75113")
+    assert outside.hors_territoire and outside.libelle == "Paris 13e Arrondissement"
+    assert next(c for c in result.communes if c.code is None).effectif == 2  # none + unknown
+    # the GP practising in Paris is not counted for this territory's density
+    assert result.generalistes == 2
+    assert {c.code: c.effectif for c in result.modes}[None] == 4
+
+
+def test_no_territory_no_density(tmp_path, cli):
+    path = tmp_path / "cpts.yaml"
+    path.write_text(
+        "format: 1\ncpts:\n  nom: X\nmobilisation:\n  acteurs:\n"
+        "    - nom: A\n      profession: medecin_generaliste\n",
+        encoding="utf-8",
+    )
+    result = actors.stats(path)
+    assert result.generalistes == 1 and result.generalistes_pour_10000 is None
+    out = cli("actors", "stats", path)
+    assert out.code == 0 and "densité incalculable" in out.out
+    assert cli("actors", "stats", tmp_path / "absent.yaml").code == 2
