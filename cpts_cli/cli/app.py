@@ -57,13 +57,21 @@ def root(
 
 
 def _register() -> None:
-    from cpts_cli.cli import cmd_actors, cmd_funding, cmd_info, cmd_project, cmd_territory
+    from cpts_cli.cli import (
+        cmd_actors,
+        cmd_fill,
+        cmd_funding,
+        cmd_info,
+        cmd_project,
+        cmd_territory,
+    )
 
     cmd_project.register(app)
     cmd_info.register(app)
     cmd_funding.register(app)
     cmd_territory.register(app)
     cmd_actors.register(app)
+    cmd_fill.register(app)
 
 
 _register()
