@@ -38,22 +38,34 @@ def updated_text(doc: ProjectDocument) -> str:
     if before == after:
         return original
     if before == original:
+        if not _same_content(after, doc.data):
+            raise CptsError(
+                f"« {doc.name} » n'a pas pu être réécrit sans risque : rien n'a été modifié."
+            )
         return after
     merged = merge_edit(original, before, after)
     # The merge keeps the user's lines; it must still say exactly what the tree says. When it
     # does not (an edit inside a block the user indented unlike ruamel), ruamel's own text is
-    # the safe answer.
+    # the safe answer — provided it reads back as the tree too.
     if _same_content(merged, doc.data):
         return merged
-    return after
+    if _same_content(after, doc.data):
+        return after
+    raise CptsError(
+        f"« {doc.name} » n'a pas pu être réécrit sans risque (mise en forme YAML inhabituelle) : "
+        "rien n'a été modifié. Faites la modification dans un éditeur de texte."
+    )
 
 
 def _same_content(text: str, data) -> bool:
     from ruamel.yaml.error import YAMLError
 
+    from ruamel.yaml import YAML
+
     try:
-        parsed = new_yaml().load(text)
-    except (YAMLError, RecursionError):
+        # The safe loader (C when available) reads scalars as the round-trip one does.
+        parsed = YAML(typ="safe").load(text)
+    except (YAMLError, RecursionError, ValueError, TypeError):
         return False
     return to_plain(parsed) == to_plain(data)
 
