@@ -99,6 +99,7 @@ _DECLARING_MODULES = (
     "cpts_cli.rules.crossfile",
     "cpts_cli.rules",
     "cpts_cli.imports.codes",
+    "cpts_cli.render.sanitize",
 )
 
 

@@ -63,6 +63,7 @@ def _register() -> None:
         cmd_funding,
         cmd_info,
         cmd_project,
+        cmd_render,
         cmd_territory,
     )
 
@@ -70,8 +71,9 @@ def _register() -> None:
     cmd_info.register(app)
     cmd_funding.register(app)
     cmd_territory.register(app)
-    cmd_actors.register(app)
     cmd_fill.register(app)
+    cmd_render.register(app)
+    cmd_actors.register(app)
 
 
 _register()

@@ -1,0 +1,179 @@
+"""``render``: the deliverables of one or several projects, as Word, Markdown or PDF."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from cpts_cli.cli.common import QUIET_OPTION, console, project_files
+
+DOC_IDS = (
+    "diagnostic",
+    "lettre-intention",
+    "presentation",
+    "projet-sante",
+    "dossier-aci",
+    "rapport-annuel",
+)
+DOC_HELP = "Document à produire (option répétable) : " + ", ".join(DOC_IDS) + "."
+
+
+class RenderFormat(str, Enum):
+    docx = "docx"
+    md = "md"
+    pdf = "pdf"
+
+
+def _check_docs(values: list[str] | None) -> list[str] | None:
+    for value in values or []:
+        if value not in DOC_IDS:
+            import difflib
+
+            close = difflib.get_close_matches(value, DOC_IDS, n=1)
+            hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
+            raise typer.BadParameter(f"document inconnu « {value} ».{hint} {DOC_HELP}")
+    return values
+
+
+def register(app: typer.Typer) -> None:
+    app.command("render")(render)
+
+
+def render(
+    fichiers: list[Path] | None = typer.Argument(
+        None, help="Fichiers projet ou dossiers (défaut : cpts.yaml)."
+    ),
+    doc: list[str] | None = typer.Option(None, "--doc", help=DOC_HELP, callback=_check_docs),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Dossier où écrire les documents (défaut : documents/ à côté du fichier projet).",
+        file_okay=False,
+    ),
+    fmt: RenderFormat = typer.Option(
+        RenderFormat.docx,
+        "--format",
+        help="Format des documents : docx (Word), md (Markdown) ou pdf (avec LibreOffice).",
+    ),
+    brouillon: bool = typer.Option(
+        False,
+        "--brouillon",
+        help="Produire même si des étapes précédentes sont incomplètes : chaque page est "
+        "marquée « BROUILLON » et chaque point manquant apparaît, surligné, à sa place.",
+    ),
+    templates: Path | None = typer.Option(
+        None,
+        "--templates",
+        help="Dossier de modèles à vous : chaque fichier présent remplace le modèle intégré "
+        "du même nom.",
+        file_okay=False,
+    ),
+    modele_docx: Path | None = typer.Option(
+        None,
+        "--modele-docx",
+        help="Document Word dont reprendre les styles, en-têtes et pieds de page.",
+        dir_okay=False,
+    ),
+    quiet: bool = QUIET_OPTION,
+) -> None:
+    """Produire les documents du projet (diagnostic, lettre d'intention, projet de santé…)."""
+    from cpts_cli.errors import CptsError
+    from cpts_cli.render import ProjectUnreadable, RenderLog, RenderRefused, render_project
+
+    files = project_files(fichiers)
+    multi = len(files) > 1
+    out_console = console()
+    err_console = console(stderr=True)
+    used: set[str] = set()
+    worst = 0
+
+    def one(path: Path, advance=None) -> int:
+        log = RenderLog()
+        try:
+            written = render_project(
+                path,
+                doc or None,
+                out,
+                fmt.value,
+                brouillon,
+                templates,
+                modele_docx,
+                log=log,
+                per_cpts=used if multi else None,
+                on_document=advance,
+            )
+        except RenderRefused as exc:
+            _print_refused(err_console, exc)
+            return exc.exit_code
+        except ProjectUnreadable as exc:
+            from cpts_cli.cli.reporters import print_findings
+
+            print_findings(err_console, [exc.report])
+            return exc.exit_code
+        except CptsError as exc:
+            from rich.markup import escape
+
+            prefix = f"{path} : " if multi else ""
+            err_console.print(f"[bold red]Erreur :[/] {escape(prefix + exc.message)}")
+            return exc.exit_code
+        _print_result(out_console, err_console, path, written, log, quiet)
+        return 0
+
+    if multi and not quiet:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(
+            TextColumn("[bold]Documents[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=err_console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("", total=len(files))
+            for path in files:
+                progress.update(task, description=str(path))
+                worst = max(worst, one(path))
+                progress.advance(task)
+    else:
+        for path in files:
+            worst = max(worst, one(path))
+    raise typer.Exit(worst)
+
+
+def _print_refused(err, exc) -> None:
+    from rich.markup import escape
+
+    from cpts_cli.cli.reporters import finding_line
+
+    err.print(f"[bold red]Refusé :[/] {escape(exc.message)}")
+    seen = set()
+    for doc_id, missing in exc.refused.items():
+        err.print(f"[bold]{escape(doc_id)}[/] — ce qui manque :")
+        for f in missing:
+            key = (f.code, f.path, f.message)
+            if key in seen:
+                err.print(f"  [dim](voir plus haut) {escape(f.message)}[/]")
+                continue
+            seen.add(key)
+            err.print("  " + finding_line(f, exc.file))
+
+
+def _print_result(out, err, path: Path, written, log, quiet: bool) -> None:
+    from rich.markup import escape
+
+    from cpts_cli.cli.reporters import finding_line
+
+    for f in log.findings:
+        err.print(finding_line(f, str(path)))
+    for warning in log.warnings:
+        err.print(f"[yellow]⚠ {escape(warning)}[/]")
+    if quiet:
+        return
+    for target in written:
+        out.print(f"[green]✔[/] {escape(str(target))}")
+    for doc_id, count in log.drafts.items():
+        detail = f"{count} point(s) à compléter" if count else "à votre demande"
+        out.print(f"[yellow]{escape(doc_id)} : brouillon ({detail}).[/]")

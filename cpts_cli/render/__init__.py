@@ -1,0 +1,433 @@
+"""``cpts render``: the project's deliverables, from Jinja2 Markdown templates to Word.
+
+Pipeline: check the project (steps, findings) → decide which documents may be written →
+build the template context (:mod:`.context`) → render each template to Markdown
+(:mod:`.environment`) → write the Markdown, or build the DOCX (:mod:`.markdown_docx`, with
+the charts of :mod:`.charts`), or convert that DOCX to PDF (:mod:`.pdf`).
+
+This module stays light: Jinja2, python-docx, markdown-it-py and matplotlib are imported
+inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cpts_cli.errors import CptsError
+from cpts_cli.findings import Finding, Severity
+
+FORMATS = ("docx", "md", "pdf")
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    id: str
+    title: str
+    template: str
+    #: Long documents get a table of contents after the cover page.
+    toc: bool
+
+
+DELIVERABLES: dict[str, Deliverable] = {
+    d.id: d
+    for d in (
+        Deliverable("diagnostic", "Diagnostic territorial", "diagnostic.md.j2", True),
+        Deliverable("lettre-intention", "Lettre d'intention", "lettre-intention.md.j2", False),
+        Deliverable("presentation", "Présentation du projet", "presentation.md.j2", False),
+        Deliverable("projet-sante", "Projet de santé", "projet-sante.md.j2", True),
+        Deliverable("dossier-aci", "Dossier ACI", "dossier-aci.md.j2", True),
+        Deliverable("rapport-annuel", "Rapport annuel", "rapport-annuel.md.j2", True),
+    )
+}
+
+
+class RenderRefused(CptsError):
+    """Earlier steps are incomplete: the document would be a draft (exit code 1)."""
+
+    exit_code = 1
+
+    def __init__(self, file: str, refused: dict[str, list[Finding]]) -> None:
+        names = ", ".join(refused)
+        super().__init__(
+            f"{file} : les étapes précédentes ne sont pas complètes, "
+            f"document(s) non produit(s) : {names}. Complétez les points ci-dessous, ou "
+            "produisez un brouillon avec --brouillon."
+        )
+        self.file = file
+        self.refused = refused
+
+
+class ProjectUnreadable(CptsError):
+    """The project file could not be parsed (exit code 2); ``report`` has the findings."""
+
+    def __init__(self, report) -> None:
+        super().__init__(f"{report.file} : le fichier ne peut pas être lu (voir ci-dessus).")
+        self.report = report
+
+
+@dataclass
+class Planned:
+    deliverable: Deliverable
+    step_id: str
+    draft: bool
+    missing: list[Finding]
+
+
+@dataclass
+class RenderLog:
+    """What a render produced besides the files: findings about the project, warnings."""
+
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    drafts: dict[str, int] = field(default_factory=dict)  # doc id -> items to complete
+    cpts: str | None = None
+
+
+def render_date() -> _dt.datetime:
+    """The render time: ``SOURCE_DATE_EPOCH`` when set (reproducible), else now (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            pass
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+
+
+# ------------------------------------------------------------------------------ planning
+
+
+def _general_errors(report) -> list[Finding]:
+    from cpts_cli.check import step_of
+
+    return [f for f in report.findings if f.severity is Severity.ERROR and step_of(f) is None]
+
+
+def default_documents(report) -> list[str]:
+    """Deliverables whose step is reached: every earlier step recorded as done."""
+    from cpts_cli.workflow import DELIVERABLES as STEP_OF_DOC
+
+    chosen = []
+    for doc_id, step in STEP_OF_DOC.items():
+        earlier = [s for s in report.steps if s.step.number < step.number]
+        if all(s.done_on for s in earlier):
+            chosen.append(doc_id)
+    return chosen or [next(iter(STEP_OF_DOC))]
+
+
+def plan(report, docs: list[str] | None, brouillon: bool) -> list[Planned]:
+    """Which documents to write, as drafts or not; raise RenderRefused when some cannot."""
+    from cpts_cli.workflow import DELIVERABLES as STEP_OF_DOC
+
+    wanted = list(dict.fromkeys(docs or default_documents(report)))
+    general = _general_errors(report)
+    planned, refused = [], {}
+    for doc_id in wanted:
+        step = STEP_OF_DOC[doc_id]
+        earlier_missing: list[Finding] = []
+        for state in report.steps:
+            if state.step.number < step.number and not state.complete:
+                earlier_missing.extend(state.missing)
+        own = report.state(step.id)
+        own_missing = list(own.missing)
+        earlier_incomplete = any(
+            not s.complete for s in report.steps if s.step.number < step.number
+        )
+        if earlier_incomplete and not brouillon:
+            refused[doc_id] = _dedupe(general + earlier_missing)
+            continue
+        missing = _dedupe(general + earlier_missing + own_missing)
+        draft = brouillon or bool(missing) or not own.complete
+        planned.append(Planned(DELIVERABLES[doc_id], step.id, draft, missing))
+    if refused:
+        raise RenderRefused(report.file, refused)
+    return planned
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        key = (f.code, f.path, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return sorted(out, key=Finding.sort_key)
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+def render_markdown(env, context: dict, planned: Planned, today: _dt.date) -> str:
+    """The Markdown text of one deliverable (front matter included)."""
+    from cpts_cli.render.environment import date_fr
+    from cpts_cli.workflow import STEP_BY_ID
+
+    step = STEP_BY_ID[planned.step_id]
+    document = {
+        "id": planned.deliverable.id,
+        "titre": planned.deliverable.title,
+        "sommaire": planned.deliverable.toc,
+        "date": today.isoformat(),
+        "date_fr": str(date_fr(today)),
+        "brouillon": planned.draft,
+        "etape": {"numero": step.number, "id": step.id, "libelle": step.label},
+        "manquants": [
+            {
+                "message": f.message,
+                "ligne": f.line or None,
+                "code": f.code,
+                "etape": (STEP_BY_ID[f.step].label if f.step in STEP_BY_ID else None),
+            }
+            for f in planned.missing
+        ],
+    }
+    return render_template(env, planned.deliverable.template, {**context, "document": document})
+
+
+def render_template(env, name: str, context: dict) -> str:
+    """Render one template; errors name the template file and line (CptsError, exit 2)."""
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+
+    try:
+        template = env.get_template(name)
+        return template.render(context)
+    except TemplateSyntaxError as exc:
+        where = exc.filename or exc.name or name
+        raise CptsError(
+            f"Modèle « {where} », ligne {exc.lineno} : erreur de syntaxe ({exc.message})."
+        ) from None
+    except TemplateNotFound as exc:
+        raise CptsError(f"Modèle introuvable : « {exc.name} ».") from None
+    except (TemplateError, Exception) as exc:  # noqa: BLE001 - a template may raise anything
+        where, line = _template_position(exc, env)
+        kind = _error_kind(exc)
+        location = f"Modèle « {where or name} »" + (f", ligne {line}" if line else "")
+        raise CptsError(f"{location} : {kind} ({exc}).") from None
+
+
+def _template_position(exc: BaseException, env) -> tuple[str | None, int | None]:
+    import traceback
+
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(".j2") or "/templates/" in frame.filename:
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def _error_kind(exc: BaseException) -> str:
+    from jinja2 import UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    if isinstance(exc, UndefinedError):
+        return "variable ou clé inconnue"
+    if isinstance(exc, SecurityError):
+        return "opération interdite dans un modèle"
+    return f"erreur à l'exécution ({type(exc).__name__})"
+
+
+def document_meta(planned: Planned, front: dict, context: dict, created: _dt.datetime):
+    from cpts_cli.render.markdown_docx import DocumentMeta
+
+    deliverable = planned.deliverable
+    title = str(front.get("titre") or deliverable.title)
+    organisation = str(front.get("cpts") or context["cpts"]["nom"] or "CPTS")
+    n_missing = len(planned.missing)
+    note = ""
+    if planned.draft:
+        note = (
+            f"Document de travail : {n_missing} point(s) à compléter."
+            if n_missing
+            else "Document de travail."
+        )
+    cover_lines = front.get("couverture")
+    return DocumentMeta(
+        title=title,
+        organisation=organisation,
+        subtitle=str(front.get("sous_titre") or ""),
+        version=str(front.get("version") or ""),
+        date_text=str(front.get("date") or ""),
+        created=created,
+        draft=planned.draft,
+        draft_note=note,
+        toc=bool(front.get("sommaire", deliverable.toc)),
+        subject=f"{title} — {organisation}",
+        keywords="; ".join(["CPTS", title, organisation]),
+        cover_lines=[str(x) for x in cover_lines] if isinstance(cover_lines, list) else [],
+        cover=front.get("page_de_garde", True) is not False,
+    )
+
+
+def output_dir(path: Path, out_dir: Path | None) -> Path:
+    return Path(out_dir) if out_dir is not None else Path(path).parent / "documents"
+
+
+def _target(out: Path, name: str) -> Path:
+    """``out/name``, refusing anything that would land outside ``out``."""
+    from cpts_cli.render.context import slugify
+
+    safe = slugify(Path(name).stem, "document") + Path(name).suffix.lower()
+    target = out / safe
+    root = out.resolve()
+    if target.resolve().parent != root:
+        raise CptsError(f"Chemin de sortie refusé : « {target} » sort du dossier « {out} ».")
+    return target
+
+
+def _prepare_out(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise CptsError(f"« {out} » existe et n'est pas un dossier.") from None
+    except OSError as exc:
+        raise CptsError(
+            f"Dossier de sortie impossible à créer « {out} » : {exc.strerror}."
+        ) from None
+    if not out.is_dir():
+        raise CptsError(f"« {out} » n'est pas un dossier.")
+
+
+def render_project(
+    path: Path,
+    docs: list[str] | None = None,
+    out_dir: Path | None = None,
+    fmt: str = "docx",
+    brouillon: bool = False,
+    templates_dir: Path | None = None,
+    modele_docx: Path | None = None,
+    *,
+    log: RenderLog | None = None,
+    on_document: Callable[[str], None] | None = None,
+    per_cpts: set[str] | None = None,
+) -> list[Path]:
+    """Write the deliverables of the project ``path``; return the files written.
+
+    Raises :class:`RenderRefused` (exit 1) when a requested document's earlier steps are
+    incomplete and ``brouillon`` is false, :class:`ProjectUnreadable` or
+    :class:`~cpts_cli.errors.CptsError` (exit 2) when rendering cannot run.
+
+    ``per_cpts`` (several projects in one run): the documents go to a sub-folder named
+    after the CPTS, unique among the names already in the set (which is updated).
+    """
+    from cpts_cli.check import check_document
+    from cpts_cli.clock import today as clock_today
+    from cpts_cli.project.load import read_path
+    from cpts_cli.project.save import write_atomic
+    from cpts_cli.render.context import build_context
+    from cpts_cli.render.environment import make_environment
+    from cpts_cli.render.sanitize import sanitize
+
+    if fmt not in FORMATS:
+        raise CptsError(f"Format inconnu « {fmt} » : docx, md ou pdf.")
+    for doc_id in docs or []:
+        if doc_id not in DELIVERABLES:
+            raise CptsError(f"Document inconnu « {doc_id} » : " + ", ".join(DELIVERABLES) + ".")
+    if templates_dir is not None and not Path(templates_dir).is_dir():
+        raise CptsError(f"Dossier de modèles introuvable : « {templates_dir} ».")
+    if modele_docx is not None and not Path(modele_docx).is_file():
+        raise CptsError(f"Modèle Word introuvable : « {modele_docx} ».")
+    log = log if log is not None else RenderLog()
+    path = Path(path)
+    doc = read_path(path)
+    report = check_document(doc)
+    if not report.parsed or not report.steps:
+        raise ProjectUnreadable(report)
+    planned = plan(report, docs, brouillon)
+    plain, cleaned = sanitize(doc.plain, doc.data, doc.name)
+    log.findings.extend(cleaned)
+    today = clock_today()
+    context = build_context(plain, today=today)
+    log.cpts = context["cpts"]["nom"]
+    env = make_environment(Path(templates_dir) if templates_dir else None)
+    out = output_dir(path, out_dir)
+    if per_cpts is not None:
+        from cpts_cli.render.context import slugify
+
+        base = slugify(context["cpts"]["nom"], slugify(path.stem, "cpts"))
+        name, k = base, 1
+        while name in per_cpts:
+            k += 1
+            name = f"{base}-{k}"
+        per_cpts.add(name)
+        out = out / name
+    created = render_date()
+    texts = [(p, render_markdown(env, context, p, today)) for p in planned]
+    _prepare_out(out)
+    written: list[Path] = []
+    charts = None
+    converter = None
+    try:
+        for p, text in texts:
+            if p.draft:
+                log.drafts[p.deliverable.id] = len(p.missing)
+            if fmt == "md":
+                target = _target(out, f"{p.deliverable.id}.md")
+                write_atomic(target, text.encode("utf-8"))
+                written.append(target)
+                written.extend(_write_md_images(out, text, context))
+            else:
+                from cpts_cli.render.charts import ChartStore
+                from cpts_cli.render.markdown_docx import build_docx, split_front_matter
+
+                if charts is None:
+                    charts = ChartStore(context)
+                front, body = split_front_matter(text)
+                meta = document_meta(p, front, context, created)
+                data = build_docx(
+                    body,
+                    meta,
+                    model=Path(modele_docx) if modele_docx else None,
+                    images=charts,
+                    warnings=log.warnings,
+                )
+                if fmt == "docx":
+                    target = _target(out, f"{p.deliverable.id}.docx")
+                    write_atomic(target, data)
+                else:
+                    from cpts_cli.render.pdf import Converter
+
+                    if converter is None:
+                        converter = Converter()
+                    target = _target(out, f"{p.deliverable.id}.pdf")
+                    work = converter.tmp / p.deliverable.id
+                    work.mkdir(exist_ok=True)
+                    (work / "document.docx").write_bytes(data)
+                    converter.convert(work / "document.docx", work / "document.pdf")
+                    write_atomic(target, (work / "document.pdf").read_bytes())
+                written.append(target)
+            if on_document is not None:
+                on_document(p.deliverable.id)
+    finally:
+        if converter is not None:
+            log.warnings.extend(w for w in converter.warnings if w not in log.warnings)
+            converter.close()
+    log.warnings[:] = list(dict.fromkeys(log.warnings))
+    return written
+
+
+def _write_md_images(out: Path, text: str, context: dict) -> list[Path]:
+    """The charts a Markdown document links to, written beside it (``images/…``)."""
+    import re
+
+    from cpts_cli.project.save import write_atomic
+    from cpts_cli.render.charts import ChartStore
+
+    wanted = [m for m in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", text)]
+    store = ChartStore(context)
+    written = []
+    for rel in wanted:
+        if rel not in store.paths:
+            continue
+        data = store(rel)
+        if data is None:
+            continue
+        folder = out / "images"
+        _prepare_out(folder)
+        target = _target(folder, Path(rel).name)
+        write_atomic(target, data)
+        written.append(target)
+    return written

@@ -1,0 +1,311 @@
+"""``cpts render`` on the worked example: open every DOCX produced and check what a reviewer
+would check — Word styles, table of contents, page fields, language, properties, tables,
+lists, the diagnostic's charts — and that rendering is deterministic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLES, TODAY
+from .test_render_support import (
+    W,
+    body_text,
+    instr_texts,
+    open_docx,
+    paragraph_style,
+    part_xml,
+    structure,
+)
+
+DOCS = (
+    "diagnostic",
+    "lettre-intention",
+    "presentation",
+    "projet-sante",
+    "dossier-aci",
+    "rapport-annuel",
+)
+LONG = ("diagnostic", "projet-sante", "dossier-aci", "rapport-annuel")
+EPOCH = int(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=dt.timezone.utc).timestamp())
+NAME = "CPTS du Sud Dijonnais"
+
+
+def _run(args: list[str], cwd: Path | None = None) -> tuple[int, str, str]:
+    """Run the CLI in-process outside the function-scoped fixtures."""
+    import contextlib
+    import io
+    import os
+
+    from cpts_cli.cli.app import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main([str(a) for a in args])
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 0
+    finally:
+        os.chdir(old)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    """The six deliverables of the worked example, rendered once for the module."""
+    folder = tmp_path_factory.mktemp("exemple")
+    shutil.copy(EXAMPLES / "sud-dijonnais.yaml", folder / "cpts.yaml")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+        mp.setenv("NO_COLOR", "1")
+        code, out, err = _run(["render", folder / "cpts.yaml"])
+    assert code == 0, out + err
+    return folder / "documents"
+
+
+def test_all_six_deliverables_are_written_beside_the_file(rendered):
+    assert sorted(p.name for p in rendered.iterdir()) == sorted(f"{d}.docx" for d in DOCS)
+
+
+@pytest.mark.parametrize("doc_id", DOCS)
+def test_headings_use_the_builtin_heading_styles(rendered, doc_id):
+    doc = open_docx(rendered / f"{doc_id}.docx")
+    styles = {paragraph_style(p) for p in doc.paragraphs}
+    heading = "Heading 3" if doc_id == "lettre-intention" else "Heading 1"
+    assert heading in styles
+    # The style is Word's built-in one (w:name "heading 1"), which Word shows as Titre 1.
+    styles_xml = part_xml(rendered / f"{doc_id}.docx", "word/styles.xml")
+    assert f'w:val="{heading.lower()}"' in styles_xml
+    assert "Title" in styles or doc_id == "lettre-intention"
+
+
+@pytest.mark.parametrize("doc_id", DOCS)
+def test_table_of_contents_in_long_documents_only(rendered, doc_id):
+    fields = instr_texts(rendered / f"{doc_id}.docx")
+    has_toc = any(f.startswith("TOC") for f in fields)
+    assert has_toc == (doc_id in LONG)
+    settings = part_xml(rendered / f"{doc_id}.docx", "word/settings.xml")
+    assert ("w:updateFields" in settings) == (doc_id in LONG)
+
+
+@pytest.mark.parametrize("doc_id", DOCS)
+def test_footer_numbers_pages(rendered, doc_id):
+    fields = instr_texts(rendered / f"{doc_id}.docx", "word/footer")
+    assert "PAGE" in fields and "NUMPAGES" in fields
+    header = part_xml(rendered / f"{doc_id}.docx", "word/header")
+    assert NAME in header
+
+
+@pytest.mark.parametrize("doc_id", DOCS)
+def test_french_on_document_defaults_and_styles(rendered, doc_id):
+    from docx.oxml.ns import qn
+
+    doc = open_docx(rendered / f"{doc_id}.docx")
+    styles = doc.styles.element
+    default_lang = styles.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
+    assert default_lang.get(qn("w:val")) == "fr-FR"
+    for name in ("Normal", "Heading 1", "Heading 2", "Title", "Caption"):
+        lang = doc.styles[name].element.find(".//" + qn("w:lang"))
+        assert lang is not None and lang.get(qn("w:val")) == "fr-FR", name
+
+
+@pytest.mark.parametrize("doc_id", DOCS)
+def test_document_properties_name_the_cpts(rendered, doc_id):
+    path = rendered / f"{doc_id}.docx"
+    props = open_docx(path).core_properties
+    assert props.author == NAME
+    assert props.last_modified_by == NAME
+    assert props.title and NAME in props.subject
+    assert props.created == dt.datetime(
+        TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=dt.timezone.utc
+    )
+    assert props.modified == props.created
+    meta = part_xml(path, "docProps/")
+    assert "python-docx" not in meta and "Macintosh" not in meta
+    assert "<Application>cpts</Application>" in meta
+    with zipfile.ZipFile(path) as z:
+        assert not any("thumbnail" in n for n in z.namelist())
+
+
+@pytest.mark.parametrize("doc_id", DOCS)
+def test_every_table_repeats_its_header_row(rendered, doc_id):
+    from docx.oxml.ns import qn
+
+    doc = open_docx(rendered / f"{doc_id}.docx")
+    assert doc.tables
+    for table in doc.tables:
+        first = table._tbl.findall(qn("w:tr"))[0]
+        assert first.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+        layout = table._tbl.tblPr.find(qn("w:tblLayout"))
+        assert layout is not None and layout.get(qn("w:type")) == "fixed"
+
+
+def test_numbers_are_right_aligned_in_tables(rendered):
+    doc = open_docx(rendered / "diagnostic.docx")
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Indicateur")
+    row = table.rows[2]  # « Part des 75 ans et plus » : 9,6 %
+    assert row.cells[1].text == "9,6\u00a0%"
+    assert row.cells[1].paragraphs[0].alignment == 2  # WD_ALIGN_PARAGRAPH.RIGHT
+    assert row.cells[0].paragraphs[0].alignment is None
+    widths = [c.width for c in table.rows[0].cells]
+    assert widths[0] > widths[2]  # the label column is wider than a number column
+
+
+def test_diagnostic_has_one_chart_per_theme_with_a_caption(rendered):
+    doc = open_docx(rendered / "diagnostic.docx")
+    assert len(doc.inline_shapes) == 6
+    captions = [p.text for p in doc.paragraphs if paragraph_style(p) == "Caption"]
+    assert len(captions) == 6
+    assert captions[0].startswith("Figure 1 : Population : le territoire comparé")
+    assert any(f.startswith("SEQ Figure") for f in instr_texts(rendered / "diagnostic.docx"))
+    with zipfile.ZipFile(rendered / "diagnostic.docx") as z:
+        pngs = [n for n in z.namelist() if n.endswith(".png")]
+        assert len(pngs) == 6
+        assert b"matplotlib" not in z.read(pngs[0])  # no software metadata
+
+
+def test_diagnostic_content(rendered):
+    text = body_text(rendered / "diagnostic.docx")
+    for expected in (
+        "Méthode et sources",
+        "Rézone CPTS (Assurance Maladie)",
+        "Médecins généralistes libéraux pour 10 000 habitants",
+        "Constat C1",
+        "masqué",
+        "Annexe : communes du territoire",
+        "Chenôve",
+        "86 751",
+    ):
+        assert expected.replace(" ", "\u00a0") in text or expected in text, expected
+
+
+def test_numbered_lists_restart_at_one(rendered):
+    from docx.oxml.ns import qn
+
+    path = rendered / "projet-sante.docx"
+    doc = open_docx(path)
+    num_ids = []
+    for p in doc.paragraphs:
+        num = p._p.pPr.find(qn("w:numPr")) if p._p.pPr is not None else None
+        if num is not None and paragraph_style(p) == "List Number":
+            num_ids.append(num.find(qn("w:numId")).get(qn("w:val")))
+    lists = list(dict.fromkeys(num_ids))
+    assert len(lists) >= 7  # one « Actions » list per fiche-action
+    numbering = part_xml(path, "word/numbering.xml")
+    for num_id in lists:
+        start = numbering.index(f'w:numId="{num_id}"')
+        chunk = numbering[start : numbering.index("</w:num>", start)]
+        assert '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/>' in chunk
+
+
+def test_cover_page_then_contents(rendered):
+    doc = open_docx(rendered / "projet-sante.docx")
+    texts = [p.text for p in doc.paragraphs[:12]]
+    assert NAME in texts and "Projet de santé" in texts
+    assert "Version 1.0" in texts and "20\u00a0novembre 2023" in texts
+    assert doc.sections[0].different_first_page_header_footer
+    assert any(paragraph_style(p) == "TOC Heading" for p in doc.paragraphs[:12])
+    assert doc.sections[0].page_width.cm == pytest.approx(21, abs=0.01)
+
+
+def test_projet_sante_has_the_ten_dgos_items(rendered):
+    from cpts_cli.resources import schema
+
+    text = body_text(rendered / "projet-sante.docx")
+    items = schema()["properties"]["projet_sante"]["properties"]["items_dgos"]["properties"]
+    for code, sub in items.items():
+        assert sub["title"] in text, code
+    for fa in ("FA1", "FA2", "FA3", "FA4", "FA5", "FA6", "FA7"):
+        assert f"Fiche-action {fa}" in text
+
+
+def test_letter_is_a_letter(rendered):
+    doc = open_docx(rendered / "lettre-intention.docx")
+    text = body_text(rendered / "lettre-intention.docx")
+    assert "Objet : lettre d'intention pour la création de la CPTS du Sud Dijonnais" in text
+    assert "ARS Bourgogne-Franche-Comté" in text
+    for part in (
+        "porteur",
+        "territoire",
+        "diagnostic",
+        "acteurs",
+        "problématiques",
+        "orientations",
+        "calendrier",
+        "moyens",
+        "projets existants",
+    ):
+        assert part in text.lower(), part
+    assert "Dr Marc Petitjean" in text  # a signatory
+    assert not doc.sections[0].different_first_page_header_footer  # no cover page
+    assert not any(f.startswith("TOC") for f in instr_texts(rendered / "lettre-intention.docx"))
+
+
+def test_rapport_annuel_reports_results_and_variable_part(rendered):
+    text = body_text(rendered / "rapport-annuel.docx")
+    assert "Niveau intermédiaire atteint" in text
+    assert "Registre des demandes" in text
+    assert "85\u00a0000\u00a0€" in text  # variable part earned in year 1 (cpts funding)
+
+
+def test_dossier_aci_lists_contract_amounts(rendered):
+    text = body_text(rendered / "dossier-aci.docx")
+    assert "90\u00a0000\u00a0€" in text and "75\u00a0000\u00a0€" in text
+    assert "Socle : 300" in text
+    assert "conditionnelle" in text
+
+
+def test_rendering_is_deterministic(rendered, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    shutil.copy(EXAMPLES / "sud-dijonnais.yaml", tmp_path / "cpts.yaml")
+    code, out, err = _run(
+        ["render", tmp_path / "cpts.yaml", "--doc", "lettre-intention", "--doc", "diagnostic"]
+    )
+    assert code == 0, err
+    for doc_id in ("lettre-intention", "diagnostic"):
+        again = tmp_path / "documents" / f"{doc_id}.docx"
+        assert structure(again) == structure(rendered / f"{doc_id}.docx")
+        assert body_text(again) == body_text(rendered / f"{doc_id}.docx")
+        # With SOURCE_DATE_EPOCH, even the bytes are the same.
+        assert again.read_bytes() == (rendered / f"{doc_id}.docx").read_bytes()
+
+
+def test_xml_parts_are_well_formed_and_ordered(rendered):
+    """Every part parses, and paragraph properties follow the schema order Word requires."""
+    from lxml import etree
+
+    order = [
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "widowControl",
+        "numPr",
+        "pBdr",
+        "shd",
+        "tabs",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "jc",
+        "outlineLvl",
+        "rPr",
+    ]
+    for doc_id in DOCS:
+        with zipfile.ZipFile(rendered / f"{doc_id}.docx") as z:
+            for name in z.namelist():
+                if name.endswith(".xml") or name.endswith(".rels"):
+                    root = etree.fromstring(z.read(name))
+                    for ppr in root.iter(W + "pPr"):
+                        tags = [c.tag.replace(W, "") for c in ppr if c.tag.startswith(W)]
+                        known = [t for t in tags if t in order]
+                        assert known == sorted(known, key=order.index), (doc_id, name, tags)

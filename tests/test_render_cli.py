@@ -1,0 +1,301 @@
+"""``cpts render`` as a user runs it: which documents, refusals and drafts, user templates
+and Word models, several projects, output folder safety, Markdown and PDF."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLES
+from .test_render_support import body_text, open_docx, part_xml
+
+LATER_STEPS = (
+    "diagnostic",
+    "priorites",
+    "lettre_intention",
+    "presentation",
+    "projet_sante",
+    "validation",
+    "mise_en_oeuvre",
+)
+
+
+def load_example():
+    from cpts_cli.project.yamlio import new_yaml
+
+    return new_yaml().load((EXAMPLES / "sud-dijonnais.yaml").read_text(encoding="utf-8"))
+
+
+def save(data, path: Path) -> Path:
+    from cpts_cli.project.yamlio import new_yaml
+
+    out = io.StringIO()
+    new_yaml().dump(data, out)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def keep_steps(data, *done: str) -> None:
+    for step in list(data["etapes"]):
+        if step not in done:
+            del data["etapes"][step]
+
+
+@pytest.fixture
+def half_done(tmp_path) -> Path:
+    """Steps 1-2 done; the diagnostic has no constats (step 3 incomplete)."""
+    data = load_example()
+    keep_steps(data, "territoire", "mobilisation")
+    del data["diagnostic"]["constats"]
+    return save(data, tmp_path / "cpts.yaml")
+
+
+def test_default_documents_are_those_whose_step_is_reached(half_done, cli):
+    result = cli("render", half_done)
+    assert result.code == 0, result
+    written = sorted(p.name for p in (half_done.parent / "documents").iterdir())
+    assert written == ["diagnostic.docx"]
+    # Its own step is incomplete: a draft, said so.
+    assert "diagnostic : brouillon" in result.out
+
+
+def test_document_whose_earlier_steps_are_incomplete_is_refused(half_done, cli):
+    result = cli("render", half_done, "--doc", "lettre-intention")
+    assert result.code == 1
+    assert "Refusé" in result.err and "--brouillon" in result.err
+    assert "CPTS-D007" in result.err or "constat" in result.err.lower()
+    assert not (half_done.parent / "documents").exists()
+
+
+def test_brouillon_marks_every_page_and_shows_missing_items(half_done, cli):
+    result = cli("render", half_done, "--doc", "lettre-intention", "--brouillon")
+    assert result.code == 0, result
+    path = half_done.parent / "documents" / "lettre-intention.docx"
+    headers = part_xml(path, "word/header")
+    assert headers.count("BROUILLON — document de travail") >= 1
+    assert "PowerPlusWaterMarkObject" in headers
+    doc = open_docx(path)
+    for section in doc.sections:
+        assert "BROUILLON" in "".join(p.text for p in section.header.paragraphs)
+    text = body_text(path)
+    assert "[À COMPLÉTER : premiers constats du diagnostic]" in text
+    assert "Brouillon — document de travail, à ne pas diffuser." in text
+    highlighted = [
+        r.text for p in doc.paragraphs for r in p.runs if r.font.highlight_color is not None
+    ]
+    assert any("À COMPLÉTER" in t for t in highlighted)
+    assert doc.core_properties.content_status == "Brouillon"
+
+
+def test_brouillon_puts_the_mark_on_the_cover_page_too(half_done, cli):
+    result = cli("render", half_done, "--doc", "projet-sante", "--brouillon")
+    assert result.code == 0, result
+    path = half_done.parent / "documents" / "projet-sante.docx"
+    doc = open_docx(path)
+    assert doc.sections[0].different_first_page_header_footer
+    first = "".join(p.text for p in doc.sections[0].first_page_header.paragraphs)
+    assert "BROUILLON" in first
+    assert "BROUILLON" in [p.text for p in doc.paragraphs[:15]]
+
+
+def test_control_characters_are_removed_with_a_finding(tmp_path, cli):
+    import re
+
+    text = (EXAMPLES / "sud-dijonnais.yaml").read_text(encoding="utf-8")
+    # YAML escapes in a double-quoted string: \a (bell) and \v (vertical tab).
+    text = re.sub(
+        r"  justification: >-\n(    .*\n)+",
+        '  justification: "Bassin\\\\a de vie\\\\v des patients."\n',
+        text,
+        count=1,
+    )
+    path = tmp_path / "cpts.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("render", path, "--doc", "lettre-intention", "--format", "md")
+    assert result.code == 0, result
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "Bassin" in text)
+    assert f"cpts.yaml:{line}:" in result.err and "CPTS-Y012" in result.err
+    text = (tmp_path / "documents" / "lettre-intention.md").read_text()
+    assert "Bassin de vie des patients." in text and "\x07" not in text
+
+
+def test_letter_goes_to_every_ars_of_the_territory(tmp_path, cli):
+    """Val de Vingeanne spans Côte-d'Or and Haute-Marne: two ARS."""
+    path = shutil.copy(EXAMPLES / "val-de-vingeanne.yaml", tmp_path / "cpts.yaml")
+    result = cli("render", path, "--doc", "lettre-intention", "--brouillon", "--format", "md")
+    assert result.code == 0, result
+    text = (tmp_path / "documents" / "lettre-intention.md").read_text(encoding="utf-8")
+    start = text.index("<!-- bloc:droite -->")
+    block = text[start : text.index("<!-- fin-bloc -->", start)]
+    assert "ARS Bourgogne-Franche-Comté" in block and "ARS Grand Est" in block
+    assert "ARS référente : ARS Bourgogne-Franche-Comté" in block
+    assert "cette lettre est adressée à chacune d'elles" in text
+
+
+def test_several_files_one_folder_per_cpts(tmp_path, cli):
+    first = save(load_example(), tmp_path / "a.yaml")
+    other = load_example()
+    other["cpts"]["nom"] = "CPTS « Val / Saône » ../.."
+    second = save(other, tmp_path / "b.yaml")
+    third = shutil.copy(first, tmp_path / "c.yaml")
+    out = tmp_path / "sortie"
+    result = cli(
+        "render", first, second, third, "--out", out, "--format", "md", "--doc", "presentation"
+    )
+    assert result.code == 0, result
+    folders = sorted(p.name for p in out.iterdir())
+    assert folders == ["cpts-du-sud-dijonnais", "cpts-du-sud-dijonnais-2", "cpts-val-saone"]
+    for folder in folders:
+        assert (out / folder / "presentation.md").is_file()
+    # Nothing was written outside --out.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml", "c.yaml", "sortie"]
+
+
+def test_existing_document_is_replaced_atomically(example, cli):
+    target = example.parent / "documents" / "presentation.docx"
+    target.parent.mkdir()
+    target.write_bytes(b"ancien")
+    result = cli("render", example, "--doc", "presentation")
+    assert result.code == 0, result
+    assert target.read_bytes()[:2] == b"PK"
+    assert [p.name for p in target.parent.iterdir()] == ["presentation.docx"]
+
+
+def test_markdown_output_is_the_intermediate_text(example, cli, monkeypatch):
+    from cpts_cli.render import markdown_docx
+
+    seen: list[str] = []
+    original = markdown_docx.split_front_matter
+
+    def spy(text):
+        seen.append(text)
+        return original(text)
+
+    monkeypatch.setattr(markdown_docx, "split_front_matter", spy)
+    assert cli("render", example, "--doc", "diagnostic").code == 0
+    assert cli("render", example, "--doc", "diagnostic", "--format", "md").code == 0
+    md = (example.parent / "documents" / "diagnostic.md").read_text(encoding="utf-8")
+    assert seen == [md]
+    assert md.startswith('---\ntitre: "Diagnostic territorial"')
+    # The charts the Markdown links to are written beside it.
+    images = sorted(p.name for p in (example.parent / "documents" / "images").iterdir())
+    assert len(images) == 6 and all(f"images/{name}" in md for name in images)
+
+
+def test_user_templates_override_file_by_file(example, tmp_path, cli):
+    mine = tmp_path / "modeles"
+    mine.mkdir()
+    (mine / "presentation.md.j2").write_text(
+        '{% set titre = "Notre projet" %}{% set sous_titre = "" %}{% set version = none %}'
+        "{% set date_document = document.date_fr %}{% set page_de_garde = true %}"
+        "{% set couverture = [] %}\n"
+        '{% include "partials/entete.md.j2" %}\n'
+        "# Présentation maison\n\nLa {{ cpts.nom }} compte "
+        "{{ territoire.nb_communes }} communes.\n",
+        encoding="utf-8",
+    )
+    result = cli(
+        "render", example, "--templates", mine, "--doc", "presentation", "--doc", "lettre-intention"
+    )
+    assert result.code == 0, result
+    text = body_text(example.parent / "documents" / "presentation.docx")
+    assert "Présentation maison" in text and "La CPTS du Sud Dijonnais compte 75 communes." in text
+    assert open_docx(example.parent / "documents" / "presentation.docx").core_properties.title == (
+        "Notre projet"
+    )
+    # The letter still comes from the built-in template.
+    assert "Objet : lettre d'intention" in body_text(
+        example.parent / "documents" / "lettre-intention.docx"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "words"),
+    [
+        ("Ligne 1\n\n{% if %}\n", 3, "erreur de syntaxe"),
+        ("Ligne 1\n\n\n\n{{ territoire.nope.x }}\n", 5, "variable ou clé inconnue"),
+        ("{{ cpts.__class__.__mro__ }}\n", 1, ""),
+        ("{% for x in range(10**9) %}{% endfor %}{{ ''.format.__globals__ }}\n", 1, ""),
+    ],
+)
+def test_user_template_errors_name_the_file_and_line(example, tmp_path, cli, source, line, words):
+    mine = tmp_path / "modeles"
+    mine.mkdir()
+    (mine / "diagnostic.md.j2").write_text(source, encoding="utf-8")
+    result = cli("render", example, "--templates", mine, "--doc", "diagnostic")
+    assert result.code == 2
+    assert "diagnostic.md.j2" in result.err and f"ligne {line}" in result.err
+    assert words in result.err
+    assert "Traceback" not in result.err
+
+
+def test_word_model_gives_styles_headers_and_footers(example, tmp_path, cli):
+    from docx import Document
+    from docx.shared import Pt, RGBColor
+
+    model = Document()
+    heading = model.styles["Heading 1"]
+    heading.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    heading.font.size = Pt(20)
+    heading.font.name = "Georgia"
+    model.sections[0].header.paragraphs[0].text = "EN-TÊTE DE LA MAISON"
+    model.add_paragraph("Contenu du modèle, à ne pas reprendre.")
+    path = tmp_path / "modele.docx"
+    model.save(str(path))
+    result = cli("render", example, "--modele-docx", path, "--doc", "diagnostic")
+    assert result.code == 0, result
+    out = example.parent / "documents" / "diagnostic.docx"
+    doc = open_docx(out)
+    assert doc.styles["Heading 1"].font.color.rgb == RGBColor(0xC0, 0x00, 0x00)
+    assert doc.styles["Heading 1"].font.name == "Georgia"
+    assert "EN-TÊTE DE LA MAISON" in part_xml(out, "word/header")
+    assert "Contenu du modèle" not in body_text(out)
+    # Styles the model lacks come from ours, with a warning naming them.
+    assert "Texte de tableau" in result.err and "ceux de cpts sont utilisés" in result.err
+    assert doc.core_properties.author == "CPTS du Sud Dijonnais"
+    assert (
+        doc.styles.element.find(
+            ".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}lang"
+        )
+        is not None
+    )
+
+
+def test_unreadable_word_model_is_a_clear_error(example, tmp_path, cli):
+    bad = tmp_path / "modele.docx"
+    bad.write_bytes(b"pas un document Word")
+    result = cli("render", example, "--modele-docx", bad, "--doc", "presentation")
+    assert result.code == 2 and "modèle Word" in result.err
+
+
+def test_unknown_document_suggests_the_right_one(example, cli):
+    result = cli("render", example, "--doc", "lettre")
+    assert result.code == 2
+    assert "lettre-intention" in result.out + result.err
+
+
+def test_unparsable_file_exits_2(tmp_path, cli):
+    path = tmp_path / "cpts.yaml"
+    path.write_text("cpts: [\n", encoding="utf-8")
+    result = cli("render", path)
+    assert result.code == 2 and "CPTS-Y001" in result.err
+
+
+def test_pdf_without_libreoffice_is_a_french_error(example, cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = cli("render", example, "--doc", "presentation", "--format", "pdf")
+    assert result.code == 2 and "LibreOffice" in result.err
+    assert not (example.parent / "documents" / "presentation.pdf").exists()
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice absent"
+)
+def test_pdf_with_libreoffice(example, cli):
+    result = cli("render", example, "--doc", "lettre-intention", "--format", "pdf")
+    assert result.code == 0, result
+    pdf = example.parent / "documents" / "lettre-intention.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
