@@ -41,10 +41,12 @@ def pair(name: str, a: list[str], b: list[str], runs: int) -> None:
         times_a.append(ta)
         times_b.append(tb)
         ratios.append(ta / tb)
-    print(f"{name}: A médiane {statistics.median(times_a) * 1000:.0f} ms, "
-          f"B médiane {statistics.median(times_b) * 1000:.0f} ms, "
-          f"A/B médiane {statistics.median(ratios):.2f} "
-          f"(min {min(ratios):.2f}, max {max(ratios):.2f}, {runs} paires)")
+    print(
+        f"{name}: A médiane {statistics.median(times_a) * 1000:.0f} ms, "
+        f"B médiane {statistics.median(times_b) * 1000:.0f} ms, "
+        f"A/B médiane {statistics.median(ratios):.2f} "
+        f"(min {min(ratios):.2f}, max {max(ratios):.2f}, {runs} paires)"
+    )
 
 
 def main() -> None:
@@ -53,16 +55,23 @@ def main() -> None:
     args = parser.parse_args()
     cpts = shutil.which("cpts") or sys.exit("cpts n'est pas installé (pip install .)")
     checker = shutil.which("check-jsonschema") or sys.exit(
-        "check-jsonschema absent (pip install '.[test]')")
+        "check-jsonschema absent (pip install '.[test]')"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         example = Path(tmp) / "cpts.yaml"
         shutil.copy(ROOT / "cpts_cli" / "examples" / "sud-dijonnais.yaml", example)
-        pair("validate (A = cpts validate, B = check-jsonschema)",
-             [cpts, "validate", str(example)],
-             [checker, "--schemafile", str(ROOT / "schemas" / "cpts.schema.json"),
-              str(example)], args.runs)
-    pair("version (A = cpts --version, B = python -c 'import typer')",
-         [cpts, "--version"], [sys.executable, "-c", "import typer"], args.runs)
+        pair(
+            "validate (A = cpts validate, B = check-jsonschema)",
+            [cpts, "validate", str(example)],
+            [checker, "--schemafile", str(ROOT / "schemas" / "cpts.schema.json"), str(example)],
+            args.runs,
+        )
+    pair(
+        "version (A = cpts --version, B = python -c 'import typer')",
+        [cpts, "--version"],
+        [sys.executable, "-c", "import typer"],
+        args.runs,
+    )
 
 
 if __name__ == "__main__":

@@ -20,11 +20,16 @@ def _ask(keys: str, answers: dict | None = None) -> dict:
 
 def test_all_questions_answered():
     keys = (
-        "CPTS du Val" + ENTER
-        + "Dr Claire Martin" + ENTER
-        + DOWN + ENTER  # profession: first real choice after "(ne pas préciser)"
-        + "claire@exemple.fr" + ENTER
-        + "21166, 21355" + ENTER
+        "CPTS du Val"
+        + ENTER
+        + "Dr Claire Martin"
+        + ENTER
+        + DOWN
+        + ENTER  # profession: first real choice after "(ne pas préciser)"
+        + "claire@exemple.fr"
+        + ENTER
+        + "21166, 21355"
+        + ENTER
     )
     answers = _ask(keys)
     assert answers["nom"] == "CPTS du Val"
@@ -37,11 +42,13 @@ def test_all_questions_answered():
 def test_a_wrong_commune_is_refused_then_a_good_one_accepted():
     keys = (
         ENTER * 0
-        + "21999" + ENTER  # refused by the rule's validator: stays on the question
-        + "\x7f" * 5 + "21231" + ENTER
+        + "21999"
+        + ENTER  # refused by the rule's validator: stays on the question
+        + "\x7f" * 5
+        + "21231"
+        + ENTER
     )
-    answers = _ask(keys, {"nom": "A", "porteur": "B", "profession": "infirmier",
-                          "email": "a@b.fr"})
+    answers = _ask(keys, {"nom": "A", "porteur": "B", "profession": "infirmier", "email": "a@b.fr"})
     assert answers["communes"] == ["21231"]
 
 
@@ -58,8 +65,9 @@ def test_ctrl_c_aborts():
 
 def test_name_is_required():
     keys = ENTER + "Nom" + ENTER
-    answers = _ask(keys, {"porteur": "B", "profession": "infirmier", "email": "a@b.fr",
-                          "communes": ["21231"]})
+    answers = _ask(
+        keys, {"porteur": "B", "profession": "infirmier", "email": "a@b.fr", "communes": ["21231"]}
+    )
     assert answers["nom"] == "Nom"
 
 
@@ -70,10 +78,15 @@ def test_init_in_a_pseudo_terminal(tmp_path):
     pexpect = pytest.importorskip("pexpect")
     from .conftest import ROOT
 
-    child = pexpect.spawn(sys.executable, ["-m", "cpts_cli", "init", str(tmp_path)],
-                          cwd=str(ROOT), env={"TERM": "xterm", "NO_COLOR": "1",
-                                              "PATH": "/usr/bin:/bin"},
-                          encoding="utf-8", timeout=30, dimensions=(40, 120))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "cpts_cli", "init", str(tmp_path)],
+        cwd=str(ROOT),
+        env={"TERM": "xterm", "NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 120),
+    )
     child.expect("Nom de la CPTS")
     child.send("CPTS du Val\r")
     child.expect("Nom du porteur")

@@ -14,23 +14,80 @@ from cpts_cli.workflow import STEP_IDS
 
 from .conftest import EXAMPLES
 
-SECTIONS = ["format", "aci", "cpts", "etapes", "territoire", "mobilisation", "diagnostic",
-            "priorites", "lettre_intention", "presentation", "projet_sante", "validation",
-            "mise_en_oeuvre"]
-KEYS = ["nom", "communes", "epci", "acteurs", "indicateurs", "constats", "problematiques",
-        "missions", "fiches_actions", "contrat", "annees", "resultats", "indicateur",
-        "mission", "valeur", "date", "terminee_le", "references", "orientations",
-        "calendrier_deploiement", "decisions", "association", "porteur", "profession",
-        "commune", "id", "code", "niveau_atteint", "variable", "fixe", "acces_soins"]
+SECTIONS = [
+    "format",
+    "aci",
+    "cpts",
+    "etapes",
+    "territoire",
+    "mobilisation",
+    "diagnostic",
+    "priorites",
+    "lettre_intention",
+    "presentation",
+    "projet_sante",
+    "validation",
+    "mise_en_oeuvre",
+]
+KEYS = [
+    "nom",
+    "communes",
+    "epci",
+    "acteurs",
+    "indicateurs",
+    "constats",
+    "problematiques",
+    "missions",
+    "fiches_actions",
+    "contrat",
+    "annees",
+    "resultats",
+    "indicateur",
+    "mission",
+    "valeur",
+    "date",
+    "terminee_le",
+    "references",
+    "orientations",
+    "calendrier_deploiement",
+    "decisions",
+    "association",
+    "porteur",
+    "profession",
+    "commune",
+    "id",
+    "code",
+    "niveau_atteint",
+    "variable",
+    "fixe",
+    "acces_soins",
+]
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
-                    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12),
-                    st.sampled_from(["21231", "75056", "242100410", "2024-06-20", "I1",
-                                     "acces_soins", "medecin_generaliste", "C1", "P1"]))
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "21231",
+            "75056",
+            "242100410",
+            "2024-06-20",
+            "I1",
+            "acces_soins",
+            "medecin_generaliste",
+            "C1",
+            "P1",
+        ]
+    ),
+)
 values = st.recursive(
     scalars,
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(st.sampled_from(KEYS), children, max_size=4)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.sampled_from(KEYS), children, max_size=4)
+    ),
     max_leaves=25,
 )
 

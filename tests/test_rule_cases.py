@@ -22,9 +22,19 @@ from cpts_cli.project.positions import split
 from .conftest import EXAMPLES, TODAY
 
 CASES_DIR = Path(__file__).parent / "cases"
-AREA_LETTER = {"territoire": "T", "mobilisation": "M", "diagnostic": "D", "priorites": "P",
-               "lettre_intention": "L", "presentation": "R", "projet_sante": "H",
-               "validation": "V", "mise_en_oeuvre": "E", "general": "G", "schema": "S"}
+AREA_LETTER = {
+    "territoire": "T",
+    "mobilisation": "M",
+    "diagnostic": "D",
+    "priorites": "P",
+    "lettre_intention": "L",
+    "presentation": "R",
+    "projet_sante": "H",
+    "validation": "V",
+    "mise_en_oeuvre": "E",
+    "general": "G",
+    "schema": "S",
+}
 
 
 def _load_cases():
@@ -77,7 +87,6 @@ def test_rule_case(area, case):
     else:
         actual = sorted([f.code, f.path] for f in got)
     expected = sorted(list(e) for e in case.get("expect", []))
-    assert actual == expected, [f"{f.code} {f.line}:{f.column} {f.path} {f.message}"
-                                for f in got]
+    assert actual == expected, [f"{f.code} {f.line}:{f.column} {f.path} {f.message}" for f in got]
     for text in case.get("messages", []):
         assert any(text in f.message for f in got), (text, [f.message for f in got])

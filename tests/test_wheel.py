@@ -18,8 +18,21 @@ from .conftest import ROOT
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
-         str(out), str(ROOT)], capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     wheels = list(out.glob("cpts-*.whl"))
     assert len(wheels) == 1
@@ -42,25 +55,47 @@ def test_installed_wheel_runs(wheel, tmp_path):
     python = env_dir / "bin" / "python"
     proc = subprocess.run(
         [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
-        capture_output=True, text=True, timeout=600)
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     cpts = env_dir / "bin" / "cpts"
     env = {**os.environ, "NO_COLOR": "1"}
     # run from an empty folder so that the source tree cannot be imported by accident
     work = tmp_path / "work"
     work.mkdir()
-    version = subprocess.run([str(cpts), "--version"], capture_output=True, text=True,
-                             cwd=work, env=env, timeout=120)
+    version = subprocess.run(
+        [str(cpts), "--version"], capture_output=True, text=True, cwd=work, env=env, timeout=120
+    )
     assert version.returncode == 0 and version.stdout.startswith("cpts ")
-    where = subprocess.run([str(python), "-c", "import cpts_cli; print(cpts_cli.__file__)"],
-                           capture_output=True, text=True, cwd=work, env=env, timeout=120)
+    where = subprocess.run(
+        [str(python), "-c", "import cpts_cli; print(cpts_cli.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=120,
+    )
     assert str(env_dir) in where.stdout
-    init = subprocess.run([str(cpts), "init", "--exemple", "sud-dijonnais", "ex"],
-                          capture_output=True, text=True, cwd=work, env=env, timeout=120)
+    init = subprocess.run(
+        [str(cpts), "init", "--exemple", "sud-dijonnais", "ex"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=120,
+    )
     assert init.returncode == 0, init.stderr
     text = (work / "ex" / "cpts.yaml").read_text()
     assert f"$schema=file://{env_dir}" in text.splitlines()[0]
-    check = subprocess.run([str(cpts), "validate", "ex/cpts.yaml"], capture_output=True,
-                           text=True, cwd=work, env=env, timeout=120)
+    check = subprocess.run(
+        [str(cpts), "validate", "ex/cpts.yaml"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=120,
+    )
     assert check.returncode in (0, 1), check.stderr
     assert "fichier" in check.stdout and "Traceback" not in check.stderr

@@ -247,8 +247,11 @@ def _print_status(out, report, data, quiet: bool) -> None:
             if terr["taille"]:
                 parts.append(f"taille ACI {terr['taille']}")
             parts.append(", ".join(terr["ars"]))
-            out.print("Territoire : " + " · ".join(p for p in parts if p)
-                      + "  (détail : cpts territory info)")
+            out.print(
+                "Territoire : "
+                + " · ".join(p for p in parts if p)
+                + "  (détail : cpts territory info)"
+            )
     current = data["etape_en_cours"]
     if current and data["manquants"]:
         out.print(f"\n[bold]Ce qui manque à l'étape « {escape(current['libelle'])} » :[/]")
@@ -261,14 +264,20 @@ def _print_status(out, report, data, quiet: bool) -> None:
             out.print("  " + finding_line(f, report.file))
     for warning in data["alertes"]:
         out.print(f"[yellow]⚠ {escape(warning)}[/]")
-    others = [f for f in report.findings if f.severity.value != "info"
-              and not (current and f.step == current["id"] and f.severity.value == "error")
-              and not (f.severity.value == "error" and f.step is None)]
+    others = [
+        f
+        for f in report.findings
+        if f.severity.value != "info"
+        and not (current and f.step == current["id"] and f.severity.value == "error")
+        and not (f.severity.value == "error" and f.step is None)
+    ]
     if others:
         from cpts_cli.cli.reporters import summary
 
-        out.print(f"\n[yellow]Autres points signalés : {summary(others)}[/] — détail avec "
-                  f"« cpts validate {escape(report.file)} ».")
+        out.print(
+            f"\n[yellow]Autres points signalés : {summary(others)}[/] — détail avec "
+            f"« cpts validate {escape(report.file)} »."
+        )
     out.print(f"\n[bold]Prochaine action :[/] {escape(data['prochaine_action'])}")
 
 

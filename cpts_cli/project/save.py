@@ -58,9 +58,8 @@ def updated_text(doc: ProjectDocument) -> str:
 
 
 def _same_content(text: str, data) -> bool:
-    from ruamel.yaml.error import YAMLError
-
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
     try:
         # The safe loader (C when available) reads scalars as the round-trip one does.
