@@ -12,7 +12,7 @@ from cpts_cli.errors import CptsError
 from cpts_cli.findings import Finding, Severity
 from cpts_cli.project.load import read_path
 from cpts_cli.project.save import save
-from cpts_cli.workflow import STEP_IDS, STEPS, Step
+from cpts_cli.workflow import STEP_IDS, STEPS, Step, top_level_position
 
 
 @dataclass
@@ -71,12 +71,7 @@ def _record(doc, step_id: str, today: _dt.date) -> None:
 
 
 def _insert_position(data) -> int:
-    """Right after ``cpts`` (or ``aci``/``format``), as the SPEC orders the top-level keys."""
-    keys = list(data.keys())
-    for anchor in ("cpts", "aci", "format"):
-        if anchor in keys:
-            return keys.index(anchor) + 1
-    return 0
+    return top_level_position(list(data.keys()), "etapes")
 
 
 __all__ = ["Advance", "advance", "STEPS"]

@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from cpts_cli.errors import CptsError
+from cpts_cli.formatting import long_date, thousands
 from cpts_cli.referentiel import aci as _aci
 
 __all__ = [
@@ -110,20 +111,6 @@ POSTE_LABELS = {
 }
 
 _LEVELS = ("socle", "intermediaire", "objectif")
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 # --------------------------------------------------------------------------------------------
@@ -333,7 +320,7 @@ def euros(value: int | float | None) -> str:
     d = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     units = int(d)
     cents = int(abs(d - units) * 100)
-    text = f"{units:,}".replace(",", "\u202f")
+    text = thousands(units)
     if cents:
         text += f",{cents:02d}"
     return text + "\u00a0€"
@@ -344,8 +331,7 @@ def date_fr(value: str | _dt.date | None) -> str:
     if value is None:
         return "date non renseignée"
     day = value if isinstance(value, _dt.date) else _dt.date.fromisoformat(value)
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {_MONTHS[day.month - 1]} {day.year}"
+    return long_date(day)
 
 
 def amount_text(amount: Amount | None, *, with_status: bool = True) -> str:
@@ -406,13 +392,13 @@ def funding_for_path(path: Path, *, today: _dt.date | None = None) -> Funding:
         detail = doc.findings[0].message if doc.findings else "contenu illisible"
         where = f" (ligne {doc.findings[0].line})" if doc.findings else ""
         raise CptsError(f"Lecture impossible de « {doc.name} »{where} : {detail}")
-    version = _migrate.file_format(doc.data)
+    version = _migrate.file_format(doc.plain)
     if version is not None and version > _migrate.CURRENT_FORMAT:
         raise CptsError(
             f"« {doc.name} » est au format {version}, plus récent que cet outil "
             f"(format {_migrate.CURRENT_FORMAT}) : mettez cpts à jour."
         )
-    if _migrate.migrate(doc.data):
+    if version is not None and version < _migrate.CURRENT_FORMAT and _migrate.migrate(doc.data):
         doc.plain = to_plain(doc.data)
     return compute(doc.plain, name=doc.name, today=today)
 

@@ -21,29 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from cpts_cli.errors import CptsError
+from cpts_cli.formatting import thousands
 from cpts_cli.project.document import ProjectDocument, to_plain
 from cpts_cli.referentiel import store
 from cpts_cli.territory import Territory, derive
+from cpts_cli.workflow import top_level_position
 
 INSEE_RE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$")
 SIREN_RE = re.compile(r"^[0-9]{9}$")
 
-#: Top-level keys in the order of the file (SPEC "The project file").
-_TOP_ORDER = (
-    "format",
-    "aci",
-    "cpts",
-    "etapes",
-    "territoire",
-    "mobilisation",
-    "diagnostic",
-    "priorites",
-    "lettre_intention",
-    "presentation",
-    "projet_sante",
-    "validation",
-    "mise_en_oeuvre",
-)
 
 KIND_LABELS = {
     "commune-actuelle": "commune",
@@ -56,7 +42,7 @@ KIND_LABELS = {
 
 def fmt_int(n: int | None) -> str:
     """French thousands separator (narrow no-break space); ``None`` → "inconnue"."""
-    return "inconnue" if n is None else f"{n:,}".replace(",", "\u202f")
+    return "inconnue" if n is None else thousands(n)
 
 
 def _name(commune: store.Commune) -> str:
@@ -400,14 +386,7 @@ def _territoire_map(doc: ProjectDocument, create: bool):
     if "territoire" in data:
         data["territoire"] = new
     else:
-        rank = _TOP_ORDER.index("territoire")
-        keys = list(data.keys())
-        pos = len(keys)
-        for i, key in enumerate(keys):
-            if key in _TOP_ORDER and _TOP_ORDER.index(key) > rank:
-                pos = i
-                break
-        data.insert(pos, "territoire", new)
+        data.insert(top_level_position(list(data.keys()), "territoire"), "territoire", new)
     return new
 
 

@@ -109,3 +109,19 @@ def step(step_id: str) -> Step:
 def steps_up_to(step_id: str) -> tuple[Step, ...]:
     n = STEP_BY_ID[step_id].number
     return tuple(s for s in STEPS if s.number <= n)
+
+
+#: The top-level keys of the project file, in the order the SPEC gives them.
+TOP_LEVEL_KEYS: tuple[str, ...] = ("format", "aci", "cpts", "etapes") + tuple(
+    s.section for s in STEPS
+)
+
+
+def top_level_position(keys: list[str], key: str) -> int:
+    """Where a missing top-level ``key`` goes among the file's ``keys``: before the first key
+    that the SPEC orders after it (unknown keys are passed over)."""
+    rank = TOP_LEVEL_KEYS.index(key)
+    for i, existing in enumerate(keys):
+        if existing in TOP_LEVEL_KEYS and TOP_LEVEL_KEYS.index(existing) > rank:
+            return i
+    return len(keys)

@@ -10,25 +10,11 @@ from hypothesis import strategies as st
 
 from cpts_cli.check import check_document
 from cpts_cli.project.load import parse_text, read_path
-from cpts_cli.workflow import STEP_IDS
+from cpts_cli.workflow import STEP_IDS, TOP_LEVEL_KEYS
 
 from .conftest import EXAMPLES
 
-SECTIONS = [
-    "format",
-    "aci",
-    "cpts",
-    "etapes",
-    "territoire",
-    "mobilisation",
-    "diagnostic",
-    "priorites",
-    "lettre_intention",
-    "presentation",
-    "projet_sante",
-    "validation",
-    "mise_en_oeuvre",
-]
+SECTIONS = list(TOP_LEVEL_KEYS)
 KEYS = [
     "nom",
     "communes",

@@ -26,7 +26,7 @@ from typing import Any
 from cpts_cli.errors import CptsError
 from cpts_cli.imports.model import ACTOR_FIELDS, ImportedActor, name_key
 from cpts_cli.referentiel import store
-from cpts_cli.territory_ops import _TOP_ORDER  # the order of the top-level keys
+from cpts_cli.workflow import top_level_position
 
 ORIGIN = "origine"
 IMPORTED = "import"
@@ -189,12 +189,7 @@ def _actors_seq(data: Any, *, create: bool):
 
 
 def _top_position(data, key: str) -> int:
-    rank = _TOP_ORDER.index(key)
-    keys = list(data.keys())
-    for i, existing in enumerate(keys):
-        if existing in _TOP_ORDER and _TOP_ORDER.index(existing) > rank:
-            return i
-    return len(keys)
+    return top_level_position(list(data.keys()), key)
 
 
 def _quote_style(seq):

@@ -23,6 +23,8 @@ from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, 
 from jinja2.runtime import BlockReference, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from cpts_cli.formatting import MONTHS, long_date
+
 NBSP = "\u00a0"
 
 #: Markers the DOCX builder understands; user text can never produce them (``<`` is escaped).
@@ -100,21 +102,6 @@ def paragraphs(value: Any) -> Md:
 
 # --------------------------------------------------------------------------------- formatting
 
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
 
 def as_date(value: Any) -> _dt.date | None:
     if isinstance(value, _dt.datetime):
@@ -136,8 +123,7 @@ def date_fr(value: Any, default: str = "") -> Md:
     d = as_date(value)
     if d is None:
         return escape_md(value)
-    day = "1er" if d.day == 1 else str(d.day)
-    return Md(f"{day}{NBSP}{_MONTHS[d.month - 1]} {d.year}")
+    return Md(long_date(d, NBSP))
 
 
 def month_fr(value: Any) -> Md:
@@ -145,7 +131,7 @@ def month_fr(value: Any) -> Md:
     d = as_date(value)
     if d is None:
         return escape_md(value)
-    return Md(f"{_MONTHS[d.month - 1]} {d.year}")
+    return Md(f"{MONTHS[d.month - 1]} {d.year}")
 
 
 def is_number(value: Any) -> bool:
