@@ -25,19 +25,11 @@ from cpts_cli.formatting import thousands
 from cpts_cli.project.document import ProjectDocument, to_plain
 from cpts_cli.referentiel import store
 from cpts_cli.territory import Territory, derive
+from cpts_cli.territory_search import KIND_LABELS, search, search_to_dict  # noqa: F401
 from cpts_cli.workflow import top_level_position
 
 INSEE_RE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$")
 SIREN_RE = re.compile(r"^[0-9]{9}$")
-
-
-KIND_LABELS = {
-    "commune-actuelle": "commune",
-    "arrondissement-municipal": "arrondissement",
-    "commune-deleguee": "commune déléguée",
-    "commune-associee": "commune associée",
-    store.EPCI_KIND: "EPCI",
-}
 
 
 def fmt_int(n: int | None) -> str:
@@ -258,28 +250,6 @@ def _population(territory: Territory) -> Population:
 
 
 # --------------------------------------------------------------------------- search
-
-
-def search(text: str, limit: int = 20) -> list[store.SearchResult]:
-    """Communes, arrondissements, communes déléguées/associées and EPCI matching ``text``."""
-    return store.search(text, limit=limit)
-
-
-def search_to_dict(text: str, results: list[store.SearchResult]) -> dict:
-    return {
-        "recherche": text,
-        "resultats": [
-            {
-                "type": KIND_LABELS.get(r.kind, r.kind),
-                "code": r.code,
-                "nom": r.nom,
-                "departement": r.departement,
-                "population": r.population,
-                "commune_parente": r.commune_parente,
-            }
-            for r in results
-        ],
-    }
 
 
 # --------------------------------------------------------------------------- add / remove

@@ -46,9 +46,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _fmt(n: int | None) -> str:
-    from cpts_cli.territory_ops import fmt_int
+    from cpts_cli.formatting import thousands
 
-    return fmt_int(n)
+    return "inconnue" if n is None else thousands(n)
 
 
 def _plural(n: int, word: str, words: str | None = None) -> str:
@@ -290,12 +290,12 @@ def search(
     from rich.markup import escape
     from rich.table import Table
 
-    from cpts_cli import territory_ops
+    from cpts_cli import territory_search
 
     text = " ".join(texte)
-    results = territory_ops.search(text, limit)
+    results = territory_search.search(text, limit)
     if fmt is OutputFormat.json:
-        print_json(territory_ops.search_to_dict(text, results))
+        print_json(territory_search.search_to_dict(text, results))
         return
     out = console()
     if not results:
@@ -312,7 +312,7 @@ def search(
         if r.commune_parente and r.kind != "arrondissement-municipal":
             nom += f" (commune actuelle : {r.commune_parente})"
         table.add_row(
-            territory_ops.KIND_LABELS.get(r.kind, r.kind),
+            territory_search.KIND_LABELS.get(r.kind, r.kind),
             r.code,
             escape(nom),
             escape(r.departement or ""),
