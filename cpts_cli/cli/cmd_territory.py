@@ -287,8 +287,7 @@ def search(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Chercher une commune, un arrondissement ou une intercommunalité par son nom."""
-    from rich.markup import escape
-    from rich.table import Table
+    import sys
 
     from cpts_cli import territory_search
 
@@ -297,29 +296,34 @@ def search(
     if fmt is OutputFormat.json:
         print_json(territory_search.search_to_dict(text, results))
         return
-    out = console()
     if not results:
-        out.print(f"Aucune commune ni intercommunalité pour « {escape(text)} ».")
+        sys.stdout.write(f"Aucune commune ni intercommunalité pour « {text} ».\n")
         return
-    table = Table(title=f"Résultats pour « {escape(text)} »", title_justify="left")
-    table.add_column("Type")
-    table.add_column("Code")
-    table.add_column("Nom")
-    table.add_column("Dép.")
-    table.add_column("Population", justify="right")
+    # A plain aligned table: a search must answer at once, and drawing it with Rich would
+    # cost more than the search itself.
+    rows = [("Type", "Code", "Nom", "Dép.", "Population")]
     for r in results:
         nom = r.nom
         if r.commune_parente and r.kind != "arrondissement-municipal":
             nom += f" (commune actuelle : {r.commune_parente})"
-        table.add_row(
-            territory_search.KIND_LABELS.get(r.kind, r.kind),
-            r.code,
-            escape(nom),
-            escape(r.departement or ""),
-            _fmt(r.population) if r.population is not None else "—",
+        rows.append(
+            (
+                territory_search.KIND_LABELS.get(r.kind, r.kind),
+                r.code,
+                nom,
+                r.departement or "",
+                _fmt(r.population) if r.population is not None else "—",
+            )
         )
-    out.print(table)
-    out.print("Pour ajouter : cpts territory add CODE")
+    widths = [max(len(row[k]) for row in rows) for k in range(5)]
+    lines = [f"Résultats pour « {text} »"]
+    for n, row in enumerate(rows):
+        cells = [row[k].ljust(widths[k]) for k in range(4)] + [row[4].rjust(widths[4])]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("─" * w for w in widths))
+    lines.append("Pour ajouter : cpts territory add CODE")
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 # --------------------------------------------------------------------------- coverage
