@@ -337,7 +337,7 @@ def render_project(
     if not report.parsed or not report.steps:
         raise ProjectUnreadable(report)
     planned = plan(report, docs, brouillon)
-    plain, cleaned = sanitize(doc.plain, doc.data, doc.name)
+    plain, cleaned = sanitize(doc.plain, doc.locate, doc.name)
     log.findings.extend(cleaned)
     today = clock_today()
     context = build_context(plain, today=today)

@@ -49,10 +49,11 @@ def _describe(chars: list[str]) -> str:
     return ", ".join(shown[:5]) + (" …" if len(shown) > 5 else "")
 
 
-def sanitize(plain: Any, data: Any = None, file: str = "") -> tuple[Any, list[Finding]]:
+def sanitize(plain: Any, where: Any = None, file: str = "") -> tuple[Any, list[Finding]]:
     """A copy of ``plain`` without forbidden characters, and one finding per cleaned text.
 
-    ``data`` is the round-trip tree, used to find the line of each text.
+    ``where`` finds the line of each text: a function ``pointer -> (line, column)`` (such as
+    ``ProjectDocument.locate``) or a round-trip tree.
     """
     findings: list[Finding] = []
 
@@ -62,7 +63,12 @@ def sanitize(plain: Any, data: Any = None, file: str = "") -> tuple[Any, list[Fi
             if not found:
                 return value
             ptr = pointer(*parts)
-            line, col = locate(data, ptr) if data is not None else (0, 0)
+            if where is None:
+                line, col = (0, 0)
+            elif callable(where):
+                line, col = where(ptr)
+            else:
+                line, col = locate(where, ptr)
             findings.append(
                 Y_CONTROL_CHARS.make(ptr, line, col, file=file, detail=_describe(found))
             )
