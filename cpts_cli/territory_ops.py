@@ -552,6 +552,9 @@ def _plan_add(territory: Territory, plain_terr: dict, codes: list[str]) -> _Plan
     errors: list[str] = []
     adding: set[str] = set()  # commune codes and SIREN planned, against repeats on the line
     epci_given = plain_terr.get("epci") if isinstance(plain_terr.get("epci"), list) else []
+    # EPCI first: a commune given on the same line as its own EPCI is then already covered.
+    codes = sorted(codes, key=lambda c: 0 if SIREN_RE.match(_clean(c)) else 1)
+    covered: dict[str, str] = {}  # member commune -> name of an EPCI added on this line
     for raw in codes:
         code = _clean(raw)
         if SIREN_RE.match(code):
@@ -568,6 +571,8 @@ def _plan_add(territory: Territory, plain_terr: dict, codes: list[str]) -> _Plan
                 continue
             adding.add(code)
             plan.add_epci.append((code, found.nom))
+            for member in found.membres:
+                covered.setdefault(member, found.nom)
             redundant = []
             for member in found.membres:
                 for i in _direct_items(territory, member):
@@ -602,6 +607,12 @@ def _plan_add(territory: Territory, plain_terr: dict, codes: list[str]) -> _Plan
                 "ce code qui est utilisé. "
             )
         current = commune.code
+        if current in covered:
+            plan.messages.append(
+                prefix + f"{_name(commune)} fait partie de l'intercommunalité {covered[current]}"
+                ", ajoutée : elle n'est pas ajoutée une seconde fois."
+            )
+            continue
         if current in adding:
             plan.messages.append(prefix + f"{_name(commune)} est déjà dans la liste à ajouter.")
             continue

@@ -409,3 +409,18 @@ def test_help_is_french(cli):
         assert command in result.out
     assert "Commandes" in result.out
     assert "zones blanches" in cli("territory", "coverage", "--help").out
+
+
+def test_add_commune_and_its_epci_on_one_line(tmp_path, cli):
+    assert cli("init", tmp_path, "--no-input", "--nom", "A", "--communes", "21166").code == 0
+    path = tmp_path / "cpts.yaml"
+    result = cli("territory", "add", "21231", "242100410", "-f", path)
+    assert result.code == 0, result
+    assert "fait partie de l'intercommunalité Dijon Métropole" in result.out
+    report = cli("validate", path, "--format", "json").json()
+    codes = [f["code"] for f in report["files"][0]["findings"]]
+    assert "CPTS-T005" not in codes  # nothing counted twice
+    from cpts_cli.project.load import read_path
+
+    territoire = read_path(path).plain["territoire"]
+    assert territoire["communes"] == [] and territoire["epci"] == ["242100410"]
