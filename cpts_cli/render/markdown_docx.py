@@ -650,7 +650,9 @@ class Builder:
         self._append(p)
         self.last_block = "break"
 
-    def field(self, parent, instr: str, cached: str, dirty: bool = False, **fmt) -> None:
+    @staticmethod
+    def field_start(parent, instr: str, dirty: bool = False) -> None:
+        """The runs that open a field: begin, the instruction, separate (result follows)."""
         for kind in ("begin", None, "separate"):
             r = OxmlElement("w:r")
             if kind:
@@ -665,6 +667,9 @@ class Builder:
                 it.text = f" {instr} "
                 r.append(it)
             parent.append(r)
+
+    def field(self, parent, instr: str, cached: str, dirty: bool = False, **fmt) -> None:
+        self.field_start(parent, instr, dirty)
         self.run(parent, cached, **fmt)
         r = OxmlElement("w:r")
         fc = OxmlElement("w:fldChar")
@@ -1120,20 +1125,7 @@ class Builder:
             for lvl, text in entries:
                 paragraphs.append((self.paragraph(f"toc {lvl}"), text))
             first, _ = paragraphs[0]
-            for kind in ("begin", None, "separate"):
-                r = OxmlElement("w:r")
-                if kind:
-                    fc = OxmlElement("w:fldChar")
-                    fc.set(qn("w:fldCharType"), kind)
-                    if kind == "begin":
-                        fc.set(qn("w:dirty"), "true")
-                    r.append(fc)
-                else:
-                    it = OxmlElement("w:instrText")
-                    it.set(qn("xml:space"), "preserve")
-                    it.text = f" {instr} "
-                    r.append(it)
-                first.append(r)
+            self.field_start(first, instr, dirty=True)
             for para, text in paragraphs:
                 self.run(para, text)
             last, _ = paragraphs[-1]
