@@ -86,3 +86,18 @@ def test_no_territory_no_density(tmp_path, cli):
     out = cli("actors", "stats", path)
     assert out.code == 0 and "densité incalculable" in out.out
     assert cli("actors", "stats", tmp_path / "absent.yaml").code == 2
+
+
+def test_documents_use_the_same_counts(example, cli, tmp_path):
+    """One computation: the letter of intent quotes the counts of `cpts actors stats`."""
+    stats = cli("actors", "stats", example, "--format", "json").json()
+    out = tmp_path / "md"
+    result = cli("render", example, "--doc", "lettre-intention", "--format", "md", "--out", out)
+    assert result.code == 0, result
+    text = (out / "lettre-intention.md").read_text()
+    total = stats["acteurs"]
+    professions = [p for p in stats["professions"] if p["code"]]
+    assert f"{total} professionnels se sont déjà engagés" in text
+    assert f"de {len(professions)} professions" in text
+    for p in professions:
+        assert f"{p['libelle'].lower()} ({p['effectif']})" in text

@@ -399,7 +399,6 @@ class _Builder:
     def actors(self) -> dict:
         node = self.section("mobilisation")
         actors = []
-        counts: dict[str, int] = {}
         for a in _dicts(node.get("acteurs")):
             profession = _str(a.get("profession"))
             nom = _str(a.get("nom"))
@@ -421,27 +420,28 @@ class _Builder:
                     "role": _str(a.get("role")),
                 }
             )
-            if profession:
-                counts[profession] = counts.get(profession, 0) + 1
-        order = list(self.v["profession"])
+        # The counts are those of `cpts actors stats`: one computation for both.
+        from cpts_cli.actors import compute
+
+        stats = compute(self.data)
         by_profession = [
-            {
-                "code": code,
-                "libelle": _label(self.v["profession"], code),
-                "nombre": n,
-            }
-            for code, n in sorted(
-                counts.items(),
-                key=lambda kv: (-kv[1], order.index(kv[0]) if kv[0] in order else 99, kv[0]),
-            )
+            {"code": c.code, "libelle": c.libelle, "nombre": c.effectif}
+            for c in stats.professions
+            if c.code
         ]
-        medecins = sum(n for code, n in counts.items() if code.startswith("medecin"))
+        medecins = sum(
+            c.effectif for c in stats.professions if c.code and c.code.startswith("medecin")
+        )
         return {
             "liste": actors,
-            "total": len(actors),
+            "total": stats.total,
             "par_profession": by_profession,
-            "nb_professions": len(counts),
+            "nb_professions": len(by_profession),
             "nb_medecins": medecins,
+            "par_commune": [c.to_dict() for c in stats.communes],
+            "par_mode": [c.to_dict() for c in stats.modes],
+            "generalistes": stats.generalistes,
+            "generalistes_pour_10000": stats.generalistes_pour_10000,
         }
 
     def structures(self, value: Any) -> list[dict]:
