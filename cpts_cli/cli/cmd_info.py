@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cpts_cli.cli.common import FORMAT_OPTION, OutputFormat, console, print_json
+from cpts_cli.cli.common import FORMAT_OPTION, QUIET_OPTION, OutputFormat, console, print_json
 from cpts_cli.workflow import STEP_IDS
 
 
@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
     app.command("guide")(guide)
 
 
-def schema() -> None:
+def schema(quiet: bool = QUIET_OPTION) -> None:
     """Afficher le schéma JSON (draft 2020-12) du fichier projet."""
     import sys
 
@@ -27,6 +27,7 @@ def guide(
         None, help="Étape à expliquer : " + ", ".join(STEP_IDS) + " (ou son numéro)."
     ),
     fmt: OutputFormat = FORMAT_OPTION,
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="N'afficher que ce qu'il faut faire."),
 ) -> None:
     """Expliquer une étape : quoi faire, qui contacter, quel financement, ce qui est vérifié."""
     from cpts_cli.guide import guide_data
@@ -37,6 +38,13 @@ def guide(
         return
     from rich.markdown import Markdown
 
+    if quiet and data.get("etape") is not None:
+        data = {
+            k: v
+            for k, v in data.items()
+            if k
+            not in ("contacts", "financement", "conseils", "verifications", "commandes", "resume")
+        }
     console(wrap=True).print(Markdown(_as_markdown(data)))
 
 

@@ -285,6 +285,7 @@ def search(
     ),
     limit: int = typer.Option(20, "--limit", "-n", min=1, help="Nombre maximal de résultats."),
     fmt: OutputFormat = FORMAT_OPTION,
+    quiet: bool = QUIET_OPTION,
 ) -> None:
     """Chercher une commune, un arrondissement ou une intercommunalité par son nom."""
     import sys
@@ -316,13 +317,14 @@ def search(
             )
         )
     widths = [max(len(row[k]) for row in rows) for k in range(5)]
-    lines = [f"Résultats pour « {text} »"]
+    lines = [] if quiet else [f"Résultats pour « {text} »"]
     for n, row in enumerate(rows):
         cells = [row[k].ljust(widths[k]) for k in range(4)] + [row[4].rjust(widths[4])]
         lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("─" * w for w in widths))
-    lines.append("Pour ajouter : cpts territory add CODE")
+    if not quiet:
+        lines.append("Pour ajouter : cpts territory add CODE")
     sys.stdout.write("\n".join(lines) + "\n")
 
 
