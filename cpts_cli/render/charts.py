@@ -81,8 +81,8 @@ def _indicator_axis(ax, ind: dict[str, Any], territory_label: str) -> None:
     if ind.get("annee") is not None:
         title += f" ({ind['annee']})"
     ax.set_title("\n".join(textwrap.wrap(title, 95)), fontsize=8, loc="left", pad=4)
-    low = min(0.0, *values)
-    high = max(0.0, *values)
+    low = min([0.0, *values])
+    high = max([0.0, *values])
     span = (high - low) or 1.0
     ax.set_xlim(low - (0.02 * span if low < 0 else 0), high + 0.22 * span)
     for pos, value in zip(positions, values, strict=True):
