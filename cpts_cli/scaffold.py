@@ -89,6 +89,11 @@ def new_project_text(
 
 def write_new(directory: Path, text: str, force: bool = False) -> Path:
     directory = Path(directory)
+    if directory.suffix.lower() in (".yaml", ".yml") and not directory.exists():
+        raise CptsError(
+            f"« {directory} » ressemble à un nom de fichier : « cpts init » attend un dossier, "
+            f"où il crée {FILE_NAME} (par exemple : cpts init {directory.stem})."
+        )
     if directory.exists() and not directory.is_dir():
         raise CptsError(f"« {directory} » existe et n'est pas un dossier.")
     try:

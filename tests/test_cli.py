@@ -251,3 +251,9 @@ def test_python_m_works():
         timeout=60,
     )
     assert proc.returncode == 0 and proc.stdout.startswith("cpts ")
+
+
+def test_init_with_a_file_name_explains(tmp_path, cli):
+    result = cli("init", tmp_path / "mon.yaml", "--no-input", "--nom", "A")
+    assert result.code == 2 and "attend un dossier" in result.err
+    assert not (tmp_path / "mon.yaml").exists()
