@@ -144,7 +144,7 @@ def compute(plain: Any, file: str = "") -> ActorStats:
 
 def stats(path: Path) -> ActorStats:
     """``compute`` for a project file; unreadable → ``CptsError`` (exit 2)."""
-    from cpts_cli.territory_ops import read_document
+    from cpts_cli.project.load import read_usable as read_document
 
     doc = read_document(Path(path))
     return compute(doc.plain, doc.name)

@@ -56,7 +56,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from cpts_cli.errors import CptsError
 from cpts_cli.formatting import long_date, thousands
 from cpts_cli.referentiel import aci as _aci
 
@@ -383,23 +382,9 @@ def _from_figure(fig: _aci.Figure | None) -> Amount | None:
 def funding_for_path(path: Path, *, today: _dt.date | None = None) -> Funding:
     """Read a project file and compute its funding. ``CptsError`` (exit 2) when the file
     cannot be read or parsed."""
-    from cpts_cli.project import migrate as _migrate
-    from cpts_cli.project.document import to_plain
-    from cpts_cli.project.load import read_path
+    from cpts_cli.project.load import read_usable
 
-    doc = read_path(Path(path))
-    if not doc.parsed or not isinstance(doc.plain, dict):
-        detail = doc.findings[0].message if doc.findings else "contenu illisible"
-        where = f" (ligne {doc.findings[0].line})" if doc.findings else ""
-        raise CptsError(f"Lecture impossible de « {doc.name} »{where} : {detail}")
-    version = _migrate.file_format(doc.plain)
-    if version is not None and version > _migrate.CURRENT_FORMAT:
-        raise CptsError(
-            f"« {doc.name} » est au format {version}, plus récent que cet outil "
-            f"(format {_migrate.CURRENT_FORMAT}) : mettez cpts à jour."
-        )
-    if version is not None and version < _migrate.CURRENT_FORMAT and _migrate.migrate(doc.data):
-        doc.plain = to_plain(doc.data)
+    doc = read_usable(path)
     return compute(doc.plain, name=doc.name, today=today)
 
 

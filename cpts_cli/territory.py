@@ -144,3 +144,15 @@ def _add(result: Territory, commune: store.Commune, ptr: str) -> None:
     if ptr not in member.origins:
         result.duplicates.append((commune.code, ptr, member.origins[0]))
         member.origins.append(ptr)
+
+
+def of_document(doc) -> Territory:
+    """The territory of a loaded project, derived once per document (the rules and the
+    cross-file checks both need it)."""
+    section = doc.plain.get("territoire") if isinstance(doc.plain, dict) else None
+    cached = getattr(doc, "_territory_cache", None)
+    if cached is not None and cached[0] is section:
+        return cached[1]
+    territory = derive(section)
+    doc._territory_cache = (section, territory)
+    return territory

@@ -50,16 +50,10 @@ def _arrondissements(code: str) -> tuple[store.Commune, ...]:
 
 
 def read_document(path: Path) -> ProjectDocument:
-    """Read a project file that must be usable: unparsable → ``CptsError`` (exit 2)."""
-    from cpts_cli.findings import Severity
-    from cpts_cli.project.load import read_path
+    """Kept for callers of this module: see ``project.load.read_usable``."""
+    from cpts_cli.project.load import read_usable
 
-    doc = read_path(Path(path))
-    if not doc.parsed or not isinstance(doc.plain, dict):
-        first = next((f for f in doc.findings if f.severity is Severity.ERROR), None)
-        detail = f" (ligne {first.line}) : {first.message}" if first else "."
-        raise CptsError(f"« {doc.name} » ne peut pas être lu{detail}")
-    return doc
+    return read_usable(path)
 
 
 # --------------------------------------------------------------------------- info

@@ -446,7 +446,7 @@ def test_unreadable_files_exit_2(tmp_path, cli):
     bad = tmp_path / "bad.yaml"
     bad.write_text("cpts: [nom\n", encoding="utf-8")
     result = cli("funding", bad)
-    assert result.code == 2 and "Lecture impossible" in result.err
+    assert result.code == 2 and "ne peut pas être lu" in result.err
 
 
 def test_euros():

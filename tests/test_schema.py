@@ -138,3 +138,16 @@ def test_python_module_prints_schema():
         timeout=60,
     )
     assert json.loads(proc.stdout) == schema()
+
+
+def test_mission_labels_match_the_aci_data():
+    """Missions are declared by the ACI data (versioned); the schema repeats their labels only
+    for editors: they must not drift apart."""
+    from cpts_cli.referentiel import aci
+    from cpts_cli.schema import vocabulary
+
+    labels = vocabulary("mission")
+    for version in aci.versions():
+        for mission in aci.load(version).missions.values():
+            assert labels[mission.code] == mission.libelle, (version, mission.code)
+    assert set(labels) == set(aci.load(None).missions)

@@ -176,7 +176,7 @@ def fill(
             f"complétez {fichier} dans un éditeur de texte."
         )
     from cpts_cli.fill.engine import Filler
-    from cpts_cli.territory_ops import read_document
+    from cpts_cli.project.load import read_usable as read_document
 
     doc = read_document(fichier)
     out = console()

@@ -86,8 +86,8 @@ def import_actors(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import ``source`` into the project file ``project``; see the module docstring."""
+    from cpts_cli.project.load import read_usable as read_document
     from cpts_cli.project.save import save
-    from cpts_cli.territory_ops import read_document
 
     doc = read_document(Path(project))
     if not dry_run and not doc.editable:

@@ -453,6 +453,11 @@ _PROBLEMS = {
     "expected <block end>, but found '<scalar>'": "valeur mal indentée",
     "found unknown escape character": "séquence d'échappement inconnue dans une chaîne",
     "expected ',' or ']', but got": "liste entre crochets mal fermée",
+    "did not find expected ',' or ']'": "liste entre crochets mal fermée",
+    "did not find expected ',' or '}'": "dictionnaire entre accolades mal fermé",
+    "did not find expected node content": "valeur attendue",
+    "did not find expected comment or line break": "texte en trop après la valeur",
+    "did not find URI escaped octet": "caractère invalide",
     "expected ',' or '}', but got": "dictionnaire entre accolades mal fermé",
     "while scanning a quoted scalar": "guillemet non fermé",
     "while scanning a simple key": "clé sans deux-points",
@@ -468,7 +473,8 @@ def _translate_problem(problem: str, exc) -> str:
     for english, french in _PROBLEMS.items():
         if english in context:
             return french
-    return "structure incorrecte" + (f" ({_clean(problem)})" if problem else "")
+    # Never show the parser's English: the position already says where to look.
+    return "structure incorrecte"
 
 
 def _clean(message: str) -> str:
@@ -486,3 +492,26 @@ def file_signature(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size)
+
+
+def read_usable(path: Path | str) -> ProjectDocument:
+    """Read a project file a command must work on: unparsable, or written by a newer version
+    of the tool → ``CptsError`` (exit 2); an older format is migrated in memory."""
+    from cpts_cli.findings import Severity
+    from cpts_cli.project import migrate
+    from cpts_cli.project.document import to_plain
+
+    doc = read_path(path)
+    if not doc.parsed or not isinstance(doc.plain, dict):
+        first = next((f for f in doc.findings if f.severity is Severity.ERROR), None)
+        detail = f" (ligne {first.line}) : {first.message}" if first else "."
+        raise CptsError(f"« {doc.name} » ne peut pas être lu{detail}")
+    version = migrate.file_format(doc.plain)
+    if version is not None and version > migrate.CURRENT_FORMAT:
+        raise CptsError(
+            f"« {doc.name} » est au format {version}, plus récent que cet outil "
+            f"(format {migrate.CURRENT_FORMAT}) : mettez cpts à jour."
+        )
+    if version is not None and version < migrate.CURRENT_FORMAT and migrate.migrate(doc.data):
+        doc.plain = to_plain(doc.data)
+    return doc

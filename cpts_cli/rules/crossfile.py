@@ -19,7 +19,7 @@ from pathlib import Path
 from cpts_cli.codes import define
 from cpts_cli.findings import Finding
 from cpts_cli.project.document import ProjectDocument
-from cpts_cli.territory import derive
+from cpts_cli.territory import of_document
 from cpts_cli.territory_ops import covered_units
 
 #: How many other CPTS a finding names before "et N autres".
@@ -79,7 +79,7 @@ def overlap_findings(docs: Sequence[ProjectDocument | None]) -> list[list[Findin
             covered.append({})
             identities.append("")
             continue
-        codes = covered_units(derive(doc.plain.get("territoire")))
+        codes = covered_units(of_document(doc))
         covered.append(codes)
         identity = _identity(doc)
         identities.append(identity)

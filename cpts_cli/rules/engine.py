@@ -96,9 +96,9 @@ class Context:
 
     @cached_property
     def territory(self):
-        from cpts_cli.territory import derive
+        from cpts_cli.territory import of_document
 
-        return derive(self.data.get("territoire"))
+        return of_document(self.doc)
 
 
 def run_rules(ctx: Context, steps: Iterable[str]) -> list[Finding]:
