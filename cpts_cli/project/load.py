@@ -374,8 +374,7 @@ def _check_nodes(root, name: str) -> list[Finding]:
                     findings.append(
                         Y_NONSTRING_KEY.make(
                             "",
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
+                            *_mark(key_node),
                             file=name,
                             key="[…]" if isinstance(key_node, SequenceNode) else "{…}",
                         )
@@ -385,8 +384,7 @@ def _check_nodes(root, name: str) -> list[Finding]:
                     findings.append(
                         Y_ALIAS.make(
                             "",
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
+                            *_mark(key_node),
                             file=name,
                             what="fusion « <<: »",
                         )
@@ -397,8 +395,7 @@ def _check_nodes(root, name: str) -> list[Finding]:
                     findings.append(
                         Y_DUPLICATE.make(
                             "",
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
+                            *_mark(key_node),
                             file=name,
                             key=key,
                             first_line=first[key],
