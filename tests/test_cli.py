@@ -257,3 +257,10 @@ def test_init_with_a_file_name_explains(tmp_path, cli):
     result = cli("init", tmp_path / "mon.yaml", "--no-input", "--nom", "A")
     assert result.code == 2 and "attend un dossier" in result.err
     assert not (tmp_path / "mon.yaml").exists()
+
+
+def test_status_points_at_a_done_step_that_broke(example, cli):
+    example.write_text(example.read_text().replace("  justification:", "  justificaton:", 1))
+    data = cli("status", example, "--format", "json").json()
+    assert data["prochaine_action"].startswith("Reprenez l'étape 1 « Identifier un territoire »")
+    assert any("n'est plus complète" in a for a in data["alertes"])
