@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from cpts_cli.render.markdown_docx import (  # noqa: E402
     FIXED_ZIP_DATE,
+    USED_STYLES,
     normalise_zip,
     set_french,
     write_app_properties,
@@ -204,6 +205,35 @@ def _replace_props(style_el, ppr: str, rpr: str) -> None:
         style_el.append(parse_xml(f"<w:rPr {nsdecls('w')}>{rpr}</w:rPr>"))
 
 
+def _prune_styles(styles_el) -> None:
+    """Keep the styles the builder uses, what they are based on, linked to or followed by,
+    and the defaults; drop the rest of python-docx's 170 (Word knows its built-in styles
+    from ``w:latentStyles`` and adds them back when a user picks one)."""
+    by_id = {el.get(qn("w:styleId")): el for el in styles_el.findall(qn("w:style"))}
+    wanted = {n.lower() for n in USED_STYLES}
+    todo = [
+        el
+        for el in by_id.values()
+        if el.get(qn("w:default")) == "1"
+        or (el.find(qn("w:name")) is not None
+            and el.find(qn("w:name")).get(qn("w:val")).lower() in wanted)
+    ]
+    keep: set[str] = set()
+    while todo:
+        el = todo.pop()
+        style_id = el.get(qn("w:styleId"))
+        if style_id in keep:
+            continue
+        keep.add(style_id)
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = el.find(qn(tag))
+            if ref is not None and ref.get(qn("w:val")) in by_id:
+                todo.append(by_id[ref.get(qn("w:val"))])
+    for style_id, el in by_id.items():
+        if style_id not in keep:
+            styles_el.remove(el)
+
+
 def build() -> bytes:
     doc = Document()
     styles_el = doc.styles.element
@@ -266,6 +296,7 @@ def build() -> bytes:
         for num in ppr.findall(qn("w:numPr")) if ppr is not None else ():
             ppr.remove(num)
 
+    _prune_styles(styles_el)
     set_french(doc)
 
     # A4 portrait, 2.5 cm side margins.
@@ -313,6 +344,10 @@ def build() -> bytes:
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             del package.rels[rel_id]
+    # Word 2010's copy of the styles: Word rebuilds it; carrying it doubles every file.
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del doc.part.rels[rel_id]
     write_app_properties(doc)
 
     out = io.BytesIO()
