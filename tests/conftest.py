@@ -59,6 +59,19 @@ def example(tmp_path) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cache_dir(tmp_path_factory):
+    """The tests' own cache folder (never the user's ``~/.cache/cpts``), shared by them."""
+    path = tmp_path_factory.mktemp("cache")
+    old = os.environ.get("CPTS_CACHE_DIR")
+    os.environ["CPTS_CACHE_DIR"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("CPTS_CACHE_DIR", None)
+    else:
+        os.environ["CPTS_CACHE_DIR"] = old
+
+
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     """Freeze the tool's date (``SOURCE_DATE_EPOCH``) for reproducible date-based checks."""

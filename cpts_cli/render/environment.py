@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from jinja2.runtime import BlockReference, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -321,6 +322,40 @@ class TraversableLoader(BaseLoader):
         return source, str(node), lambda: True
 
 
+class TemplateCache(FileSystemBytecodeCache):
+    """Compiled templates kept in the user's cache (as Python keeps ``.pyc`` files).
+
+    Compiling the templates is most of Jinja's work; a template is recompiled whenever its
+    text changes (Jinja checks a checksum of the source), and the folder's name carries a
+    fingerprint of this module and of the Jinja and Python versions. A cache that cannot
+    be read or written is ignored: rendering never depends on it.
+    """
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - a damaged entry is only a cache miss
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def template_cache() -> TemplateCache | None:
+    import sys
+
+    import jinja2
+
+    from cpts_cli import cache
+
+    key = cache.fingerprint(Path(__file__).read_bytes(), jinja2.__version__, sys.version)
+    where = cache.folder("modeles", key)
+    return TemplateCache(str(where)) if where is not None else None
+
+
 def make_environment(templates_dir: Path | None = None) -> MarkdownEnvironment:
     """The environment: the user's templates (file by file) first, then ours."""
     from cpts_cli.resources import shipped_dir
@@ -338,6 +373,7 @@ def make_environment(templates_dir: Path | None = None) -> MarkdownEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.loopcontrols"],
+        bytecode_cache=template_cache(),
     )
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)

@@ -1,0 +1,55 @@
+"""The user's cache folder: things cpts can rebuild, kept to go faster the next time.
+
+``$CPTS_CACHE_DIR`` when set (empty: no cache at all), else ``$XDG_CACHE_HOME/cpts``, else
+``~/.cache/cpts`` (``%LOCALAPPDATA%\\cpts\\cache`` on Windows). Nothing in it is ever needed:
+a folder that cannot be created or written, or a damaged file in it, only means the work is
+done again. Each kind of entry lives in a sub-folder whose name carries a fingerprint of
+the code that produced it, so an upgrade never reads an older entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+
+def root() -> Path | None:
+    """The cache folder, or None when caching is off (``CPTS_CACHE_DIR=``)."""
+    explicit = os.environ.get("CPTS_CACHE_DIR")
+    if explicit is not None:
+        return Path(explicit).expanduser() if explicit.strip() else None
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "cpts" / "cache"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "cpts"
+    try:
+        return Path.home() / ".cache" / "cpts"
+    except RuntimeError:  # no home directory
+        return None
+
+
+def fingerprint(*parts: str | bytes) -> str:
+    """A short hash of ``parts`` (code sources, library versions) for a folder name."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def folder(kind: str, key: str) -> Path | None:
+    """``<root>/<kind>-<key>``, created; None when there is no usable cache."""
+    base = root()
+    if base is None:
+        return None
+    path = base / f"{kind}-{key}"
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
+        return None
+    return path

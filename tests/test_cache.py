@@ -1,0 +1,87 @@
+"""The user's cache (compiled templates): a speed-up only, never a dependency."""
+
+from __future__ import annotations
+
+import pytest
+
+from cpts_cli import cache
+
+from .test_render_support import body_text, structure
+
+
+def _render(cli, project, out, *extra):
+    result = cli("render", project, "--out", out, "--doc", "lettre-intention", *extra)
+    assert result.code == 0, result
+    return out / "lettre-intention.docx"
+
+
+def _entries(folder):
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def test_templates_are_compiled_once_then_read_from_the_cache(example, tmp_path, cli, monkeypatch):
+    monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
+    first = _render(cli, example, tmp_path / "a")
+    entries = _entries(tmp_path / "c")
+    assert entries and all(p.parent.name.startswith("modeles-") for p in entries)
+    stamps = {p: p.stat().st_mtime_ns for p in entries}
+    second = _render(cli, example, tmp_path / "b")
+    assert {p: p.stat().st_mtime_ns for p in _entries(tmp_path / "c")} == stamps
+    assert structure(second) == structure(first)
+    assert body_text(second) == body_text(first)
+
+
+def test_damaged_cache_entries_are_rebuilt(example, tmp_path, cli, monkeypatch):
+    monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
+    first = _render(cli, example, tmp_path / "a")
+    for entry in _entries(tmp_path / "c"):
+        entry.write_bytes(b"\x00garbage" * 7)
+    second = _render(cli, example, tmp_path / "b")
+    assert body_text(second) == body_text(first)
+    assert all(b"garbage" not in p.read_bytes() for p in _entries(tmp_path / "c"))
+
+
+@pytest.mark.parametrize("kind", ["file", "off"])
+def test_unusable_or_disabled_cache_changes_nothing(example, tmp_path, cli, monkeypatch, kind):
+    if kind == "file":
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_text("x", encoding="utf-8")
+        monkeypatch.setenv("CPTS_CACHE_DIR", str(blocker / "sub"))
+        assert cache.folder("modeles", "k") is None
+    else:
+        monkeypatch.setenv("CPTS_CACHE_DIR", "")
+        assert cache.root() is None
+    assert "Objet : lettre d'intention" in body_text(_render(cli, example, tmp_path / "a"))
+
+
+def test_an_edited_user_template_is_recompiled(example, tmp_path, cli, monkeypatch):
+    monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
+    mine = tmp_path / "modeles"
+    mine.mkdir()
+    template = mine / "lettre-intention.md.j2"
+    template.write_text("# Version un\n", encoding="utf-8")
+    assert "Version un" in body_text(_render(cli, example, tmp_path / "a", "--templates", mine))
+    template.write_text("# Version deux\n\n{{ cpts.nom }}\n", encoding="utf-8")
+    text = body_text(_render(cli, example, tmp_path / "b", "--templates", mine))
+    assert "Version deux" in text and "Version un" not in text
+
+
+def test_errors_in_a_cached_user_template_keep_their_line(example, tmp_path, cli, monkeypatch):
+    monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
+    mine = tmp_path / "modeles"
+    mine.mkdir()
+    (mine / "lettre-intention.md.j2").write_text("a\n\nb\n{{ cpts.nope }}\n", encoding="utf-8")
+    for _ in range(2):  # compiled, then read back from the cache
+        result = cli("render", example, "--templates", mine, "--doc", "lettre-intention")
+        assert result.code == 2
+        assert "lettre-intention.md.j2" in result.err and "ligne 4" in result.err
+
+
+def test_cache_location_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("CPTS_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.root() == tmp_path / "xdg" / "cpts"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relatif")  # ignored, as the XDG spec says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.root() == tmp_path / "home" / ".cache" / "cpts"
+    assert cache.fingerprint("a", b"b") != cache.fingerprint("ab")
