@@ -85,3 +85,115 @@ def test_cache_location_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert cache.root() == tmp_path / "home" / ".cache" / "cpts"
     assert cache.fingerprint("a", b"b") != cache.fingerprint("ab")
+
+
+# ------------------------------------------------------------------------------ charts
+
+
+def _diagnostic_images(path):
+    from .test_render_support import open_docx
+
+    doc = open_docx(path)
+    return [
+        rel.target_part.blob
+        for rel in doc.part.rels.values()
+        if rel.reltype.endswith("/image")
+    ]
+
+
+def _expected_charts(project):
+    """The charts drawn directly in this process, in the diagnostic's order."""
+    from cpts_cli.clock import today
+    from cpts_cli.project.load import read_path
+    from cpts_cli.render.charts import theme_chart
+    from cpts_cli.render.context import build_context
+
+    context = build_context(read_path(project).plain, today=today())
+    return [
+        theme_chart(g["legende"], g["indicateurs"]) for g in context["diagnostic"]["graphiques"]
+    ]
+
+
+def _render_diagnostic(cli, project, out):
+    result = cli("render", project, "--out", out, "--doc", "diagnostic")
+    assert result.code == 0, result
+    return _diagnostic_images(out / "diagnostic.docx")
+
+
+def test_charts_come_from_the_helper_process_then_from_the_cache(
+    example, tmp_path, cli, monkeypatch
+):
+    from cpts_cli.render import chart_worker
+
+    monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
+    started = []
+    real_start = chart_worker.start
+    monkeypatch.setattr(
+        chart_worker, "start", lambda requests: started.append(len(requests)) or real_start(requests)
+    )
+    expected = _expected_charts(example)
+    assert len(expected) == 6
+    assert sorted(_render_diagnostic(cli, example, tmp_path / "a")) == sorted(expected)
+    assert started == [6]
+    assert len(list((tmp_path / "c").glob("graphiques-*/*.png"))) == 6
+    # Second time: every chart is in the cache, no helper, the same images.
+    assert sorted(_render_diagnostic(cli, example, tmp_path / "b")) == sorted(expected)
+    assert started == [6]
+
+
+@pytest.mark.parametrize(
+    "helper",
+    [
+        "import sys; sys.stdout.buffer.write(b'\\x00' * 8 + b'garbage')",  # nonsense
+        "import sys; sys.exit(3)",  # fails
+        None,  # cannot start at all
+    ],
+)
+def test_a_failing_helper_only_means_charts_drawn_here(example, tmp_path, cli, monkeypatch, helper):
+    import subprocess
+    import sys
+
+    from cpts_cli.render import chart_worker
+
+    monkeypatch.setenv("CPTS_CACHE_DIR", "")
+
+    def fake_start(requests):
+        if helper is None:
+            return None
+        proc = subprocess.Popen(
+            [sys.executable, "-c", helper], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        proc.stdin.close()
+        proc.stdin = None
+        return proc
+
+    monkeypatch.setattr(chart_worker, "start", fake_start)
+    assert sorted(_render_diagnostic(cli, example, tmp_path / "a")) == sorted(
+        _expected_charts(example)
+    )
+
+
+def test_damaged_chart_in_the_cache_is_drawn_again(example, tmp_path, cli, monkeypatch):
+    monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
+    expected = sorted(_expected_charts(example))
+    _render_diagnostic(cli, example, tmp_path / "a")
+    entries = sorted((tmp_path / "c").glob("graphiques-*/*.png"))
+    entries[0].write_bytes(entries[0].read_bytes()[:-100])  # truncated
+    entries[1].write_bytes(b"")
+    assert sorted(_render_diagnostic(cli, example, tmp_path / "b")) == expected
+
+
+def test_helper_protocol_round_trip():
+    from cpts_cli.render import chart_worker
+    from cpts_cli.render.charts import theme_chart
+
+    requests = [
+        {"legende": "A", "indicateurs": [{"libelle": "x", "valeur": 2, "unite": "%"}]},
+        {"legende": "B", "indicateurs": [{"libelle": "é" * 200, "valeur": -1.5,
+                                          "references": {"france": 3}}]},
+    ]
+    proc = chart_worker.start(requests)
+    assert proc is not None
+    assert chart_worker.finish(proc, 2) == [
+        theme_chart(r["legende"], r["indicateurs"]) for r in requests
+    ]

@@ -360,6 +360,18 @@ def render_project(
     written: list[Path] = []
     charts = None
     converter = None
+    if fmt != "md":
+        from cpts_cli.render.charts import ChartStore
+
+        charts = ChartStore(context)
+        # The documents with charts come last: the charts the cache lacks are drawn
+        # meanwhile by a helper process.
+        with_charts = [any(c in text for c in charts.paths) for _p, text in texts]
+        if any(with_charts):
+            charts.prefetch()
+        order = [i for i, w in enumerate(with_charts) if not w]
+        order += [i for i, w in enumerate(with_charts) if w]
+        texts = [texts[i] for i in order]
     try:
         for p, text in texts:
             if p.draft:
@@ -370,11 +382,8 @@ def render_project(
                 written.append(target)
                 written.extend(_write_md_images(out, text, context))
             else:
-                from cpts_cli.render.charts import ChartStore
                 from cpts_cli.render.markdown_docx import build_docx, split_front_matter
 
-                if charts is None:
-                    charts = ChartStore(context)
                 front, body = split_front_matter(text)
                 meta = document_meta(p, front, context, created)
                 data = build_docx(
@@ -402,11 +411,16 @@ def render_project(
             if on_document is not None:
                 on_document(p.deliverable.id)
     finally:
+        if charts is not None:
+            charts.close()
         if converter is not None:
             log.warnings.extend(w for w in converter.warnings if w not in log.warnings)
             converter.close()
     log.warnings[:] = list(dict.fromkeys(log.warnings))
-    return written
+    if fmt == "md":
+        return written
+    rank = {p.deliverable.id: i for i, p in enumerate(planned)}
+    return sorted(written, key=lambda w: rank[w.stem])  # the plan's order
 
 
 def _write_md_images(out: Path, text: str, context: dict) -> list[Path]:

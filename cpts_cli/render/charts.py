@@ -8,22 +8,29 @@ metadata), so the same project gives the same images.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import textwrap
+from pathlib import Path
 from typing import Any
 
 DPI = 150
 WIDTH_IN = 6.3  # 16 cm: the text width of the reference document
-ROW_IN = 1.25  # height of one indicator's block (title, bars, axis, unit)
-AXIS_IN = 0.62  # height of the bars themselves
-TOP_IN = 0.3
-COLORS = {"territoire": "#1F3864", "reference": "#9DB3D6"}
+LEFT_IN = 1.05  # room for the names of the bars
+LINE_IN = 0.19  # one line of the chart (a bar, a title, a unit)
+COLORS = {"territoire": "#1F3864", "reference": "#9DB3D6", "texte": "#262626", "note": "#595959"}
 LABELS = (
     ("territoire", "Territoire"),
     ("departement", "Département"),
     ("region", "Région"),
     ("france", "France"),
 )
+#: Vertical layout of one indicator's block, in lines.
+TITLE_LINES = 1.25
+GAP_LINES = 0.9
+#: Bars use this share of the width; their value labels the rest.
+BAR_SHARE = 0.8
 
 
 def _fr(value: float) -> str:
@@ -35,94 +42,243 @@ def _fr(value: float) -> str:
     return text
 
 
-def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: str = "") -> bytes:
-    """PNG bytes: one row per indicator, bars for the territory and its references."""
-    from matplotlib import rcParams
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    rcParams["font.family"] = "DejaVu Sans"
-    rows = max(len(indicators), 1)
-    height = TOP_IN + ROW_IN * rows - (ROW_IN - AXIS_IN) + 0.45
-    # A Figure without pyplot (no global state) and fixed margins: faster than
-    # tight_layout, and the same layout for every chart.
-    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
-    FigureCanvasAgg(fig)
-    fig.subplots_adjust(
-        left=1.05 / WIDTH_IN,
-        right=1 - 0.15 / WIDTH_IN,
-        top=1 - TOP_IN / height,
-        bottom=0.45 / height,
-        hspace=(ROW_IN - AXIS_IN) / AXIS_IN,
-    )
-    axes = fig.subplots(rows, 1, squeeze=False)
-    for ax, ind in zip(axes[:, 0], indicators, strict=False):
-        _indicator_axis(ax, ind, territory_label)
-    out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
-    return out.getvalue()
-
-
-def _indicator_axis(ax, ind: dict[str, Any], territory_label: str) -> None:
+def _bars(ind: dict[str, Any], territory_label: str) -> list[tuple[str, float, str]]:
     refs = ind.get("references") or {}
-    names, values, colors = [], [], []
+    bars = []
     for key, label in LABELS:
         value = ind.get("valeur") if key == "territoire" else refs.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            names.append(territory_label if key == "territoire" and territory_label else label)
-            values.append(float(value))
-            colors.append(COLORS["territoire"] if key == "territoire" else COLORS["reference"])
-    positions = list(range(len(values)))[::-1]
-    ax.barh(positions, values, color=colors, height=0.7)
-    ax.set_yticks(positions)
-    ax.set_yticklabels(names, fontsize=7.5)
-    unit = ind.get("unite") or ""
+            name = territory_label if key == "territoire" and territory_label else label
+            color = COLORS["territoire"] if key == "territoire" else COLORS["reference"]
+            bars.append((name, float(value), color))
+    return bars
+
+
+def _title(ind: dict[str, Any]) -> list[str]:
     title = str(ind.get("libelle") or ind.get("code") or "")
     if ind.get("annee") is not None:
         title += f" ({ind['annee']})"
-    ax.set_title("\n".join(textwrap.wrap(title, 95)), fontsize=8, loc="left", pad=4)
-    low = min([0.0, *values])
-    high = max([0.0, *values])
-    span = (high - low) or 1.0
-    ax.set_xlim(low - (0.02 * span if low < 0 else 0), high + 0.22 * span)
-    for pos, value in zip(positions, values, strict=True):
-        label = _fr(value) + (f"\u00a0{unit}" if unit and len(unit) <= 3 else "")
-        # Labels to the right of the bar, or of the zero line for a negative value (never
-        # over the names on the left).
-        ax.text(max(value, 0) + 0.01 * span, pos, label, va="center", ha="left", fontsize=7)
-    if unit and len(unit) > 3:
-        ax.set_xlabel(unit, fontsize=7)
-    ax.tick_params(axis="x", labelsize=6.5)
-    ax.xaxis.set_major_formatter(_formatter())
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    return textwrap.wrap(title, 95) or [""]
 
 
-def _formatter():
-    from matplotlib.ticker import FuncFormatter
+def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: str = "") -> bytes:
+    """PNG bytes: one block per indicator, bars for the territory and its references.
 
-    return FuncFormatter(lambda x, _pos: _fr(round(x, 6)))
+    Each indicator has its own scale (comparing a rate with a density on one axis would
+    mislead), so its bars start from its own zero line and carry their values; there is no
+    x axis to read. One Axes for the whole figure, drawn with few artists: the charts are
+    most of the rendering time of the diagnostic.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    blocks = [(_title(ind), _bars(ind, territory_label), ind) for ind in indicators]
+    lines = sum(
+        TITLE_LINES * len(head) + max(len(bars), 1) + _unit_lines(ind) + GAP_LINES
+        for head, bars, ind in blocks
+    ) or 1.0
+    height = lines * LINE_IN + 0.1
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((LEFT_IN / WIDTH_IN, 0.05 / height, 1 - (LEFT_IN + 0.1) / WIDTH_IN,
+                       1 - 0.1 / height))
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-lines, 0)
+    y = 0.0
+    rects_y, rects_left, rects_width, rects_color = [], [], [], []
+    for head, bars, ind in blocks:
+        for line in head:
+            ax.text(0, y - 0.55 * TITLE_LINES, line, fontsize=8, va="center", ha="left",
+                    color=COLORS["texte"], family="DejaVu Sans")
+            y -= TITLE_LINES
+        values = [v for _n, v, _c in bars]
+        low, high = min([0.0, *values]), max([0.0, *values])
+        span = (high - low) or 1.0
+        zero = -low / span * BAR_SHARE
+        unit = ind.get("unite") or ""
+        suffix = f"\u00a0{unit}" if unit and len(unit) <= 3 else ""
+        top = y
+        for name, value, color in bars:
+            middle = y - 0.5
+            end = (value - low) / span * BAR_SHARE
+            rects_y.append(middle)
+            rects_left.append(min(zero, end))
+            rects_width.append(abs(end - zero))
+            rects_color.append(color)
+            ax.text(-0.015, middle, name, fontsize=7.5, va="center", ha="right",
+                    color=COLORS["texte"], family="DejaVu Sans")
+            ax.text(max(end, zero) + 0.01, middle, _fr(value) + suffix, fontsize=7,
+                    va="center", ha="left", color=COLORS["texte"], family="DejaVu Sans")
+            y -= 1
+        if not bars:
+            ax.text(0, y - 0.5, "pas de valeur chiffrée", fontsize=7, va="center",
+                    style="italic", color=COLORS["note"], family="DejaVu Sans")
+            y -= 1
+        else:
+            ax.plot([zero, zero], [top, y], color=COLORS["texte"], linewidth=0.8)
+        if _unit_lines(ind):
+            ax.text(0, y - 0.45, unit, fontsize=7, va="center", ha="left",
+                    style="italic", color=COLORS["note"], family="DejaVu Sans")
+            y -= 1
+        y -= GAP_LINES
+    if rects_y:
+        ax.barh(rects_y, rects_width, left=rects_left, height=0.72, color=rects_color)
+    return _png(fig)
+
+
+def _png(fig) -> bytes:
+    """The figure as an RGB PNG without metadata (deterministic; no alpha channel, which
+    Word does not need: a quarter smaller and quicker to compress than matplotlib's RGBA)."""
+    from PIL import Image
+
+    canvas = fig.canvas
+    canvas.draw()
+    rgba = canvas.buffer_rgba()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), rgba, "raw", "RGBA", 0, 1)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="PNG", compress_level=3, dpi=(DPI, DPI))
+    return out.getvalue()
+
+
+def _unit_lines(ind: dict[str, Any]) -> int:
+    unit = ind.get("unite") or ""
+    return 1 if len(unit) > 3 else 0
+
+
+def _request(spec: dict) -> dict:
+    return {"legende": spec["legende"], "indicateurs": spec["indicateurs"]}
+
+
+def _spec_key(request: dict) -> str:
+    text = json.dumps(request, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _cache_folder() -> Path | None:
+    """Drawn charts are kept in the user's cache, keyed by what they show: re-rendering a
+    project whose indicators did not change does not load matplotlib at all."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from cpts_cli import cache
+
+    try:
+        mpl = version("matplotlib")
+    except PackageNotFoundError:
+        mpl = "?"
+    return cache.folder("graphiques", cache.fingerprint(Path(__file__).read_bytes(), mpl))
+
+
+def _read_cached(folder: Path | None, key: str) -> bytes | None:
+    if folder is None:
+        return None
+    try:
+        blob = (folder / f"{key}.png").read_bytes()
+    except OSError:
+        return None
+    digest, data = blob[:32], blob[32:]
+    if hashlib.sha256(data).digest() != digest or not data.startswith(b"\x89PNG"):
+        return None  # damaged: drawn again
+    return data
+
+
+def _write_cached(folder: Path | None, key: str, data: bytes) -> None:
+    if folder is None:
+        return
+    import os
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(hashlib.sha256(data).digest() + data)
+            os.replace(tmp, folder / f"{key}.png")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
 
 
 class ChartStore:
-    """The diagnostic's charts, drawn on demand by image path, each once."""
+    """The diagnostic's charts by image path, each drawn once.
+
+    A chart comes from the user's cache when it was drawn before with the same content;
+    otherwise :meth:`prefetch` draws the missing ones in a helper process (see
+    :mod:`.chart_worker`) while this one builds the other documents, and a chart asked for
+    before the helper has finished waits for it. Whatever goes wrong in the helper, the
+    chart is drawn here instead.
+    """
 
     def __init__(self, context: dict) -> None:
         self._specs: dict[str, dict] = {}
         for chart in context.get("diagnostic", {}).get("graphiques", []):
             self._specs[chart["chemin"]] = chart
         self._done: dict[str, bytes] = {}
+        self._keys: dict[str, str] = {}
+        self._folder: Path | None = None
+        self._looked = False
+        self._worker = None
+        self._pending: list[str] = []
 
     @property
     def paths(self) -> list[str]:
         return list(self._specs)
 
+    def _lookup(self) -> None:
+        """Read what the cache has; remember the keys of the others."""
+        if self._looked:
+            return
+        self._looked = True
+        self._folder = _cache_folder() if self._specs else None
+        for path, spec in self._specs.items():
+            key = _spec_key(_request(spec))
+            self._keys[path] = key
+            data = _read_cached(self._folder, key)
+            if data is not None:
+                self._done[path] = data
+
+    def prefetch(self) -> None:
+        """Start drawing the charts the cache lacks in a helper process."""
+        self._lookup()
+        missing = [p for p in self._specs if p not in self._done]
+        if not missing or self._worker is not None:
+            return
+        from cpts_cli.render.chart_worker import start
+
+        self._worker = start([_request(self._specs[p]) for p in missing])
+        if self._worker is not None:
+            self._pending = missing
+
+    def _collect(self) -> None:
+        from cpts_cli.render.chart_worker import finish
+
+        worker, self._worker = self._worker, None
+        results = finish(worker, len(self._pending))
+        for path, data in zip(self._pending, results, strict=False):
+            if data is not None:
+                self._done[path] = data
+                _write_cached(self._folder, self._keys[path], data)
+        self._pending = []
+
+    def close(self) -> None:
+        """Stop the helper if it still runs (a document was refused, an error occurred)."""
+        if self._worker is not None:
+            from cpts_cli.render.chart_worker import stop
+
+            stop(self._worker)
+            self._worker = None
+
     def __call__(self, path: str) -> bytes | None:
-        if path in self._done:
-            return self._done[path]
         spec = self._specs.get(path)
         if spec is None:
             return None
-        data = theme_chart(spec["legende"], spec["indicateurs"])
-        self._done[path] = data
-        return data
+        self._lookup()
+        if path not in self._done and self._worker is not None and path in self._pending:
+            self._collect()
+        if path not in self._done:
+            data = theme_chart(spec["legende"], spec["indicateurs"])
+            self._done[path] = data
+            _write_cached(self._folder, self._keys[path], data)
+        return self._done[path]
