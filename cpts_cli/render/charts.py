@@ -73,15 +73,19 @@ def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: s
     from matplotlib.figure import Figure
 
     blocks = [(_title(ind), _bars(ind, territory_label), ind) for ind in indicators]
-    lines = sum(
-        TITLE_LINES * len(head) + max(len(bars), 1) + _unit_lines(ind) + GAP_LINES
-        for head, bars, ind in blocks
-    ) or 1.0
+    lines = (
+        sum(
+            TITLE_LINES * len(head) + max(len(bars), 1) + _unit_lines(ind) + GAP_LINES
+            for head, bars, ind in blocks
+        )
+        or 1.0
+    )
     height = lines * LINE_IN + 0.1
     fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((LEFT_IN / WIDTH_IN, 0.05 / height, 1 - (LEFT_IN + 0.1) / WIDTH_IN,
-                       1 - 0.1 / height))
+    ax = fig.add_axes(
+        (LEFT_IN / WIDTH_IN, 0.05 / height, 1 - (LEFT_IN + 0.1) / WIDTH_IN, 1 - 0.1 / height)
+    )
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(-lines, 0)
@@ -89,8 +93,16 @@ def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: s
     rects_y, rects_left, rects_width, rects_color = [], [], [], []
     for head, bars, ind in blocks:
         for line in head:
-            ax.text(0, y - 0.55 * TITLE_LINES, line, fontsize=8, va="center", ha="left",
-                    color=COLORS["texte"], family="DejaVu Sans")
+            ax.text(
+                0,
+                y - 0.55 * TITLE_LINES,
+                line,
+                fontsize=8,
+                va="center",
+                ha="left",
+                color=COLORS["texte"],
+                family="DejaVu Sans",
+            )
             y -= TITLE_LINES
         values = [v for _n, v, _c in bars]
         low, high = min([0.0, *values]), max([0.0, *values])
@@ -106,20 +118,53 @@ def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: s
             rects_left.append(min(zero, end))
             rects_width.append(abs(end - zero))
             rects_color.append(color)
-            ax.text(-0.015, middle, name, fontsize=7.5, va="center", ha="right",
-                    color=COLORS["texte"], family="DejaVu Sans")
-            ax.text(max(end, zero) + 0.01, middle, _fr(value) + suffix, fontsize=7,
-                    va="center", ha="left", color=COLORS["texte"], family="DejaVu Sans")
+            ax.text(
+                -0.015,
+                middle,
+                name,
+                fontsize=7.5,
+                va="center",
+                ha="right",
+                color=COLORS["texte"],
+                family="DejaVu Sans",
+            )
+            ax.text(
+                max(end, zero) + 0.01,
+                middle,
+                _fr(value) + suffix,
+                fontsize=7,
+                va="center",
+                ha="left",
+                color=COLORS["texte"],
+                family="DejaVu Sans",
+            )
             y -= 1
         if not bars:
-            ax.text(0, y - 0.5, "pas de valeur chiffrée", fontsize=7, va="center",
-                    style="italic", color=COLORS["note"], family="DejaVu Sans")
+            ax.text(
+                0,
+                y - 0.5,
+                "pas de valeur chiffrée",
+                fontsize=7,
+                va="center",
+                style="italic",
+                color=COLORS["note"],
+                family="DejaVu Sans",
+            )
             y -= 1
         else:
             ax.plot([zero, zero], [top, y], color=COLORS["texte"], linewidth=0.8)
         if _unit_lines(ind):
-            ax.text(0, y - 0.45, unit, fontsize=7, va="center", ha="left",
-                    style="italic", color=COLORS["note"], family="DejaVu Sans")
+            ax.text(
+                0,
+                y - 0.45,
+                unit,
+                fontsize=7,
+                va="center",
+                ha="left",
+                style="italic",
+                color=COLORS["note"],
+                family="DejaVu Sans",
+            )
             y -= 1
         y -= GAP_LINES
     if rects_y:

@@ -18,12 +18,14 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import NamespacePrefixedTag, nsdecls, qn
+from docx.oxml.parser import oxml_parser
 from docx.shared import Emu
 from markdown_it import MarkdownIt
 
@@ -39,6 +41,20 @@ from cpts_cli.render.sanitize import clean_text
 
 FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 LANG = "fr-FR"
+
+
+@cache
+def _tag(tag: str) -> tuple[str, dict]:
+    nsp = NamespacePrefixedTag(tag)
+    return nsp.clark_name, nsp.nsmap
+
+
+def _el(tag: str):
+    """A new ``w:…`` element of python-docx's classes (its ``OxmlElement``, with the tag's
+    namespace worked out once: the documents have tens of thousands of elements)."""
+    clark, nsmap = _tag(tag)
+    return oxml_parser.makeelement(clark, nsmap=nsmap)
+
 
 #: Styles the builder may use (Word's built-in names, as in ``w:name``).
 USED_STYLES = (
@@ -155,11 +171,11 @@ def set_french(doc) -> None:
         styles.insert(0, defaults)
     rpr_default = defaults.find(qn("w:rPrDefault"))
     if rpr_default is None:
-        rpr_default = OxmlElement("w:rPrDefault")
+        rpr_default = _el("w:rPrDefault")
         defaults.insert(0, rpr_default)
     rpr = rpr_default.find(qn("w:rPr"))
     if rpr is None:
-        rpr = OxmlElement("w:rPr")
+        rpr = _el("w:rPr")
         rpr_default.append(rpr)
     _set_lang(rpr)
     for style in styles.findall(qn("w:style")):
@@ -167,7 +183,7 @@ def set_french(doc) -> None:
             continue
         style_rpr = style.find(qn("w:rPr"))
         if style_rpr is None:
-            style_rpr = OxmlElement("w:rPr")
+            style_rpr = _el("w:rPr")
             _insert_style_child(style, style_rpr)
         _set_lang(style_rpr)
 
@@ -222,7 +238,7 @@ _RPR_ORDER = [
 def _set_lang(rpr) -> None:
     lang = rpr.find(qn("w:lang"))
     if lang is None:
-        lang = OxmlElement("w:lang")
+        lang = _el("w:lang")
         index = _RPR_ORDER.index(qn("w:lang"))
         before = {t for t in _RPR_ORDER[:index]}
         last = None
@@ -287,6 +303,9 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
 def parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
 
+
+_W_W = qn("w:w")
+_W_TYPE = qn("w:type")
 
 # ------------------------------------------------------------------------------ styles
 
@@ -538,7 +557,7 @@ class Builder:
         self.body = self.doc.element.body
         self.sect_pr = self.body.find(qn("w:sectPr"))
         if self.sect_pr is None:
-            self.sect_pr = OxmlElement("w:sectPr")
+            self.sect_pr = _el("w:sectPr")
             self.body.append(self.sect_pr)
         for child in list(self.body):
             if child is not self.sect_pr:
@@ -567,19 +586,19 @@ class Builder:
         self.sect_pr.addprevious(el)
 
     def paragraph(self, style: str | None = None, align: str | None = None):
-        p = OxmlElement("w:p")
-        ppr = OxmlElement("w:pPr")
+        p = _el("w:p")
+        ppr = _el("w:pPr")
         style_id = self.styles.id(style) if style else None
         if style_id and style != "Normal":
-            ps = OxmlElement("w:pStyle")
+            ps = _el("w:pStyle")
             ps.set(qn("w:val"), style_id)
             ppr.append(ps)
         if self.last_block == "table" and not (style or "").startswith("heading"):
-            sp = OxmlElement("w:spacing")
+            sp = _el("w:spacing")
             sp.set(qn("w:before"), "160")
             ppr.append(sp)
         if align:
-            jc = OxmlElement("w:jc")
+            jc = _el("w:jc")
             jc.set(qn("w:val"), align)
             ppr.append(jc)
         p.append(ppr)
@@ -601,39 +620,39 @@ class Builder:
         color: str | None = None,
         size: int | None = None,
     ):
-        r = OxmlElement("w:r")
-        rpr = OxmlElement("w:rPr")
+        r = _el("w:r")
+        rpr = _el("w:rPr")
         if style:
             style_id = self.styles.id(style)
             if style_id:
-                rs = OxmlElement("w:rStyle")
+                rs = _el("w:rStyle")
                 rs.set(qn("w:val"), style_id)
                 rpr.append(rs)
         if code:
-            fonts = OxmlElement("w:rFonts")
+            fonts = _el("w:rFonts")
             for attr in ("w:ascii", "w:hAnsi", "w:cs"):
                 fonts.set(qn(attr), "Consolas")
             rpr.append(fonts)
         if bold:
-            rpr.append(OxmlElement("w:b"))
+            rpr.append(_el("w:b"))
         if italic:
-            rpr.append(OxmlElement("w:i"))
+            rpr.append(_el("w:i"))
         if color:
-            c = OxmlElement("w:color")
+            c = _el("w:color")
             c.set(qn("w:val"), color)
             rpr.append(c)
         if size:
             for tag in ("w:sz", "w:szCs"):
-                s = OxmlElement(tag)
+                s = _el(tag)
                 s.set(qn("w:val"), str(size))
                 rpr.append(s)
         if mark:
-            h = OxmlElement("w:highlight")
+            h = _el("w:highlight")
             h.set(qn("w:val"), "yellow")
             rpr.append(h)
         if len(rpr):
             r.append(rpr)
-        t = OxmlElement("w:t")
+        t = _el("w:t")
         t.text = _clean(text)
         t.set(qn("xml:space"), "preserve")
         r.append(t)
@@ -641,9 +660,9 @@ class Builder:
         return r
 
     def page_break(self) -> None:
-        p = OxmlElement("w:p")
-        r = OxmlElement("w:r")
-        br = OxmlElement("w:br")
+        p = _el("w:p")
+        r = _el("w:r")
+        br = _el("w:br")
         br.set(qn("w:type"), "page")
         r.append(br)
         p.append(r)
@@ -654,15 +673,15 @@ class Builder:
     def field_start(parent, instr: str, dirty: bool = False) -> None:
         """The runs that open a field: begin, the instruction, separate (result follows)."""
         for kind in ("begin", None, "separate"):
-            r = OxmlElement("w:r")
+            r = _el("w:r")
             if kind:
-                fc = OxmlElement("w:fldChar")
+                fc = _el("w:fldChar")
                 fc.set(qn("w:fldCharType"), kind)
                 if kind == "begin" and dirty:
                     fc.set(qn("w:dirty"), "true")
                 r.append(fc)
             else:
-                it = OxmlElement("w:instrText")
+                it = _el("w:instrText")
                 it.set(qn("xml:space"), "preserve")
                 it.text = f" {instr} "
                 r.append(it)
@@ -671,8 +690,8 @@ class Builder:
     def field(self, parent, instr: str, cached: str, dirty: bool = False, **fmt) -> None:
         self.field_start(parent, instr, dirty)
         self.run(parent, cached, **fmt)
-        r = OxmlElement("w:r")
-        fc = OxmlElement("w:fldChar")
+        r = _el("w:r")
+        fc = _el("w:fldChar")
         fc.set(qn("w:fldCharType"), "end")
         r.append(fc)
         parent.append(r)
@@ -698,8 +717,8 @@ class Builder:
             elif kind == "softbreak":
                 self.run(target, " ", **fmt)
             elif kind == "hardbreak":
-                r = OxmlElement("w:r")
-                r.append(OxmlElement("w:br"))
+                r = _el("w:r")
+                r.append(_el("w:br"))
                 target.append(r)
             elif kind == "code_inline":
                 self.run(target, child.content, code=True, **fmt)
@@ -724,8 +743,8 @@ class Builder:
                 elif tag == MARK_CLOSE:
                     state["mark"] = max(0, state["mark"] - 1)
                 elif tag in ("<br>", "<br/>", "<br />"):
-                    r = OxmlElement("w:r")
-                    r.append(OxmlElement("w:br"))
+                    r = _el("w:r")
+                    r.append(_el("w:br"))
                     target.append(r)
                 else:
                     self.run(target, child.content, **fmt)
@@ -733,7 +752,7 @@ class Builder:
                 self.picture_run(target, child.attrGet("src") or "", _alt(child))
 
     def hyperlink(self, parent, href: str):
-        link = OxmlElement("w:hyperlink")
+        link = _el("w:hyperlink")
         if href.startswith("#"):
             link.set(qn("w:anchor"), href[1:])
         elif re.match(r"^(https?|mailto):", href):
@@ -869,7 +888,7 @@ class Builder:
         if self.last_block == "p" and self.last_paragraph is not None:
             p, style = self.last_paragraph
             if style in ("Normal", "Encadré", "Quote"):
-                ppr_set(p, OxmlElement("w:keepNext"))
+                ppr_set(p, _el("w:keepNext"))
 
     def block_paragraph(self, inline_tok, item_first: list[bool]) -> None:
         children = [c for c in inline_tok.children or [] if c.type != "softbreak"]
@@ -911,7 +930,7 @@ class Builder:
     def figure(self, src: str, alt: str) -> None:
         after_table = self.last_block == "table"
         p = self.paragraph("Normal", align="center")
-        ppr_set(p, OxmlElement("w:keepNext"))
+        ppr_set(p, _el("w:keepNext"))
         # Single line spacing: a proportional one makes LibreOffice draw the picture over
         # the bottom border of a table just above.
         ppr_set(
@@ -994,14 +1013,14 @@ class Builder:
         cell_style = self.styles.id("Texte de tableau")
         for r_index, row in enumerate(rows):
             is_header = r_index < header_rows
-            tr = OxmlElement("w:tr")
-            trpr = OxmlElement("w:trPr")
-            trpr.append(OxmlElement("w:cantSplit"))
+            tr = _el("w:tr")
+            trpr = _el("w:trPr")
+            trpr.append(_el("w:cantSplit"))
             if is_header:
-                trpr.append(OxmlElement("w:tblHeader"))
+                trpr.append(_el("w:tblHeader"))
             elif self.block_style == "signatures":
                 # Room to sign.
-                height = OxmlElement("w:trHeight")
+                height = _el("w:trHeight")
                 height.set(qn("w:val"), "900")
                 height.set(qn("w:hRule"), "atLeast")
                 trpr.append(height)
@@ -1010,23 +1029,32 @@ class Builder:
                 inline_tok, align = row[col] if col < len(row) else (None, None)
                 if align is None and numeric[col]:
                     align = "right"
-                tc = OxmlElement("w:tc")
-                tcpr = parse_xml(
-                    f'<w:tcPr {nsdecls("w")}><w:tcW w:w="{widths[col]}" w:type="dxa"/>'
-                    + ('<w:shd w:val="clear" w:color="auto" w:fill="DCE6F2"/>' if is_header else "")
-                    + "</w:tcPr>"
-                )
+                tc = _el("w:tc")
+                tcpr = _el("w:tcPr")
+                tcw = _el("w:tcW")
+                tcw.set(_W_W, str(widths[col]))
+                tcw.set(_W_TYPE, "dxa")
+                tcpr.append(tcw)
+                if is_header:
+                    shd = _el("w:shd")
+                    for key, value in (
+                        ("w:val", "clear"),
+                        ("w:color", "auto"),
+                        ("w:fill", "DCE6F2"),
+                    ):
+                        shd.set(qn(key), value)
+                    tcpr.append(shd)
                 tc.append(tcpr)
-                p = OxmlElement("w:p")
-                ppr = OxmlElement("w:pPr")
+                p = _el("w:p")
+                ppr = _el("w:pPr")
                 if cell_style:
-                    ps = OxmlElement("w:pStyle")
+                    ps = _el("w:pStyle")
                     ps.set(qn("w:val"), cell_style)
                     ppr.append(ps)
                 if is_header:
-                    ppr.append(OxmlElement("w:keepNext"))
+                    ppr.append(_el("w:keepNext"))
                 if align in ("right", "center"):
-                    jc = OxmlElement("w:jc")
+                    jc = _el("w:jc")
                     jc.set(qn("w:val"), "right" if align == "right" else "center")
                     ppr.append(jc)
                 if len(ppr):
@@ -1040,7 +1068,7 @@ class Builder:
             # A short table stays on one page: every row keeps with the next.
             for tr in tbl.findall(qn("w:tr"))[:-1]:
                 for p in tr.iter(qn("w:p")):
-                    ppr_set(p, OxmlElement("w:keepNext"))
+                    ppr_set(p, _el("w:keepNext"))
         self._append(tbl)
         self.last_block = "table"
 
@@ -1129,15 +1157,15 @@ class Builder:
             for para, text in paragraphs:
                 self.run(para, text)
             last, _ = paragraphs[-1]
-            r = OxmlElement("w:r")
-            fc = OxmlElement("w:fldChar")
+            r = _el("w:r")
+            fc = _el("w:fldChar")
             fc.set(qn("w:fldCharType"), "end")
             r.append(fc)
             last.append(r)
         self.page_break()
         settings = self.doc.settings.element
         if settings.find(qn("w:updateFields")) is None:
-            uf = OxmlElement("w:updateFields")
+            uf = _el("w:updateFields")
             uf.set(qn("w:val"), "true")
             settings.append(uf)
             _reorder_settings(settings)
@@ -1151,8 +1179,8 @@ class Builder:
             p = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
             _reset_paragraph(p._p, self.styles.id("header"))
             self.run(p._p, self.meta.organisation)
-            r = OxmlElement("w:r")
-            r.append(OxmlElement("w:tab"))
+            r = _el("w:r")
+            r.append(_el("w:tab"))
             p._p.append(r)
             self.run(p._p, self.meta.title)
         if not self.user_model or section.footer.is_linked_to_previous:
@@ -1181,7 +1209,7 @@ class Builder:
         p = header.add_paragraph()
         _reset_paragraph(p._p, self.styles.id("header"))
         ppr = p._p.find(qn("w:pPr"))
-        jc = OxmlElement("w:jc")
+        jc = _el("w:jc")
         jc.set(qn("w:val"), "center")
         ppr.append(jc)
         self.run(
@@ -1254,7 +1282,7 @@ def ppr_set(p, child) -> None:
     the same kind)."""
     ppr = p.find(qn("w:pPr"))
     if ppr is None:
-        ppr = OxmlElement("w:pPr")
+        ppr = _el("w:pPr")
         p.insert(0, ppr)
     for old in ppr.findall(child.tag):
         ppr.remove(old)
@@ -1270,9 +1298,9 @@ def ppr_set(p, child) -> None:
 def _spacing(p, before: int | None = None, after: int | None = None) -> None:
     ppr = p.find(qn("w:pPr"))
     if ppr is None:
-        ppr = OxmlElement("w:pPr")
+        ppr = _el("w:pPr")
         p.insert(0, ppr)
-    sp = OxmlElement("w:spacing")
+    sp = _el("w:spacing")
     if before is not None:
         sp.set(qn("w:before"), str(before))
     if after is not None:
@@ -1283,9 +1311,9 @@ def _spacing(p, before: int | None = None, after: int | None = None) -> None:
 def _reset_paragraph(p, style_id: str | None) -> None:
     for child in list(p):
         p.remove(child)
-    ppr = OxmlElement("w:pPr")
+    ppr = _el("w:pPr")
     if style_id:
-        ps = OxmlElement("w:pStyle")
+        ps = _el("w:pStyle")
         ps.set(qn("w:val"), style_id)
         ppr.append(ps)
     p.append(ppr)
