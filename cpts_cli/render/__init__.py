@@ -316,7 +316,6 @@ def render_project(
     from cpts_cli.check import check_document
     from cpts_cli.clock import today as clock_today
     from cpts_cli.project.load import read_path
-    from cpts_cli.project.save import write_atomic
     from cpts_cli.render.context import build_context
     from cpts_cli.render.environment import make_environment
     from cpts_cli.render.sanitize import sanitize
@@ -355,72 +354,154 @@ def render_project(
         per_cpts.add(name)
         out = out / name
     created = render_date()
+    if fmt == "md":
+        return _write_markdown(planned, env, context, today, out, log, on_document)
+    from cpts_cli.render.charts import ChartStore
+
+    charts = ChartStore(context)
+    try:
+        if any(p.deliverable.id == "diagnostic" for p in planned):
+            charts.prefetch()  # as early as possible: drawing charts takes longest
+        return _write_documents(
+            planned,
+            env,
+            context,
+            today,
+            created,
+            out,
+            fmt,
+            modele_docx,
+            charts,
+            log,
+            on_document,
+        )
+    finally:
+        charts.close()
+
+
+def _write_markdown(planned, env, context, today, out, log, on_document) -> list[Path]:
+    from cpts_cli.project.save import write_atomic
+
     texts = [(p, render_markdown(env, context, p, today)) for p in planned]
     _prepare_out(out)
+    for p, _text in texts:
+        if p.draft:
+            log.drafts[p.deliverable.id] = len(p.missing)
     written: list[Path] = []
-    charts = None
+    for p, text in texts:
+        target = _target(out, f"{p.deliverable.id}.md")
+        write_atomic(target, text.encode("utf-8"))
+        written.append(target)
+        written.extend(_write_md_images(out, text, context))
+        if on_document is not None:
+            on_document(p.deliverable.id)
+    return written
+
+
+def _write_documents(
+    planned, env, context, today, created, out, fmt, modele_docx, charts, log, on_document
+) -> list[Path]:
+    from cpts_cli.project.save import write_atomic
+
+    texts = [(p, render_markdown(env, context, p, today)) for p in planned]
+    _prepare_out(out)
+    for p, _text in texts:
+        if p.draft:
+            log.drafts[p.deliverable.id] = len(p.missing)
+    from cpts_cli.render.markdown_docx import build_docx, split_front_matter
+
     converter = None
-    if fmt != "md":
-        from cpts_cli.render.charts import ChartStore
 
-        charts = ChartStore(context)
-        # The documents with charts come last: the charts the cache lacks are drawn
-        # meanwhile by a helper process.
-        with_charts = [any(c in text for c in charts.paths) for _p, text in texts]
-        if any(with_charts):
-            charts.prefetch()
-        order = [i for i, w in enumerate(with_charts) if not w]
-        order += [i for i, w in enumerate(with_charts) if w]
-        texts = [texts[i] for i in order]
+    def build(item: tuple[Planned, str]) -> bytes:
+        p, text = item
+        front, body = split_front_matter(text)
+        warnings: list[str] = []
+        data = build_docx(
+            body,
+            document_meta(p, front, context, created),
+            model=Path(modele_docx) if modele_docx else None,
+            images=charts,
+            warnings=warnings,
+        )
+        log.warnings.extend(warnings)
+        return data
+
+    def write_docx(item: tuple[Planned, str]) -> tuple[Path, list[str]]:
+        mark = len(log.warnings)
+        target = _target(out, f"{item[0].deliverable.id}.docx")
+        write_atomic(target, build(item))
+        return target, log.warnings[mark:]
+
+    def write_pdf(item: tuple[Planned, str]) -> tuple[Path, list[str]]:
+        nonlocal converter
+        from cpts_cli.render.pdf import Converter
+
+        data = build(item)
+        if converter is None:
+            converter = Converter()
+        doc_id = item[0].deliverable.id
+        target = _target(out, f"{doc_id}.pdf")
+        work = converter.tmp / doc_id
+        work.mkdir(exist_ok=True)
+        (work / "document.docx").write_bytes(data)
+        converter.convert(work / "document.docx", work / "document.pdf")
+        write_atomic(target, (work / "document.pdf").read_bytes())
+        return target, []
+
+    # The documents with charts are built here and last: the charts the cache lacks are
+    # drawn meanwhile by a helper process. The others may be shared with a child process
+    # (see .parallel); LibreOffice converts one document at a time.
+    with_charts = [any(c in text for c in charts.paths) for _p, text in texts]
+    if any(with_charts):
+        charts.prefetch()  # a user's template may show them in another document
+    here = [t for t, w in zip(texts, with_charts, strict=True) if not w]
+    last = [t for t, w in zip(texts, with_charts, strict=True) if w]
+    there: list[tuple[Planned, str]] = []
+    if fmt == "docx" and not charts.drawing:
+        # (While the helper draws charts, the processor cores are busy enough.)
+        here, there = _share(here, last)
     try:
-        for p, text in texts:
-            if p.draft:
-                log.drafts[p.deliverable.id] = len(p.missing)
-            if fmt == "md":
-                target = _target(out, f"{p.deliverable.id}.md")
-                write_atomic(target, text.encode("utf-8"))
-                written.append(target)
-                written.extend(_write_md_images(out, text, context))
-            else:
-                from cpts_cli.render.markdown_docx import build_docx, split_front_matter
+        if fmt == "docx":
+            from cpts_cli.render.parallel import run_shared
 
-                front, body = split_front_matter(text)
-                meta = document_meta(p, front, context, created)
-                data = build_docx(
-                    body,
-                    meta,
-                    model=Path(modele_docx) if modele_docx else None,
-                    images=charts,
-                    warnings=log.warnings,
-                )
-                if fmt == "docx":
-                    target = _target(out, f"{p.deliverable.id}.docx")
-                    write_atomic(target, data)
-                else:
-                    from cpts_cli.render.pdf import Converter
-
-                    if converter is None:
-                        converter = Converter()
-                    target = _target(out, f"{p.deliverable.id}.pdf")
-                    work = converter.tmp / p.deliverable.id
-                    work.mkdir(exist_ok=True)
-                    (work / "document.docx").write_bytes(data)
-                    converter.convert(work / "document.docx", work / "document.pdf")
-                    write_atomic(target, (work / "document.pdf").read_bytes())
-                written.append(target)
-            if on_document is not None:
-                on_document(p.deliverable.id)
+            mine, theirs = run_shared(here + last, there, write_docx)
+            results = mine + theirs
+            for _target_path, warnings in theirs:
+                log.warnings.extend(warnings)
+        else:
+            results = [write_pdf(t) for t in here + last]
     finally:
-        if charts is not None:
-            charts.close()
+        charts.close()  # stops a helper still drawing when a document failed
         if converter is not None:
             log.warnings.extend(w for w in converter.warnings if w not in log.warnings)
             converter.close()
     log.warnings[:] = list(dict.fromkeys(log.warnings))
-    if fmt == "md":
-        return written
     rank = {p.deliverable.id: i for i, p in enumerate(planned)}
-    return sorted(written, key=lambda w: rank[w.stem])  # the plan's order
+    written = sorted((target for target, _w in results), key=lambda w: rank[w.stem])
+    if on_document is not None:
+        for target in written:
+            on_document(target.stem)
+    return written
+
+
+def _share(
+    plain: list[tuple[Planned, str]], with_charts: list[tuple[Planned, str]]
+) -> tuple[list[tuple[Planned, str]], list[tuple[Planned, str]]]:
+    """Split the documents without charts between this process and a child, so that both
+    have about the same work (the length of the Markdown text, a document with charts
+    counting half as much again)."""
+    load_here = sum(len(text) for _p, text in with_charts) * 1.5
+    load_there = 0.0
+    here: list[tuple[Planned, str]] = []
+    there: list[tuple[Planned, str]] = []
+    for item in sorted(plain, key=lambda t: -len(t[1])):
+        if load_there < load_here:
+            there.append(item)
+            load_there += len(item[1])
+        else:
+            here.append(item)
+            load_here += len(item[1])
+    return here, there
 
 
 def _write_md_images(out: Path, text: str, context: dict) -> list[Path]:

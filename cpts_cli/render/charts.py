@@ -296,6 +296,11 @@ class ChartStore:
         if self._worker is not None:
             self._pending = missing
 
+    @property
+    def drawing(self) -> bool:
+        """Whether a helper process is drawing charts."""
+        return self._worker is not None
+
     def _collect(self) -> None:
         from cpts_cli.render.chart_worker import finish
 
