@@ -224,3 +224,18 @@ def test_reference_docx_is_reproducible():
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stdout == (ROOT / "templates" / "reference.docx").read_bytes()
     assert W  # the namespace helper is shared with the other render tests
+
+
+@pytest.mark.parametrize(
+    ("libelle", "unite", "lines"),
+    [
+        ("Passages pour 1 000 habitants", "pour 1 000 habitants", 0),  # the title says it
+        ("Médecins généralistes", "pour 10 000 habitants", 1),
+        ("Part des 75 ans et plus", "%", 0),  # short: written after each value
+        ("Taux", None, 0),
+    ],
+)
+def test_chart_unit_line_only_when_the_title_does_not_say_it(libelle, unite, lines):
+    from cpts_cli.render.charts import _unit_lines
+
+    assert _unit_lines({"libelle": libelle, "unite": unite}) == lines

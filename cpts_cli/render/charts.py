@@ -187,8 +187,11 @@ def _png(fig) -> bytes:
 
 
 def _unit_lines(ind: dict[str, Any]) -> int:
-    unit = ind.get("unite") or ""
-    return 1 if len(unit) > 3 else 0
+    """1 when the unit is long (not written after each value) and the title does not say
+    it already (« … pour 1 000 habitants »)."""
+    unit = str(ind.get("unite") or "")
+    said = unit.lower() in str(ind.get("libelle") or "").lower()
+    return 1 if len(unit) > 3 and not said else 0
 
 
 def _request(spec: dict) -> dict:
