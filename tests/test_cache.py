@@ -95,9 +95,7 @@ def _diagnostic_images(path):
 
     doc = open_docx(path)
     return [
-        rel.target_part.blob
-        for rel in doc.part.rels.values()
-        if rel.reltype.endswith("/image")
+        rel.target_part.blob for rel in doc.part.rels.values() if rel.reltype.endswith("/image")
     ]
 
 
@@ -129,7 +127,9 @@ def test_charts_come_from_the_helper_process_then_from_the_cache(
     started = []
     real_start = chart_worker.start
     monkeypatch.setattr(
-        chart_worker, "start", lambda requests: started.append(len(requests)) or real_start(requests)
+        chart_worker,
+        "start",
+        lambda requests: started.append(len(requests)) or real_start(requests),
     )
     expected = _expected_charts(example)
     assert len(expected) == 6
@@ -189,11 +189,40 @@ def test_helper_protocol_round_trip():
 
     requests = [
         {"legende": "A", "indicateurs": [{"libelle": "x", "valeur": 2, "unite": "%"}]},
-        {"legende": "B", "indicateurs": [{"libelle": "é" * 200, "valeur": -1.5,
-                                          "references": {"france": 3}}]},
+        {
+            "legende": "B",
+            "indicateurs": [{"libelle": "é" * 200, "valeur": -1.5, "references": {"france": 3}}],
+        },
     ]
     proc = chart_worker.start(requests)
     assert proc is not None
     assert chart_worker.finish(proc, 2) == [
         theme_chart(r["legende"], r["indicateurs"]) for r in requests
     ]
+
+
+def test_helper_started_early_is_stopped_when_the_document_is_refused(
+    example, tmp_path, cli, monkeypatch
+):
+    from cpts_cli.render import chart_worker
+
+    monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
+    lines = example.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("mobilisation:"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("diagnostic:"))
+    example.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    started, stopped = [], []
+    real_start, real_stop = chart_worker.start, chart_worker.stop
+
+    def spy_start(requests):
+        proc = real_start(requests)
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(chart_worker, "start", spy_start)
+    monkeypatch.setattr(chart_worker, "stop", lambda p: stopped.append(p) or real_stop(p))
+    result = cli("render", example, "--doc", "diagnostic")
+    assert result.code == 1 and "Refusé" in result.err
+    assert started and started == stopped  # drawn early, stopped with the refusal
+    assert all(p.poll() is not None for p in started)
+    assert not (example.parent / "documents" / "diagnostic.docx").exists()

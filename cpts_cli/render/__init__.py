@@ -332,36 +332,35 @@ def render_project(
     log = log if log is not None else RenderLog()
     path = Path(path)
     doc = read_path(path)
-    report = check_document(doc)
-    if not report.parsed or not report.steps:
-        raise ProjectUnreadable(report)
-    planned = plan(report, docs, brouillon)
-    plain, cleaned = sanitize(doc.plain, doc.locate, doc.name)
-    log.findings.extend(cleaned)
-    today = clock_today()
-    context = build_context(plain, today=today)
-    log.cpts = context["cpts"]["nom"]
-    env = make_environment(Path(templates_dir) if templates_dir else None)
-    out = output_dir(path, out_dir)
-    if per_cpts is not None:
-        from cpts_cli.render.context import slugify
-
-        base = slugify(context["cpts"]["nom"], slugify(path.stem, "cpts"))
-        name, k = base, 1
-        while name in per_cpts:
-            k += 1
-            name = f"{base}-{k}"
-        per_cpts.add(name)
-        out = out / name
-    created = render_date()
-    if fmt == "md":
-        return _write_markdown(planned, env, context, today, out, log, on_document)
-    from cpts_cli.render.charts import ChartStore
-
-    charts = ChartStore(context)
+    charts = None
     try:
-        if any(p.deliverable.id == "diagnostic" for p in planned):
-            charts.prefetch()  # as early as possible: drawing charts takes longest
+        if fmt != "md" and (not docs or "diagnostic" in docs) and isinstance(doc.plain, dict):
+            # Drawing the charts takes longest: it starts before the checks.
+            charts = _early_charts(doc)
+        report = check_document(doc)
+        if not report.parsed or not report.steps:
+            raise ProjectUnreadable(report)
+        planned = plan(report, docs, brouillon)
+        plain, cleaned = sanitize(doc.plain, doc.locate, doc.name)
+        log.findings.extend(cleaned)
+        today = clock_today()
+        context = build_context(plain, today=today)
+        log.cpts = context["cpts"]["nom"]
+        env = make_environment(Path(templates_dir) if templates_dir else None)
+        out = output_dir(path, out_dir)
+        if per_cpts is not None:
+            out = out / _cpts_folder(context, path, per_cpts)
+        created = render_date()
+        if fmt == "md":
+            return _write_markdown(planned, env, context, today, out, log, on_document)
+        from cpts_cli.render.charts import ChartStore
+
+        if charts is None or charts.paths != ChartStore(context).paths:
+            if charts is not None:
+                charts.close()
+            charts = ChartStore(context)
+        if not any(p.deliverable.id == "diagnostic" for p in planned):
+            charts.close()
         return _write_documents(
             planned,
             env,
@@ -376,7 +375,38 @@ def render_project(
             on_document,
         )
     finally:
-        charts.close()
+        if charts is not None:
+            charts.close()
+
+
+def _early_charts(doc):
+    """The chart store of ``doc``, its missing charts already being drawn; None when the
+    project cannot give a context yet (the checks will say why)."""
+    from cpts_cli.clock import today
+    from cpts_cli.render.charts import ChartStore
+    from cpts_cli.render.context import build_context
+    from cpts_cli.render.sanitize import sanitize
+
+    try:
+        plain, _cleaned = sanitize(doc.plain, doc.locate, doc.name)
+        charts = ChartStore(build_context(plain, today=today()))
+    except Exception:  # noqa: BLE001 - an optimisation only: the normal path reports it
+        return None
+    charts.prefetch()
+    return charts
+
+
+def _cpts_folder(context: dict, path: Path, taken: set[str]) -> str:
+    """A sub-folder name for this CPTS, unique among ``taken`` (which is updated)."""
+    from cpts_cli.render.context import slugify
+
+    base = slugify(context["cpts"]["nom"], slugify(path.stem, "cpts"))
+    name, k = base, 1
+    while name in taken:
+        k += 1
+        name = f"{base}-{k}"
+    taken.add(name)
+    return name
 
 
 def _write_markdown(planned, env, context, today, out, log, on_document) -> list[Path]:

@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 LENGTH_BYTES = 8
@@ -30,6 +31,9 @@ def start(requests: list[dict[str, Any]]) -> subprocess.Popen | None:
     payload = json.dumps(requests, ensure_ascii=False, default=str).encode("utf-8")
     env = dict(os.environ)
     env.setdefault("MPLBACKEND", "Agg")
+    # ``-m`` puts the working folder first on the module path: run from the folder that
+    # holds this very package, so that the helper is this version of cpts.
+    home = Path(__file__).resolve().parents[2]
     try:
         proc = subprocess.Popen(  # noqa: S603 - our own module, with this interpreter
             [sys.executable, "-m", "cpts_cli.render.chart_worker"],
@@ -37,6 +41,7 @@ def start(requests: list[dict[str, Any]]) -> subprocess.Popen | None:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=env,
+            cwd=home,
         )
     except OSError:
         return None
@@ -87,12 +92,14 @@ def main() -> int:
     from cpts_cli.render.charts import theme_chart
 
     requests = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    out = sys.stdout.buffer
+    # Everything is drawn before anything is written: the parent reads only when it needs
+    # the charts, and a pipe holds less than two of them (writing would stop the drawing).
+    frames = []
     for request in requests:
         data = theme_chart(request["legende"], request["indicateurs"])
-        out.write(len(data).to_bytes(LENGTH_BYTES, "big"))
-        out.write(data)
-        out.flush()
+        frames.append(len(data).to_bytes(LENGTH_BYTES, "big") + data)
+    sys.stdout.buffer.write(b"".join(frames))
+    sys.stdout.buffer.flush()
     return 0
 
 
