@@ -245,7 +245,16 @@ def test_word_model_gives_styles_headers_and_footers(example, tmp_path, cli):
     model.add_paragraph("Contenu du modèle, à ne pas reprendre.")
     path = tmp_path / "modele.docx"
     model.save(str(path))
-    result = cli("render", example, "--modele-docx", path, "--doc", "diagnostic")
+    result = cli(
+        "render",
+        example,
+        "--modele-docx",
+        path,
+        "--doc",
+        "diagnostic",
+        "--doc",
+        "lettre-intention",
+    )
     assert result.code == 0, result
     out = example.parent / "documents" / "diagnostic.docx"
     doc = open_docx(out)
@@ -255,6 +264,9 @@ def test_word_model_gives_styles_headers_and_footers(example, tmp_path, cli):
     assert "Contenu du modèle" not in body_text(out)
     # Styles the model lacks come from ours, with a warning naming them.
     assert "Texte de tableau" in result.err and "ceux de cpts sont utilisés" in result.err
+    # One warning for all the documents, each style named once.
+    assert result.err.count("Le modèle Word n'a pas") == 1
+    assert result.err.count("« Texte de tableau »") == 1 and "« TM 1 »" in result.err
     assert doc.core_properties.author == "CPTS du Sud Dijonnais"
     assert (
         doc.styles.element.find(

@@ -442,31 +442,34 @@ def _write_documents(
 
     converter = None
 
-    def build(item: tuple[Planned, str]) -> bytes:
+    missing_styles: list[str] = []  # those a Word model lacks, for all documents
+
+    def build(item: tuple[Planned, str]) -> tuple[bytes, list[str], list[str]]:
         p, text = item
         front, body = split_front_matter(text)
         warnings: list[str] = []
+        missing: list[str] = []
         data = build_docx(
             body,
             document_meta(p, front, context, created),
             model=Path(modele_docx) if modele_docx else None,
             images=charts,
             warnings=warnings,
+            missing_styles=missing,
         )
-        log.warnings.extend(warnings)
-        return data
+        return data, warnings, missing
 
-    def write_docx(item: tuple[Planned, str]) -> tuple[Path, list[str]]:
-        mark = len(log.warnings)
+    def write_docx(item: tuple[Planned, str]) -> tuple[Path, list[str], list[str]]:
         target = _target(out, f"{item[0].deliverable.id}.docx")
-        write_atomic(target, build(item))
-        return target, log.warnings[mark:]
+        data, warnings, missing = build(item)
+        write_atomic(target, data)
+        return target, warnings, missing
 
     def write_pdf(item: tuple[Planned, str]) -> tuple[Path, list[str]]:
         nonlocal converter
         from cpts_cli.render.pdf import Converter
 
-        data = build(item)
+        data, warnings, missing = build(item)
         if converter is None:
             converter = Converter()
         doc_id = item[0].deliverable.id
@@ -476,7 +479,7 @@ def _write_documents(
         (work / "document.docx").write_bytes(data)
         converter.convert(work / "document.docx", work / "document.pdf")
         write_atomic(target, (work / "document.pdf").read_bytes())
-        return target, []
+        return target, warnings, missing
 
     # The documents with charts are built here and last: the charts the cache lacks are
     # drawn meanwhile by a helper process. The others may be shared with a child process
@@ -496,8 +499,6 @@ def _write_documents(
 
             mine, theirs = run_shared(here + last, there, write_docx)
             results = mine + theirs
-            for _target_path, warnings in theirs:
-                log.warnings.extend(warnings)
         else:
             results = [write_pdf(t) for t in here + last]
     finally:
@@ -505,9 +506,17 @@ def _write_documents(
         if converter is not None:
             log.warnings.extend(w for w in converter.warnings if w not in log.warnings)
             converter.close()
-    log.warnings[:] = list(dict.fromkeys(log.warnings))
     rank = {p.deliverable.id: i for i, p in enumerate(planned)}
-    written = sorted((target for target, _w in results), key=lambda w: rank[w.stem])
+    results.sort(key=lambda r: rank[r[0].stem])  # the plan's order
+    for _path, warnings, missing in results:
+        log.warnings.extend(warnings)
+        missing_styles.extend(n for n in missing if n not in missing_styles)
+    if missing_styles:
+        from cpts_cli.render.markdown_docx import missing_styles_warning
+
+        log.warnings.append(missing_styles_warning(missing_styles))
+    log.warnings[:] = list(dict.fromkeys(log.warnings))
+    written = [target for target, _w, _m in results]
     if on_document is not None:
         for target in written:
             on_document(target.stem)

@@ -1401,17 +1401,30 @@ def build_docx(
     model: Path | None = None,
     images: Callable[[str], bytes | None] | None = None,
     warnings: list[str] | None = None,
+    missing_styles: list[str] | None = None,
 ) -> bytes:
-    """The DOCX bytes for ``markdown`` (front matter already removed)."""
+    """The DOCX bytes for ``markdown`` (front matter already removed).
+
+    The styles a Word model (``model``) lacks, and that ours replaced, are added to
+    ``missing_styles`` when given (several documents: one warning for all, see
+    :func:`missing_styles_warning`), else said in ``warnings``.
+    """
     builder = Builder(meta, model=model, images=images, warnings=warnings)
     builder.render(markdown)
     data = builder.finish()
     missing = builder.styles.missing_used()
-    if missing and warnings is not None:
-        shown = ", ".join(f"« {STYLE_LABELS.get(n, n)} »" for n in missing)
-        warnings.append(
-            f"Le modèle Word n'a pas {'ces styles' if len(missing) > 1 else 'ce style'} : "
-            f"{shown} ; {'ceux' if len(missing) > 1 else 'celui'} de cpts "
-            f"{'sont utilisés' if len(missing) > 1 else 'est utilisé'}."
-        )
+    if missing_styles is not None:
+        missing_styles.extend(n for n in missing if n not in missing_styles)
+    elif missing and warnings is not None:
+        warnings.append(missing_styles_warning(missing))
     return data
+
+
+def missing_styles_warning(names: list[str]) -> str:
+    """The French warning for the styles a Word model lacks (Word's French names)."""
+    shown = ", ".join(f"« {STYLE_LABELS.get(n, n)} »" for n in names)
+    many = len(names) > 1
+    return (
+        f"Le modèle Word n'a pas {'ces styles' if many else 'ce style'} : {shown} ; "
+        f"{'ceux' if many else 'celui'} de cpts {'sont utilisés' if many else 'est utilisé'}."
+    )
