@@ -215,8 +215,10 @@ def _prune_styles(styles_el) -> None:
         el
         for el in by_id.values()
         if el.get(qn("w:default")) == "1"
-        or (el.find(qn("w:name")) is not None
-            and el.find(qn("w:name")).get(qn("w:val")).lower() in wanted)
+        or (
+            el.find(qn("w:name")) is not None
+            and el.find(qn("w:name")).get(qn("w:val")).lower() in wanted
+        )
     ]
     keep: set[str] = set()
     while todo:

@@ -311,3 +311,16 @@ def test_pdf_with_libreoffice(example, cli):
     assert result.code == 0, result
     pdf = example.parent / "documents" / "lettre-intention.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_ctrl_c_is_a_french_message_and_exit_2(example, cli, monkeypatch):
+    import cpts_cli.render as render
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render, "render_project", interrupted)
+    result = cli("render", example)
+    assert result.code == 2
+    assert "Interrompu : aucun fichier n'est resté à moitié écrit." in result.err
+    assert "Traceback" not in result.err

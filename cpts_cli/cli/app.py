@@ -79,6 +79,11 @@ def _register() -> None:
 _register()
 
 
+#: Every file cpts writes is replaced whole (temporary file, then rename): an interruption
+#: leaves each one as it was before or as it is after, never half-written.
+INTERRUPTED = "Interrompu : aucun fichier n'est resté à moitié écrit."
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turn every failure into a French message and an exit code."""
     import click
@@ -105,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         rich_utils.rich_format_error(exc)
         code = exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt, EOFError):
-        _error("Interrompu : rien n'a été modifié.")
+        _error(INTERRUPTED)
         code = 2
     except BrokenPipeError:
         code = 0
@@ -116,6 +121,9 @@ def main(argv: list[str] | None = None) -> None:
             "Erreur interne inattendue : "
             f"{type(exc).__name__}. Relancez avec --debug pour voir le détail, et signalez-la."
         )
+        code = 2
+    if code == 130:  # Typer turns Ctrl-C into a silent exit 130
+        _error(INTERRUPTED)
         code = 2
     sys.exit(code if isinstance(code, int) else 0)
 
