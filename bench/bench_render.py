@@ -40,14 +40,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = (
-    "diagnostic",
-    "lettre-intention",
-    "presentation",
-    "projet-sante",
-    "dossier-aci",
-    "rapport-annuel",
-)
 
 
 def pandoc_path() -> str:
@@ -75,7 +67,9 @@ def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> flo
 
 def pandoc_six(pandoc: str, folder: Path) -> float:
     start = time.perf_counter()
-    for doc in DOCS:
+    from cpts_cli.render import DELIVERABLES
+
+    for doc in DELIVERABLES:
         run([pandoc, f"{doc}.md", "-o", f"{doc}.docx"], cwd=folder)
     return time.perf_counter() - start
 

@@ -91,18 +91,13 @@ def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: s
     ax.set_ylim(-lines, 0)
     y = 0.0
     rects_y, rects_left, rects_width, rects_color = [], [], [], []
+
+    def write(x: float, y: float, text: str, size: float, ha: str = "left", **style) -> None:
+        ax.text(x, y, text, fontsize=size, va="center", ha=ha, family="DejaVu Sans", **style)
+
     for head, bars, ind in blocks:
         for line in head:
-            ax.text(
-                0,
-                y - 0.55 * TITLE_LINES,
-                line,
-                fontsize=8,
-                va="center",
-                ha="left",
-                color=COLORS["texte"],
-                family="DejaVu Sans",
-            )
+            write(0, y - 0.55 * TITLE_LINES, line, 8, color=COLORS["texte"])
             y -= TITLE_LINES
         values = [v for _n, v, _c in bars]
         low, high = min([0.0, *values]), max([0.0, *values])
@@ -118,53 +113,16 @@ def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: s
             rects_left.append(min(zero, end))
             rects_width.append(abs(end - zero))
             rects_color.append(color)
-            ax.text(
-                -0.015,
-                middle,
-                name,
-                fontsize=7.5,
-                va="center",
-                ha="right",
-                color=COLORS["texte"],
-                family="DejaVu Sans",
-            )
-            ax.text(
-                max(end, zero) + 0.01,
-                middle,
-                _fr(value) + suffix,
-                fontsize=7,
-                va="center",
-                ha="left",
-                color=COLORS["texte"],
-                family="DejaVu Sans",
-            )
+            write(-0.015, middle, name, 7.5, ha="right", color=COLORS["texte"])
+            write(max(end, zero) + 0.01, middle, _fr(value) + suffix, 7, color=COLORS["texte"])
             y -= 1
         if not bars:
-            ax.text(
-                0,
-                y - 0.5,
-                "pas de valeur chiffrée",
-                fontsize=7,
-                va="center",
-                style="italic",
-                color=COLORS["note"],
-                family="DejaVu Sans",
-            )
+            write(0, y - 0.5, "pas de valeur chiffrée", 7, style="italic", color=COLORS["note"])
             y -= 1
         else:
             ax.plot([zero, zero], [top, y], color=COLORS["texte"], linewidth=0.8)
         if _unit_lines(ind):
-            ax.text(
-                0,
-                y - 0.45,
-                unit,
-                fontsize=7,
-                va="center",
-                ha="left",
-                style="italic",
-                color=COLORS["note"],
-                family="DejaVu Sans",
-            )
+            write(0, y - 0.45, unit, 7, style="italic", color=COLORS["note"])
             y -= 1
         y -= GAP_LINES
     if rects_y:
