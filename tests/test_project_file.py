@@ -241,3 +241,26 @@ def test_any_text_value_round_trips(tmp_path_factory, value):
     again = read_path(path)
     assert again.plain["cpts"]["nom"] == value
     assert "# garder" in path.read_text()
+
+
+def test_brackets_in_texts_are_not_nesting():
+    """Only real nesting is bounded: « [ » and « { » written in texts, even unbalanced and by
+    hundreds, are text (quoted, plain, across lines or in a block)."""
+    from cpts_cli.project.load import MAX_FLOW_DEPTH, parse_bytes
+
+    many = MAX_FLOW_DEPTH * 3
+    text = (
+        "format: 1\n"
+        f'a: "{"[" * many} \\" {"{" * many}"\n'
+        f"b: '{'[' * many} '' {'{' * many}'\n"
+        f"c: voir {'[' * many} et\n  suite {'{' * many}\n"
+        f"d: |\n  {'[' * many}\n  {'{' * many}\n"
+        "e: [1, [2, [3]], {x: [4]}]\n"
+    )
+    doc = parse_bytes(text.encode("utf-8"))
+    assert doc.parsed and not doc.findings
+    assert doc.plain["a"].startswith("[[[") and doc.plain["e"][2] == {"x": [4]}
+    nested = "format: 1\nx: " + "[" * (MAX_FLOW_DEPTH + 1) + "]" * (MAX_FLOW_DEPTH + 1) + "\n"
+    deep = parse_bytes(nested.encode("utf-8"))
+    assert not deep.parsed and deep.findings[0].code == "CPTS-Y001"
+    assert deep.findings[0].line == 2

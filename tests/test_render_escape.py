@@ -8,7 +8,7 @@ import re
 import shutil
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from .conftest import EXAMPLES
@@ -275,6 +275,16 @@ DOCS_UNDER_TEST = ("lettre-intention", "projet-sante")
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.lists(st.one_of(user_text, PIECES), min_size=1, max_size=20))
+# Found by the test: hundreds of « [ » in quoted texts were once taken for nesting.
+@example(
+    [
+        "\x84\x06áë¨p'",
+        "å{\U0005a551\U000add39Ø{O\U0006446f_",
+        "```\nbloc\n```",
+        '"\U000197d8[\U000c8c87t\n:\x11',
+        "ç\x80𰸬^\x0bþ\x81d\x17\x93\U000f3f37N|T\x1c)·úÀ\x9c9",
+    ]
+)
 def test_random_user_text_never_changes_the_structure(
     reference_structures, tmp_path_factory, texts
 ):

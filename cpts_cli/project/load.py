@@ -240,7 +240,7 @@ def _parse_text(doc: ProjectDocument) -> ProjectDocument:
             Y_SYNTAX,
             depth_line,
             1,
-            detail=f"plus de {MAX_FLOW_DEPTH} niveaux de crochets ou d'accolades imbriqués",
+            detail=f"plus de {MAX_FLOW_DEPTH} niveaux de listes ou de tables imbriquées",
         )
     # The safe loader (C-accelerated when ruamel.yaml.clib is installed) resolves scalars
     # exactly as the round-trip loader does (YAML 1.2), and keeps each node's position.
@@ -311,27 +311,30 @@ MAX_FLOW_DEPTH = 64
 
 
 def _too_deep(text: str) -> int:
-    """Line where ``[``/``{`` nesting exceeds the bound (0 if never): a project file has a few
-    levels; thousands would only exhaust the parser."""
+    """Line where collections nest deeper than the bound (0 if never): a project file has a
+    few levels; thousands would exhaust the recursive composer.
+
+    Only files with enough ``[`` and ``{`` to reach the bound are looked at, and then by the
+    parser's own events (iterative, whatever the depth): brackets inside quoted or block
+    text, or left open in a sentence, do not count.
+    """
     if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
         return 0
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
     depth = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        quote = ""
-        for char in line:
-            if quote:
-                if char == quote:
-                    quote = ""
-            elif char in "'\"":
-                quote = char
-            elif char == "#":
-                break
-            elif char in "[{":
+    try:
+        for event in YAML(typ="safe").parse(io.StringIO(text)):
+            if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > MAX_FLOW_DEPTH:
-                    return number
-            elif char in "]}":
-                depth = max(depth - 1, 0)
+                    return event.start_mark.line + 1
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError:
+        return 0  # the parser's error is reported by the loading itself
     return 0
 
 
