@@ -107,8 +107,9 @@ def derive(territoire: Any) -> Territory:
     result.override = override if isinstance(override, dict) else None
     communes = territoire.get("communes")
     if isinstance(communes, list):
-        for i, code in enumerate(communes):
-            if not isinstance(code, str):
+        for i, value in enumerate(communes):
+            code = as_code(value, 5)
+            if code is None:
                 continue
             ptr = pointer("territoire", "communes", i)
             resolution = store.resolve_commune(code)
@@ -120,8 +121,9 @@ def derive(territoire: Any) -> Territory:
             _add(result, resolution.commune, ptr)
     epcis = territoire.get("epci")
     if isinstance(epcis, list):
-        for i, siren in enumerate(epcis):
-            if not isinstance(siren, str):
+        for i, value in enumerate(epcis):
+            siren = as_code(value, 9)
+            if siren is None:
                 continue
             ptr = pointer("territoire", "epci", i)
             found = store.epci(siren)
@@ -134,6 +136,17 @@ def derive(territoire: Any) -> Territory:
                 if commune is not None:
                     _add(result, commune, ptr)
     return result
+
+
+def as_code(value: Any, width: int) -> str | None:
+    """A code as text. A code written without quotes is read by YAML as a number (and
+    ``01001`` as 1001): the schema says so (CPTS-S001), and the territory still counts it,
+    so that the population, the tier and the funding shown are the real ones."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**width:
+        return str(value).zfill(width)
+    return None
 
 
 def _add(result: Territory, commune: store.Commune, ptr: str) -> None:

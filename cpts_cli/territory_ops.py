@@ -535,10 +535,18 @@ def _via_epci(territory: Territory, code: str) -> store.Epci | None:
     return None
 
 
-def _literal_items(values: list | None, code: str) -> list[int]:
-    if not values:
+def _literal_items(values: list | None, code: str, width: int) -> list[int]:
+    """Positions of ``code`` in ``values``, written as text or, unquoted, as a number."""
+    from cpts_cli.territory import as_code
+
+    if not isinstance(values, list):
         return []
-    return [i for i, v in enumerate(values) if isinstance(v, str) and _clean(v) == code]
+    found = []
+    for i, v in enumerate(values):
+        text = _clean(v) if isinstance(v, str) else as_code(v, width)
+        if text == code:
+            found.append(i)
+    return found
 
 
 def _plan_add(territory: Territory, plain_terr: dict, codes: list[str]) -> _Plan:
@@ -560,7 +568,7 @@ def _plan_add(territory: Territory, plain_terr: dict, codes: list[str]) -> _Plan
                 )
                 continue
             label = f"l'intercommunalité {found.nom} ({found.siren}, {len(found.membres)} communes)"
-            if code in adding or _literal_items(epci_given, code):
+            if code in adding or _literal_items(epci_given, code, 9):
                 plan.messages.append(f"{label[0].upper()}{label[1:]} est déjà dans le territoire.")
                 continue
             adding.add(code)
@@ -649,14 +657,14 @@ def _plan_remove(territory: Territory, plain_terr: dict, codes: list[str]) -> _P
     for raw in codes:
         code = _clean(raw)
         # What is written in the file goes first: a mistyped or old code can be removed too.
-        literal_epci = _literal_items(epci_given, code)
+        literal_epci = _literal_items(epci_given, code, 9)
         if literal_epci:
             found = store.epci(code)
             plan.drop_epci_items.update(literal_epci)
             what = f"l'intercommunalité {found.nom} ({code})" if found else f"« {code} »"
             plan.messages.append(f"Retirée : {what}.")
             continue
-        literal = _literal_items(communes_given, code)
+        literal = _literal_items(communes_given, code, 5)
         resolution = store.resolve_commune(code) if INSEE_RE.match(code) else None
         commune = resolution.commune if resolution is not None else None
         items = set(literal)

@@ -424,3 +424,33 @@ def test_add_commune_and_its_epci_on_one_line(tmp_path, cli):
 
     territoire = read_path(path).plain["territoire"]
     assert territoire["communes"] == [] and territoire["epci"] == ["242100410"]
+
+
+def test_codes_written_as_numbers_still_count_and_are_reported(tmp_path, cli):
+    """``- 21166`` (no quotes) is read by YAML as a number, ``- 01001`` as 1001: the
+    territory counts them (population, tier, funding stay true), the schema says to quote
+    them, and ``remove`` finds them."""
+    path = tmp_path / "cpts.yaml"
+    path.write_text(
+        "format: 1\ncpts:\n  nom: CPTS Nombres\nterritoire:\n  communes:\n"
+        '    - 21166  # Chenôve\n    - 01001\n    - "21355"\n'
+        f"  epci:\n    - {PLAINE_DIJONNAISE}\n  justification: Bassin de vie.\n",
+        encoding="utf-8",
+    )
+    from cpts_cli.project.load import read_path
+    from cpts_cli.territory import derive
+
+    territory = derive(read_path(path).plain["territoire"])
+    assert {"21166", "01001", "21355"} <= set(territory.members)
+    assert [e.siren for _p, e in territory.epcis] == [PLAINE_DIJONNAISE]
+    info = cli("territory", "info", path)
+    assert info.code == 0, info
+    assert f"Communes : {len(territory.members)}" in info.out
+    validate = cli("validate", path)
+    assert validate.out.count("CPTS-S001") == 3 and 'Écrivez-le entre guillemets : "01001"' in (
+        validate.out
+    )
+    removed = cli("territory", "remove", "21166", "-f", path)
+    assert removed.code == 0, removed
+    text = path.read_text(encoding="utf-8")
+    assert "21166" not in text and "01001" in text

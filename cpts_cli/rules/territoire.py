@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cpts_cli.referentiel import store
 from cpts_cli.rules.engine import Context, filled, hit, rule
+from cpts_cli.territory import as_code
 
 STEP = "territoire"
 
@@ -120,8 +121,8 @@ def duplicate_commune(ctx: Context):
 def _describe(ctx: Context, ptr: str) -> str:
     parts = ptr.strip("/").split("/")
     if len(parts) == 3 and parts[1] == "epci":
-        siren = ctx.get(ptr)
-        found = store.epci(siren) if isinstance(siren, str) else None
+        siren = as_code(ctx.get(ptr), 9)
+        found = store.epci(siren) if siren else None
         return f"par l'intercommunalité {found.nom if found else siren}"
     return f"communes, position {int(parts[2]) + 1}" if len(parts) == 3 else ptr
 
