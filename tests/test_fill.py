@@ -37,14 +37,14 @@ def project(tmp_path) -> Path:
     return path
 
 
-def run_fill(path: Path, keys: str, step: str | None = None):
+def run_fill(path: Path, keys: str, step: str | None = None, quiet: bool = False):
     """Answer ``cpts fill`` with ``keys``; returns (result, what was printed)."""
     printed = io.StringIO()
     out = Console(file=printed, width=120, no_color=True, highlight=False)
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         pipe.close()  # keys run out: EOFError, never a test waiting forever
-        asker = TerminalAsker(out, input=pipe, output=DummyOutput())
+        asker = TerminalAsker(out, quiet=quiet, input=pipe, output=DummyOutput())
         try:
             result = fill(read_path(path), asker, step, today=TODAY)
         except EOFError:
@@ -95,6 +95,21 @@ def test_step_1_fills_communes_and_justification(project, cli):
         "    pharmacies, et les professionnels travaillent déjà ensemble.",
     ]
     assert cli("validate", "--etape", "territoire", project).code == 0
+
+
+def test_quiet_leaves_out_explanations_not_questions_or_refusals(tmp_path):
+    loud_file, quiet_file = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for path in (loud_file, quiet_file):
+        path.write_text(new_project_text("CPTS du Val", "Dr Martin", today=TODAY), "utf-8")
+    loud, loud_out = run_fill(loud_file, STEP1_KEYS)
+    quiet, quiet_out = run_fill(quiet_file, STEP1_KEYS, quiet=True)
+    assert quiet.complete and loud.complete
+    assert quiet_file.read_text("utf-8") == loud_file.read_text("utf-8")
+    assert len(quiet_out) < len(loud_out)
+    assert "21999" in quiet_out  # the refused code is still explained
+    assert "Ajouté : Chenôve (21166), Longvic (21355)" in quiet_out  # and what was written
+    assert "Codes INSEE des communes couvertes" in loud_out
+    assert "Codes INSEE des communes couvertes" not in quiet_out
 
 
 def test_a_complete_step_asks_nothing(project):

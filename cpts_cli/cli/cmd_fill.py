@@ -14,7 +14,7 @@ from typing import Any
 import typer
 
 from cpts_cli.cli.cmd_project import STEP_HELP, _check_step_id
-from cpts_cli.cli.common import FILE_OPTION, console, is_interactive
+from cpts_cli.cli.common import FILE_OPTION, QUIET_OPTION, console, is_interactive
 
 HELP = (
     "Poser, en français, les questions auxquelles l'étape (par défaut l'étape en cours) n'a "
@@ -45,12 +45,19 @@ CHECKBOX_HELP = "(flèches ↑ ↓, Espace pour cocher, Entrée pour valider)"
 class TerminalAsker:
     """Questions through questionary; ``io`` passes ``input``/``output`` (tests)."""
 
-    def __init__(self, out=None, **io: Any) -> None:
+    #: What ``-q`` leaves out: the explanations (above the questions, at the start).
+    QUIET_SKIPS = ("info",)
+
+    def __init__(self, out=None, *, quiet: bool = False, **io: Any) -> None:
         self.out = out or console()
+        self.quiet = quiet
         self.io = io
 
     def say(self, text: str, kind: str = "info") -> None:
         from rich.markup import escape
+
+        if self.quiet and kind in self.QUIET_SKIPS:
+            return
 
         prefix, style = _STYLES.get(kind, ("", ""))
         if kind == "title":
@@ -167,6 +174,7 @@ def fill(
         callback=_check_step_id,
     ),
     fichier: Path = FILE_OPTION,
+    quiet: bool = QUIET_OPTION,
 ) -> None:
     from cpts_cli.errors import CptsError
 
@@ -180,7 +188,7 @@ def fill(
 
     doc = read_document(fichier)
     out = console()
-    filler = Filler(doc, TerminalAsker(out), etape)
+    filler = Filler(doc, TerminalAsker(out, quiet=quiet), etape)
     try:
         result = filler.run()
     except (KeyboardInterrupt, EOFError):
