@@ -264,3 +264,25 @@ def test_status_points_at_a_done_step_that_broke(example, cli):
     data = cli("status", example, "--format", "json").json()
     assert data["prochaine_action"].startswith("Reprenez l'étape 1 « Identifier un territoire »")
     assert any("n'est plus complète" in a for a in data["alertes"])
+
+
+def test_every_command_takes_quiet_and_help():
+    """SPEC: ``-q/--quiet`` and ``-h/--help`` are common to all commands."""
+    import typer.main
+
+    from cpts_cli.cli.app import app
+
+    root = typer.main.get_command(app)
+    seen = []
+
+    def walk(group, prefix):
+        for name, command in group.commands.items():
+            if hasattr(command, "commands"):
+                walk(command, prefix + [name])
+                continue
+            flags = {flag for p in command.params for flag in getattr(p, "opts", [])}
+            seen.append(" ".join(prefix + [name]))
+            assert {"-q", "--quiet"} <= flags, f"cpts {' '.join(prefix + [name])} sans -q"
+
+    walk(root, [])
+    assert {"fill", "render", "territory add", "actors import"} <= set(seen)
