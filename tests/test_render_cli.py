@@ -324,3 +324,49 @@ def test_ctrl_c_is_a_french_message_and_exit_2(example, cli, monkeypatch):
     assert result.code == 2
     assert "Interrompu : aucun fichier n'est resté à moitié écrit." in result.err
     assert "Traceback" not in result.err
+
+
+def _as_package(source, target, old: bytes, new: bytes) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(old, new)
+            out.writestr(info, data)
+
+
+def test_word_template_dotx_is_a_model_too(example, tmp_path, cli):
+    from docx import Document
+
+    model = Document()
+    model.sections[0].header.paragraphs[0].text = "CHARTE DE L'UNION"
+    docx_path = tmp_path / "charte.docx"
+    model.save(str(docx_path))
+    dotx = tmp_path / "charte.dotx"
+    _as_package(docx_path, dotx, b"document.main+xml", b"template.main+xml")
+    result = cli("render", example, "--modele-docx", dotx, "--doc", "presentation")
+    assert result.code == 0, result
+    out = example.parent / "documents" / "presentation.docx"
+    assert "CHARTE DE L'UNION" in part_xml(out, "word/header")
+    # What is written is a document, which Word opens as such.
+    assert "document.main+xml" in part_xml(out, "[Content_Types]")
+    assert "template.main+xml" not in part_xml(out, "[Content_Types]")
+
+
+def test_word_model_with_macros_is_refused_clearly(example, tmp_path, cli):
+    from docx import Document
+
+    docx_path = tmp_path / "charte.docx"
+    Document().save(str(docx_path))
+    docm = tmp_path / "charte.docm"
+    _as_package(
+        docx_path,
+        docm,
+        b"officedocument.wordprocessingml.document.main+xml",
+        b"ms-word.document.macroEnabled.main+xml",
+    )
+    result = cli("render", example, "--modele-docx", docm, "--doc", "presentation")
+    assert result.code == 2 and "macros" in result.err and "Traceback" not in result.err
+    assert not (example.parent / "documents" / "presentation.docx").exists()

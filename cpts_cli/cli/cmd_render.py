@@ -73,7 +73,8 @@ def render(
     modele_docx: Path | None = typer.Option(
         None,
         "--modele-docx",
-        help="Document Word dont reprendre les styles, en-têtes et pieds de page.",
+        help="Document (.docx) ou modèle (.dotx) Word dont reprendre les styles, en-têtes et "
+        "pieds de page.",
         dir_okay=False,
     ),
     quiet: bool = QUIET_OPTION,

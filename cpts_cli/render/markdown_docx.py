@@ -1380,18 +1380,51 @@ _WATERMARK = (
 )
 
 
+_MAIN_DOCUMENT = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_MAIN_TEMPLATE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_MACROS = (b"ms-word.document.macroEnabled", b"ms-word.template.macroEnabledTemplate")
+
+
 def _open_model(path: Path):
+    """The user's Word model: a document (.docx) or a template (.dotx, opened as a document:
+    only its styles, headers and footers are used)."""
     from cpts_cli.errors import CptsError
 
+    unreadable = (
+        f"Le modèle Word « {path} » ne peut pas être lu : donnez un document (.docx) ou un "
+        "modèle (.dotx) enregistré par Word ou LibreOffice."
+    )
     try:
-        return Document(str(path))
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise CptsError(f"Modèle Word introuvable : « {path} ».") from None
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets one clear message
-        raise CptsError(
-            f"Le modèle Word « {path} » ne peut pas être lu ({type(exc).__name__}) : "
-            "donnez un fichier .docx enregistré par Word ou LibreOffice."
-        ) from None
+    except OSError as exc:
+        raise CptsError(f"Modèle Word illisible « {path} » : {exc.strerror}.") from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+            types = package.read("[Content_Types].xml")
+            if any(m in types for m in _MACROS):
+                raise CptsError(
+                    f"Le modèle Word « {path} » contient des macros (.docm, .dotm) : "
+                    "enregistrez-le sans macros, en .docx ou .dotx."
+                )
+            if _MAIN_TEMPLATE in types:
+                raw = _replace_part(
+                    package, "[Content_Types].xml", types.replace(_MAIN_TEMPLATE, _MAIN_DOCUMENT)
+                )
+        return Document(io.BytesIO(raw))
+    except CptsError:
+        raise
+    except Exception:  # noqa: BLE001 - any unreadable file gets one clear message
+        raise CptsError(unreadable) from None
+
+
+def _replace_part(package: zipfile.ZipFile, name: str, data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy_:
+        for info in package.infolist():
+            copy_.writestr(info, data if info.filename == name else package.read(info.filename))
+    return out.getvalue()
 
 
 def build_docx(
