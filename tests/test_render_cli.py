@@ -370,3 +370,43 @@ def test_word_model_with_macros_is_refused_clearly(example, tmp_path, cli):
     result = cli("render", example, "--modele-docx", docm, "--doc", "presentation")
     assert result.code == 2 and "macros" in result.err and "Traceback" not in result.err
     assert not (example.parent / "documents" / "presentation.docx").exists()
+
+
+def test_any_word_model_keeps_toc_levels_title_at_right_and_centred_page_numbers(
+    example, tmp_path, cli
+):
+    """A model (here python-docx's own, as a LibreOffice one) whose heading styles carry no
+    outline level and whose header style has other tab stops."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    model = Document()
+    for name in ("Heading 1", "Heading 2"):
+        ppr = model.styles[name].element.find(qn("w:pPr"))
+        for outline in ppr.findall(qn("w:outlineLvl")) if ppr is not None else []:
+            ppr.remove(outline)
+    path = tmp_path / "modele.docx"
+    model.save(str(path))
+    assert cli("render", example, "--modele-docx", path, "--doc", "diagnostic").code == 0
+    doc = open_docx(example.parent / "documents" / "diagnostic.docx")
+    headings = [p for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings and all(
+        p._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}") is not None for p in headings
+    )
+    levels = {
+        p.style.name: p._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}").get(qn("w:val"))
+        for p in headings
+    }
+    assert levels["Heading 1"] == "0" and levels["Heading 2"] == "1"
+    header = doc.sections[0].header.paragraphs[0]._p
+    tabs = [
+        (t.get(qn("w:val")), t.get(qn("w:pos")))
+        for t in header.iter(qn("w:tab"))
+        if t.getparent().tag == qn("w:tabs")
+    ]
+    assert ("clear", "4680") in tabs and ("clear", "9360") in tabs
+    section = doc.sections[0]
+    width = (section.page_width - section.left_margin - section.right_margin) // 635
+    assert tabs[-1] == ("right", str(width))  # the model's text width (Letter, 1 inch)
+    footer = doc.sections[0].footer.paragraphs[0]._p
+    assert footer.find(f"{qn('w:pPr')}/{qn('w:jc')}").get(qn("w:val")) == "center"

@@ -813,6 +813,11 @@ class Builder:
             if kind == "heading_open":
                 level = min(int(tok.tag[1]), 4)
                 p = self.paragraph(f"heading {level}")
+                # On the paragraph too: the table of contents (\u switch) finds the headings
+                # even when a Word model's heading styles carry no outline level.
+                outline = _el("w:outlineLvl")
+                outline.set(qn("w:val"), str(level - 1))
+                ppr_set(p, outline)
                 self.inline(p, tokens[i + 1])
                 i += 3
                 continue
@@ -1178,6 +1183,9 @@ class Builder:
             header = section.header
             p = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
             _reset_paragraph(p._p, self.styles.id("header"))
+            # The title goes to the right margin whatever tab stops the style has (a Word
+            # model's header style has its own): those are cleared on the paragraph.
+            ppr_set(p._p, self._right_tab_only("header"))
             self.run(p._p, self.meta.organisation)
             r = _el("w:r")
             r.append(_el("w:tab"))
@@ -1187,6 +1195,9 @@ class Builder:
             footer = section.footer
             p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
             _reset_paragraph(p._p, self.styles.id("footer"))
+            jc = _el("w:jc")
+            jc.set(qn("w:val"), "center")
+            ppr_set(p._p, jc)
             self.run(p._p, "Page ")
             self.field(p._p, "PAGE", "1")
             self.run(p._p, " sur ")
@@ -1204,6 +1215,27 @@ class Builder:
                 headers.append(section.even_page_header)
             for header in headers:
                 self.draft_mark(header)
+
+    def _right_tab_only(self, style: str):
+        """``w:tabs`` clearing the style's tab stops and setting one at the right margin."""
+        tabs = _el("w:tabs")
+        style_id = self.styles.id(style)
+        positions = set()
+        for el in self.styles.element.findall(qn("w:style")):
+            if el.get(qn("w:styleId")) == style_id:
+                for tab in el.iter(qn("w:tab")):
+                    if tab.get(qn("w:val")) != "clear" and tab.get(qn("w:pos")):
+                        positions.add(tab.get(qn("w:pos")))
+        for pos in sorted(positions, key=lambda v: int(v) if v.lstrip("-").isdigit() else 0):
+            clear = _el("w:tab")
+            clear.set(qn("w:val"), "clear")
+            clear.set(qn("w:pos"), pos)
+            tabs.append(clear)
+        right = _el("w:tab")
+        right.set(qn("w:val"), "right")
+        right.set(qn("w:pos"), str(self.text_width_twips))
+        tabs.append(right)
+        return tabs
 
     def draft_mark(self, header) -> None:
         p = header.add_paragraph()
