@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import EXAMPLES
-from .test_render_support import body_text, open_docx, part_xml
+from .test_render_support import body_text, open_docx, part_xml, structure
 
 LATER_STEPS = (
     "diagnostic",
@@ -410,3 +410,80 @@ def test_any_word_model_keeps_toc_levels_title_at_right_and_centred_page_numbers
     assert tabs[-1] == ("right", str(width))  # the model's text width (Letter, 1 inch)
     footer = doc.sections[0].footer.paragraphs[0]._p
     assert footer.find(f"{qn('w:pPr')}/{qn('w:jc')}").get(qn("w:val")) == "center"
+
+
+def test_exported_templates_render_the_same_documents_and_are_never_overwritten(
+    example, tmp_path, cli
+):
+    mine = tmp_path / "mes-modeles"
+    first = cli("render", "--exporter-modeles", mine)
+    assert first.code == 0, first
+    names = sorted(str(p.relative_to(mine)) for p in mine.rglob("*") if p.is_file())
+    assert "projet-sante.md.j2" in names and "partials/macros.md.j2" in names
+    assert "reference.docx" in names and "README.md" in names
+    # Unchanged, they give the built-in documents.
+    assert cli("render", example, "--doc", "lettre-intention", "--out", tmp_path / "a").code == 0
+    assert (
+        cli(
+            "render",
+            example,
+            "--doc",
+            "lettre-intention",
+            "--out",
+            tmp_path / "b",
+            "--templates",
+            mine,
+        ).code
+        == 0
+    )
+    a, b = tmp_path / "a" / "lettre-intention.docx", tmp_path / "b" / "lettre-intention.docx"
+    assert structure(a) == structure(b) and body_text(a) == body_text(b)
+    # An edited partial is used; exporting again keeps the user's edit.
+    macros = mine / "partials" / "signatures.md.j2"
+    macros.write_text(macros.read_text("utf-8") + "\nSignature ajoutée par la maison.\n", "utf-8")
+    again = cli("render", "--exporter-modeles", mine)
+    assert again.code == 0 and "existe déjà" in again.out and "0 fichier(s) copié(s)" in again.out
+    assert "Signature ajoutée par la maison." in macros.read_text("utf-8")
+    assert (
+        cli(
+            "render",
+            example,
+            "--doc",
+            "lettre-intention",
+            "--out",
+            tmp_path / "c",
+            "--templates",
+            mine,
+        ).code
+        == 0
+    )
+    assert "Signature ajoutée par la maison." in body_text(tmp_path / "c" / "lettre-intention.docx")
+
+
+def test_the_filters_of_the_templates_readme_give_what_it_says(example, tmp_path, cli):
+    """Each example of the table in templates/README.md, rendered through a user template."""
+    import re
+
+    readme = (Path(__file__).parent.parent / "templates" / "README.md").read_text("utf-8")
+    rows = re.findall(r"^\| [^|]+ \| `(\{\{.*?\}\})` \| (.+?) \|$", readme, flags=re.M)
+    examples = [
+        (expression.replace("\\|", "|"), expected)
+        for expression, expected in rows
+        if not expected.startswith(("la valeur", "un ", "nouvelle", "le sommaire"))
+    ]
+    assert len(examples) >= 7
+    mine = tmp_path / "modeles"
+    mine.mkdir()
+    body = "\n".join(f"R{i}: {expression}" for i, (expression, _) in enumerate(examples))
+    (mine / "presentation.md.j2").write_text(
+        '{% set titre = "Essai" %}{% set sous_titre = "" %}{% set version = none %}'
+        "{% set date_document = document.date_fr %}{% set page_de_garde = false %}"
+        '{% set couverture = [] %}\n{% include "partials/entete.md.j2" %}\n' + body + "\n",
+        encoding="utf-8",
+    )
+    result = cli("render", example, "--templates", mine, "--doc", "presentation", "--format", "md")
+    assert result.code == 0, result
+    text = (example.parent / "documents" / "presentation.md").read_text("utf-8")
+    for i, (expression, expected) in enumerate(examples):
+        got = re.search(rf"^R{i}: (.*)$", text, flags=re.M).group(1).replace("\u00a0", " ")
+        assert got == expected, (expression, got)

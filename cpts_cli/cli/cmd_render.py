@@ -77,11 +77,22 @@ def render(
         "pieds de page.",
         dir_okay=False,
     ),
+    exporter: Path | None = typer.Option(
+        None,
+        "--exporter-modeles",
+        help="Copier les modèles intégrés (et reference.docx, les styles Word) dans ce "
+        "dossier pour les adapter, puis s'arrêter ; voir son README.md.",
+        file_okay=False,
+    ),
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Produire les documents du projet (diagnostic, lettre d'intention, projet de santé…)."""
     from cpts_cli.errors import CptsError
     from cpts_cli.render import ProjectUnreadable, RenderLog, RenderRefused, render_project
+
+    if exporter is not None:
+        _export(exporter, quiet)
+        return
 
     files = project_files(fichiers)
     multi = len(files) > 1
@@ -178,3 +189,24 @@ def _print_result(out, err, path: Path, written, log, quiet: bool) -> None:
     for doc_id, count in log.drafts.items():
         detail = f"{count} point(s) à compléter" if count else "à votre demande"
         out.print(f"[yellow]{escape(doc_id)} : brouillon ({detail}).[/]")
+
+
+def _export(folder: Path, quiet: bool) -> None:
+    from rich.markup import escape
+
+    from cpts_cli.render import export_templates
+
+    written, kept = export_templates(folder)
+    out = console()
+    if not quiet:
+        for path in written:
+            out.print(f"[green]✔[/] {escape(str(path))}")
+    if quiet and kept:
+        out.print(f"[yellow]⚠[/] {len(kept)} fichier(s) déjà présent(s), gardé(s) tel(s) quel(s).")
+    elif kept:
+        for path in kept:
+            out.print(f"[yellow]⚠[/] {escape(str(path))} existe déjà : gardé tel quel.")
+    out.print(
+        f"{len(written)} fichier(s) copié(s) dans {escape(str(folder))}. Modifiez ceux à "
+        f"adapter (supprimez les autres), puis : cpts render --templates {escape(str(folder))}"
+    )

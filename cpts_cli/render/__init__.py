@@ -543,6 +543,37 @@ def _share(
     return here, there
 
 
+def export_templates(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Copy the built-in templates (``*.md.j2``, ``partials/``, ``README.md`` and
+    ``reference.docx``) into ``folder``; return (files written, files already there, kept).
+    Never overwrites a file: a user's edited template is never lost."""
+    from cpts_cli.project.save import write_atomic
+    from cpts_cli.resources import shipped_dir
+
+    folder = Path(folder)
+    written: list[Path] = []
+    kept: list[Path] = []
+
+    def copy(node, target: Path) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            if child.is_dir():
+                if child.name == "partials":
+                    copy(child, target / child.name)
+                continue
+            if not (child.name.endswith(".j2") or child.name in ("README.md", "reference.docx")):
+                continue
+            path = target / child.name
+            if path.exists():
+                kept.append(path)
+                continue
+            _prepare_out(target)
+            write_atomic(path, child.read_bytes())
+            written.append(path)
+
+    copy(shipped_dir("templates"), folder)
+    return written, kept
+
+
 def _write_md_images(out: Path, text: str, context: dict) -> list[Path]:
     """The charts a Markdown document links to, written beside it (``images/…``)."""
     import re
