@@ -355,9 +355,7 @@ def render_project(
             return _write_markdown(planned, env, context, today, out, log, on_document)
         from cpts_cli.render.charts import ChartStore
 
-        if charts is None or charts.paths != ChartStore(context).paths:
-            if charts is not None:
-                charts.close()
+        if charts is None:  # (else: made from the same data, before the checks)
             charts = ChartStore(context)
         if not any(p.deliverable.id == "diagnostic" for p in planned):
             charts.close()
