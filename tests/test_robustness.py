@@ -94,3 +94,26 @@ def test_example_with_one_section_replaced(section, value):
     doc.plain[section] = json.loads(json.dumps(value))
     report = check_document(doc, etape=STEP_IDS[-1], today=dt.date(2025, 11, 1))
     assert report.parsed
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    section=st.sampled_from(SECTIONS[2:]),
+    value=values,
+    fmt=st.sampled_from(["md", "md", "md", "docx"]),
+)
+def test_drafts_of_every_document_whatever_one_section_holds(tmp_path_factory, section, value, fmt):
+    """The built-in templates, the context and the Word builder never fail on a section of
+    any shape: a draft of all six documents is written."""
+    from cpts_cli.render import DELIVERABLES, ProjectUnreadable, render_project
+
+    plain = read_path(EXAMPLES / "sud-dijonnais.yaml").plain
+    plain[section] = json.loads(json.dumps(value))
+    folder = tmp_path_factory.mktemp("forme")
+    path = folder / "cpts.yaml"
+    path.write_text(json.dumps(plain, ensure_ascii=False, default=str), encoding="utf-8")
+    try:
+        written = render_project(path, list(DELIVERABLES), folder / "docs", fmt, brouillon=True)
+    except ProjectUnreadable:  # a shape the schema cannot even read: findings, no render
+        return
+    assert {p.stem for p in written if p.suffix == f".{fmt}"} == set(DELIVERABLES)
