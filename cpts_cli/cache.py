@@ -53,3 +53,39 @@ def folder(kind: str, key: str) -> Path | None:
     if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
         return None
     return path
+
+
+#: A kind's folder keeps at most this many entries (the least recently used go first).
+MAX_ENTRIES = 400
+#: Folders of the same kind made by another version of cpts are removed once unused this long.
+STALE_DAYS = 30
+
+
+def touch(path: Path) -> None:
+    """Mark an entry as just used (it is then the last to be removed)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def prune(kind: str, current: Path, max_entries: int = MAX_ENTRIES) -> None:
+    """Keep the cache small: at most ``max_entries`` files in ``current`` (the least
+    recently used removed first), and no folder of ``kind`` left by another version of cpts
+    and unused for :data:`STALE_DAYS` days. Never fails."""
+    import time
+
+    try:
+        entries = [p for p in current.iterdir() if p.is_file()]
+        if len(entries) > max_entries:
+            entries.sort(key=lambda p: p.stat().st_mtime)
+            for old in entries[: len(entries) - max_entries]:
+                old.unlink(missing_ok=True)
+        limit = time.time() - STALE_DAYS * 86400
+        for sibling in current.parent.glob(f"{kind}-*"):
+            if sibling != current and sibling.is_dir() and sibling.stat().st_mtime < limit:
+                for child in sibling.iterdir():
+                    child.unlink(missing_ok=True)
+                sibling.rmdir()
+    except OSError:
+        pass

@@ -226,3 +226,27 @@ def test_helper_started_early_is_stopped_when_the_document_is_refused(
     assert started and started == stopped  # drawn early, stopped with the refusal
     assert all(p.poll() is not None for p in started)
     assert not (example.parent / "documents" / "diagnostic.docx").exists()
+
+
+def test_the_cache_stays_small(tmp_path):
+    import os
+    import time
+
+    kind = tmp_path / "graphiques-abc"
+    kind.mkdir()
+    for i in range(12):
+        entry = kind / f"{i:02d}.png"
+        entry.write_bytes(b"x")
+        os.utime(entry, (1_000_000 + i, 1_000_000 + i))
+    cache.touch(kind / "00.png")  # used just now: kept
+    old_version = tmp_path / "graphiques-old"
+    old_version.mkdir()
+    (old_version / "a.png").write_bytes(b"x")
+    os.utime(old_version, (time.time() - 40 * 86400,) * 2)
+    recent_version = tmp_path / "graphiques-other"
+    recent_version.mkdir()
+    cache.prune("graphiques", kind, max_entries=5)
+    left = sorted(p.name for p in kind.iterdir())
+    assert left == ["00.png", "08.png", "09.png", "10.png", "11.png"]
+    assert not old_version.exists() and recent_version.exists()
+    cache.prune("graphiques", tmp_path / "absent")  # never fails

@@ -178,13 +178,17 @@ def _cache_folder() -> Path | None:
 def _read_cached(folder: Path | None, key: str) -> bytes | None:
     if folder is None:
         return None
+    path = folder / f"{key}.png"
     try:
-        blob = (folder / f"{key}.png").read_bytes()
+        blob = path.read_bytes()
     except OSError:
         return None
     digest, data = blob[:32], blob[32:]
     if hashlib.sha256(data).digest() != digest or not data.startswith(b"\x89PNG"):
         return None  # damaged: drawn again
+    from cpts_cli import cache
+
+    cache.touch(path)
     return data
 
 
@@ -204,7 +208,10 @@ def _write_cached(folder: Path | None, key: str, data: bytes) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError:
-        pass
+        return
+    from cpts_cli import cache
+
+    cache.prune("graphiques", folder)
 
 
 class ChartStore:

@@ -338,10 +338,13 @@ class TemplateCache(FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
+        from cpts_cli import cache
+
         try:
             super().dump_bytecode(bucket)
         except OSError:
-            pass
+            return
+        cache.prune("modeles", Path(self.directory))
 
 
 def template_cache() -> TemplateCache | None:
