@@ -81,7 +81,7 @@ _register()
 
 #: Every file cpts writes is replaced whole (temporary file, then rename): an interruption
 #: leaves each one as it was before or as it is after, never half-written.
-INTERRUPTED = "Interrompu : aucun fichier n'est resté à moitié écrit."
+INTERRUPTED_DETAIL = "aucun fichier n'est resté à moitié écrit."
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         rich_utils.rich_format_error(exc)
         code = exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt, EOFError):
-        _error(INTERRUPTED)
+        _interrupted()
         code = 2
     except BrokenPipeError:
         code = 0
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         code = 2
     if code == 130:  # Typer turns Ctrl-C into a silent exit 130
-        _error(INTERRUPTED)
+        _interrupted()
         code = 2
     sys.exit(code if isinstance(code, int) else 0)
 
@@ -136,9 +136,13 @@ def _load_rich_help() -> None:
     i18n.install_rich()
 
 
-def _error(message: str) -> None:
+def _error(message: str, label: str = "Erreur") -> None:
     from rich.markup import escape
 
     from cpts_cli.cli.common import console
 
-    console(stderr=True).print(f"[bold red]Erreur :[/] {escape(message)}")
+    console(stderr=True).print(f"[bold red]{label} :[/] {escape(message)}")
+
+
+def _interrupted() -> None:
+    _error(INTERRUPTED_DETAIL, label="Interrompu")
