@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from cpts_cli import clock
-from cpts_cli.errors import CptsError
+from cpts_cli.errors import CptsError, os_error_fr
 from cpts_cli.project.save import write_atomic
 from cpts_cli.resources import schema_path_hint
 
@@ -100,7 +100,7 @@ def write_new(directory: Path, text: str, force: bool = False) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CptsError(
-            f"Impossible de créer le dossier « {directory} » : {exc.strerror or exc}."
+            f"Impossible de créer le dossier « {directory} » : {os_error_fr(exc)}."
         ) from None
     target = directory / FILE_NAME
     if target.exists() and not force:

@@ -487,3 +487,32 @@ def test_the_filters_of_the_templates_readme_give_what_it_says(example, tmp_path
     for i, (expression, expected) in enumerate(examples):
         got = re.search(rf"^R{i}: (.*)$", text, flags=re.M).group(1).replace("\u00a0", " ")
         assert got == expected, (expression, got)
+
+
+@pytest.mark.parametrize(
+    ("errno_name", "words"),
+    [
+        ("ENOENT", "introuvable"),
+        ("EACCES", "permission refusée"),
+        ("EROFS", "lecture seule"),
+        ("ENOSPC", "plus de place"),
+        ("ENOTDIR", "n'est pas un dossier"),
+        ("EOVERFLOW", "erreur système EOVERFLOW"),
+    ],
+)
+def test_system_errors_are_said_in_french(errno_name, words):
+    import errno
+
+    from cpts_cli.errors import os_error_fr
+
+    code = getattr(errno, errno_name)
+    assert words in os_error_fr(OSError(code, "English text from the system"))
+
+
+def test_output_folder_that_cannot_be_made_is_a_french_message(example, tmp_path, cli):
+    blocker = tmp_path / "fichier"
+    blocker.write_text("x", encoding="utf-8")
+    result = cli("render", example, "--out", blocker / "sous-dossier", "-q")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert "n'est pas un dossier" in result.err or "existe" in result.err
+    assert "directory" not in result.err.lower()

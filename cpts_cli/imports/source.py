@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from cpts_cli.errors import CptsError
+from cpts_cli.errors import CptsError, os_error_fr
 from cpts_cli.findings import Finding
 from cpts_cli.imports.model import Activity, norm
 from cpts_cli.imports.place import Places
@@ -64,7 +64,7 @@ def read_source(path: Path, places: Places, progress: Progress | None = None) ->
                 return _read_zip(path, places, progress)
             return _read_stream(handle, head, size, name, places, progress, path=path)
     except OSError as exc:
-        raise CptsError(f"Lecture impossible de « {path} » : {exc.strerror or exc}.") from None
+        raise CptsError(f"Lecture impossible de « {path} » : {os_error_fr(exc)}.") from None
 
 
 def _read_stream(

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from cpts_cli.codes import define
-from cpts_cli.errors import CptsError
+from cpts_cli.errors import CptsError, os_error_fr
 from cpts_cli.findings import Finding
 from cpts_cli.project.document import ProjectDocument, to_plain
 
@@ -154,7 +154,7 @@ def read_path(path: Path | str) -> ProjectDocument:
     except PermissionError:
         raise CptsError(f"Lecture impossible de « {name} » : permission refusée.") from None
     except OSError as exc:
-        raise CptsError(f"Lecture impossible de « {name} » : {exc.strerror or exc}.") from None
+        raise CptsError(f"Lecture impossible de « {name} » : {os_error_fr(exc)}.") from None
     return parse_bytes(raw, name=name, path=path)
 
 

@@ -16,7 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from cpts_cli.errors import ConflictError, CptsError
+from cpts_cli.errors import ConflictError, CptsError, os_error_fr
 from cpts_cli.project.document import ProjectDocument, to_plain
 from cpts_cli.project.yamlio import configure_indent, new_yaml
 
@@ -154,7 +154,7 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
         except FileNotFoundError:
             current = None
         except OSError as exc:
-            raise CptsError(f"Lecture impossible de « {path} » : {exc.strerror or exc}.") from None
+            raise CptsError(f"Lecture impossible de « {path} » : {os_error_fr(exc)}.") from None
         if current != expected:
             raise ConflictError(
                 f"« {path} » a été modifié par ailleurs depuis sa lecture : rien n'a été "
@@ -185,7 +185,7 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
         _fsync_dir(directory)
     except OSError as exc:
         raise CptsError(
-            f"Écriture impossible de « {path} » : {exc.strerror or exc}. Le fichier d'origine "
+            f"Écriture impossible de « {path} » : {os_error_fr(exc)}. Le fichier d'origine "
             "n'a pas été modifié."
         ) from None
     finally:

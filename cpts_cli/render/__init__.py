@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cpts_cli.errors import CptsError
+from cpts_cli.errors import CptsError, os_error_fr
 from cpts_cli.findings import Finding, Severity
 
 FORMATS = ("docx", "md", "pdf")
@@ -285,7 +285,7 @@ def _prepare_out(out: Path) -> None:
         raise CptsError(f"« {out} » existe et n'est pas un dossier.") from None
     except OSError as exc:
         raise CptsError(
-            f"Dossier de sortie impossible à créer « {out} » : {exc.strerror}."
+            f"Dossier de sortie impossible à créer « {out} » : {os_error_fr(exc)}."
         ) from None
     if not out.is_dir():
         raise CptsError(f"« {out} » n'est pas un dossier.")

@@ -1420,7 +1420,7 @@ _MACROS = (b"ms-word.document.macroEnabled", b"ms-word.template.macroEnabledTemp
 def _open_model(path: Path):
     """The user's Word model: a document (.docx) or a template (.dotx, opened as a document:
     only its styles, headers and footers are used)."""
-    from cpts_cli.errors import CptsError
+    from cpts_cli.errors import CptsError, os_error_fr
 
     unreadable = (
         f"Le modèle Word « {path} » ne peut pas être lu : donnez un document (.docx) ou un "
@@ -1431,7 +1431,7 @@ def _open_model(path: Path):
     except FileNotFoundError:
         raise CptsError(f"Modèle Word introuvable : « {path} ».") from None
     except OSError as exc:
-        raise CptsError(f"Modèle Word illisible « {path} » : {exc.strerror}.") from None
+        raise CptsError(f"Modèle Word illisible « {path} » : {os_error_fr(exc)}.") from None
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as package:
             types = package.read("[Content_Types].xml")

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from cpts_cli.errors import CptsError
+from cpts_cli.errors import CptsError, os_error_fr
 
 TIMEOUT = 180
 
@@ -103,9 +103,7 @@ class Converter:
                 f"LibreOffice n'a pas terminé la conversion en {TIMEOUT} secondes."
             ) from None
         except OSError as exc:
-            raise CptsError(
-                f"LibreOffice ne peut pas être lancé : {exc.strerror or exc}."
-            ) from None
+            raise CptsError(f"LibreOffice ne peut pas être lancé : {os_error_fr(exc)}.") from None
 
     def _prepare_macro(self) -> None:
         if self.macro_ready:
