@@ -516,3 +516,28 @@ def test_output_folder_that_cannot_be_made_is_a_french_message(example, tmp_path
     assert result.code == 2 and "Traceback" not in result.err
     assert "n'est pas un dossier" in result.err or "existe" in result.err
     assert "directory" not in result.err.lower()
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        ("{{ territoire.nope }}", "pas de champ « nope »"),
+        ("{{ inconnu }}", "« inconnu » n'existe pas"),
+        ("{{ cpts.nom|nomber }}", "filtre inconnu « nomber » ; vouliez-vous dire « nombre » ?"),
+        ("{% fro x in y %}{% endfor %}", "balise inconnue « {% fro %} »"),
+        ("{% if x %}", "le bloc « if » n'est pas fermé (« {% endif %} » manque)."),
+        ("{% if %}", "une valeur ou une variable manque avant « %} »"),
+        ("{{ 1/0 }}", "division par zéro"),
+        ("{{ cpts.__class__ }}", "accès interdit à « __class__ »"),
+        ("{{ cpts.nom.upper(1) }}", "TypeError, message de Python"),
+    ],
+)
+def test_template_errors_are_explained_in_french(example, tmp_path, cli, source, said):
+    mine = tmp_path / "modeles"
+    mine.mkdir()
+    (mine / "presentation.md.j2").write_text(source + "\n", encoding="utf-8")
+    result = cli("render", example, "--templates", mine, "--doc", "presentation")
+    assert result.code == 2, result
+    assert "presentation.md.j2" in result.err and "ligne 1" in result.err
+    assert said in result.err
+    assert "?." not in result.err and "Traceback" not in result.err

@@ -190,7 +190,9 @@ def render_markdown(env, context: dict, planned: Planned, today: _dt.date) -> st
 
 def render_template(env, name: str, context: dict) -> str:
     """Render one template; errors name the template file and line (CptsError, exit 2)."""
-    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
+    from cpts_cli.render.template_errors import describe
 
     try:
         template = env.get_template(name)
@@ -198,18 +200,21 @@ def render_template(env, name: str, context: dict) -> str:
     except TemplateSyntaxError as exc:
         where = exc.filename or exc.name or name
         raise CptsError(
-            f"Modèle « {where} », ligne {exc.lineno} : erreur de syntaxe ({exc.message})."
+            _sentence(f"Modèle « {where} », ligne {exc.lineno} : {describe(exc)}")
         ) from None
     except TemplateNotFound as exc:
         raise CptsError(f"Modèle introuvable : « {exc.name} ».") from None
-    except (TemplateError, Exception) as exc:  # noqa: BLE001 - a template may raise anything
-        where, line = _template_position(exc, env)
-        kind = _error_kind(exc)
+    except Exception as exc:  # noqa: BLE001 - a template may raise anything
+        where, line = _template_position(exc)
         location = f"Modèle « {where or name} »" + (f", ligne {line}" if line else "")
-        raise CptsError(f"{location} : {kind} ({exc}).") from None
+        raise CptsError(_sentence(f"{location} : {describe(exc)}")) from None
 
 
-def _template_position(exc: BaseException, env) -> tuple[str | None, int | None]:
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _template_position(exc: BaseException) -> tuple[str | None, int | None]:
     import traceback
 
     found: tuple[str | None, int | None] = (None, None)
@@ -217,17 +222,6 @@ def _template_position(exc: BaseException, env) -> tuple[str | None, int | None]
         if frame.filename.endswith(".j2") or "/templates/" in frame.filename:
             found = (frame.filename, frame.lineno)
     return found
-
-
-def _error_kind(exc: BaseException) -> str:
-    from jinja2 import UndefinedError
-    from jinja2.exceptions import SecurityError
-
-    if isinstance(exc, UndefinedError):
-        return "variable ou clé inconnue"
-    if isinstance(exc, SecurityError):
-        return "opération interdite dans un modèle"
-    return f"erreur à l'exécution ({type(exc).__name__})"
 
 
 def document_meta(planned: Planned, front: dict, context: dict, created: _dt.datetime):
