@@ -111,25 +111,17 @@ def test_installed_wheel_runs(wheel, tmp_path):
     # The documents, charts drawn by the helper process of the installed package (a cache
     # of its own: nothing drawn before), and the templates a user can copy.
     env["CPTS_CACHE_DIR"] = str(tmp_path / "cache")
-    render = subprocess.run(
-        [str(cpts), "render", "ex/cpts.yaml", "-q"],
-        capture_output=True,
-        text=True,
-        cwd=work,
-        env=env,
-        timeout=300,
-    )
-    assert render.returncode == 0, render.stderr
+
+    def cpts_run(*args):
+        done = subprocess.run(
+            [str(cpts), *args], capture_output=True, text=True, cwd=work, env=env, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        return done
+
+    cpts_run("render", "ex/cpts.yaml", "-q")
     assert len(list((work / "ex" / "documents").glob("*.docx"))) == 6
     assert len(list((tmp_path / "cache").glob("graphiques-*/*.png"))) == 6
-    export = subprocess.run(
-        [str(cpts), "render", "--exporter-modeles", "mes-modeles"],
-        capture_output=True,
-        text=True,
-        cwd=work,
-        env=env,
-        timeout=120,
-    )
-    assert export.returncode == 0, export.stderr
+    cpts_run("render", "--exporter-modeles", "mes-modeles")
     assert (work / "mes-modeles" / "README.md").is_file()
     assert (work / "mes-modeles" / "partials" / "macros.md.j2").is_file()

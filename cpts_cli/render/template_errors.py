@@ -38,61 +38,54 @@ def _near(name: str, known) -> str:
     return f" ; vouliez-vous dire {' ou '.join(f'« {c} »' for c in close)} ?" if close else ""
 
 
-def _syntax(message: str) -> str | None:
+def _filters():
     from cpts_cli.render.environment import FILTERS
 
-    m = re.match(r"No filter named '([^']+)'", message)
-    if m:
-        return f"filtre inconnu « {m.group(1)} »{_near(m.group(1), FILTERS)}"
-    m = re.match(r"No test named '([^']+)'", message)
-    if m:
-        return f"test inconnu « {m.group(1)} »"
-    m = re.match(r"Encountered unknown tag '([^']+)'", message)
-    if m:
-        return f"balise inconnue « {{% {m.group(1)} %}} »{_near(m.group(1), _TAGS)}"
-    m = re.match(
+    return FILTERS
+
+
+#: (Jinja's English message, what to say) for each kind of error; first match wins.
+_SYNTAX = [
+    (r"No filter named '([^']+)'", lambda m: f"filtre inconnu « {m[1]} »{_near(m[1], _filters())}"),
+    (r"No test named '([^']+)'", lambda m: f"test inconnu « {m[1]} »"),
+    (
+        r"Encountered unknown tag '([^']+)'",
+        lambda m: f"balise inconnue « {{% {m[1]} %}} »{_near(m[1], _TAGS)}",
+    ),
+    (
         r"Unexpected end of template\..*innermost block that needs to be closed is '(\w+)'",
-        message,
-        re.S,
-    )
-    if m:
-        return f"le bloc « {m.group(1)} » n'est pas fermé (« {{% end{m.group(1)} %}} » manque)"
-    if message.startswith("Unexpected end of template"):
-        return "le modèle s'arrête au milieu d'une balise"
-    m = re.match(r"Expected an expression, got '([^']+)'", message)
-    if m:
-        return f"une valeur ou une variable manque avant {_token(m.group(1))}"
-    m = re.match(r"expected token '([^']+)', got '([^']+)'", message)
-    if m:
-        return f"{_token(m.group(1))} attendu, {_token(m.group(2))} trouvé"
-    m = re.match(r"unexpected '(.+)'$", message)
-    if m:
-        return f"« {m.group(1)} » inattendu"
-    m = re.match(r"unexpected char '(.+)' at", message)
-    if m:
-        return f"caractère inattendu « {m.group(1)} »"
-    return None
+        lambda m: f"le bloc « {m[1]} » n'est pas fermé (« {{% end{m[1]} %}} » manque)",
+    ),
+    (r"Unexpected end of template", lambda m: "le modèle s'arrête au milieu d'une balise"),
+    (
+        r"Expected an expression, got '([^']+)'",
+        lambda m: f"une valeur ou une variable manque avant {_token(m[1])}",
+    ),
+    (
+        r"expected token '([^']+)', got '([^']+)'",
+        lambda m: f"{_token(m[1])} attendu, {_token(m[2])} trouvé",
+    ),
+    (r"unexpected '(.+)'$", lambda m: f"« {m[1]} » inattendu"),
+    (r"unexpected char '(.+)' at", lambda m: f"caractère inattendu « {m[1]} »"),
+]
+_UNDEFINED = [
+    (r"'([^']+)' is undefined", lambda m: f"« {m[1]} » n'existe pas"),
+    (
+        r"'[^']+' (?:object )?has no attribute '([^']+)'",
+        lambda m: f"pas de champ « {m[1]} » à cet endroit",
+    ),
+    (r".* has no element (.+)$", lambda m: f"pas d'élément {m[1]}"),
+]
+_SECURITY = [
+    (r"access to attribute '([^']+)'", lambda m: f"accès interdit à « {m[1]} »"),
+]
 
 
-def _undefined(message: str) -> str | None:
-    m = re.match(r"'([^']+)' is undefined", message)
-    if m:
-        return f"« {m.group(1)} » n'existe pas"
-    m = re.match(r"'[^']+' (?:object )?has no attribute '([^']+)'", message)
-    if m:
-        return f"pas de champ « {m.group(1)} » à cet endroit"
-    m = re.match(r".* has no element (.+)$", message)
-    if m:
-        return f"pas d'élément {m.group(1)}"
-    return None
-
-
-def _security(message: str) -> str | None:
-    m = re.match(r"access to attribute '([^']+)'", message)
-    if m:
-        return f"accès interdit à « {m.group(1)} »"
-    if "range" in message and "too big" in message:
-        return "boucle trop longue"
+def _first(rules, message: str) -> str | None:
+    for pattern, say in rules:
+        m = re.match(pattern, message, re.S)
+        if m:
+            return say(m)
     return None
 
 
@@ -111,11 +104,11 @@ def describe(exc: BaseException) -> str:
 
     message = getattr(exc, "message", None) or str(exc)
     if isinstance(exc, TemplateSyntaxError):
-        kind, detail = "erreur de syntaxe", _syntax(message)
+        kind, detail = "erreur de syntaxe", _first(_SYNTAX, message)
     elif isinstance(exc, UndefinedError):
-        kind, detail = "variable ou clé inconnue", _undefined(message)
+        kind, detail = "variable ou clé inconnue", _first(_UNDEFINED, message)
     elif isinstance(exc, SecurityError):
-        kind, detail = "opération interdite dans un modèle", _security(message)
+        kind, detail = "opération interdite dans un modèle", _first(_SECURITY, message)
     else:
         kind = "erreur à l'exécution"
         detail = _RUNTIME.get(type(exc).__name__)
