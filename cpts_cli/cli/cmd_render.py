@@ -156,21 +156,33 @@ def render(
 
 
 def _print_refused(err, exc) -> None:
+    """What blocks each refused document; documents blocked by the same points share one
+    list, and a point already listed is counted, not repeated."""
     from rich.markup import escape
 
     from cpts_cli.cli.reporters import finding_line
 
-    err.print(f"[bold red]Refusé :[/] {escape(exc.message)}")
-    seen = set()
+    def key(f):
+        return (f.code, f.path, f.message)
+
+    groups: list[tuple[list[str], tuple, list]] = []
     for doc_id, missing in exc.refused.items():
-        err.print(f"[bold]{escape(doc_id)}[/] — ce qui manque :")
-        for f in missing:
-            key = (f.code, f.path, f.message)
-            if key in seen:
-                err.print(f"  [dim](voir plus haut) {escape(f.message)}[/]")
-                continue
-            seen.add(key)
+        keys = tuple(key(f) for f in missing)
+        same = next((g for g in groups if g[1] == keys), None)
+        if same is not None:
+            same[0].append(doc_id)
+        else:
+            groups.append(([doc_id], keys, list(missing)))
+    err.print(f"[bold red]Refusé :[/] {escape(exc.message)}")
+    seen: set = set()
+    for doc_ids, _keys, missing in groups:
+        err.print(f"[bold]{escape(', '.join(doc_ids))}[/] — ce qui manque :")
+        new = [f for f in missing if key(f) not in seen]
+        for f in new:
+            seen.add(key(f))
             err.print("  " + finding_line(f, exc.file))
+        if len(missing) > len(new):
+            err.print(f"  [dim]… et {len(missing) - len(new)} point(s) listé(s) plus haut.[/]")
 
 
 def _print_result(out, err, path: Path, written, log, quiet: bool) -> None:
