@@ -555,3 +555,34 @@ def test_template_errors_are_explained_in_french(example, tmp_path, cli, source,
     assert "presentation.md.j2" in result.err and "ligne 1" in result.err
     assert said in result.err
     assert "?." not in result.err and "Traceback" not in result.err
+
+
+def test_a_theme_with_many_indicators_gets_several_charts_that_fit_a_page(example, cli):
+    from cpts_cli.project.load import read_path
+    from cpts_cli.render.context import CHART_SIZE
+
+    data = read_path(example).plain
+    population = [
+        i
+        for i in data["diagnostic"]["indicateurs"]
+        if i["theme"] == "population" and i.get("references")
+    ]  # the chartable ones: 2 in the example, 2 + 12 = 14 after copies → 3 charts
+    extra = []
+    for k in range(2 * CHART_SIZE):
+        copy_ = dict(population[k % len(population)])
+        copy_["code"] = f"copie_{k}"
+        extra.append(copy_)
+    data["diagnostic"]["indicateurs"] += extra
+    import json
+
+    example.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = cli("render", example, "--doc", "diagnostic", "--brouillon")
+    assert result.code == 0, result
+    doc = open_docx(example.parent / "documents" / "diagnostic.docx")
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    parts = [c for c in captions if c.split(" : ")[1] == "Population"]
+    assert len(parts) == 3 and parts[0].endswith("(1/3)") and parts[2].endswith("(3/3)")
+    section = doc.sections[0]
+    room = section.page_height - section.top_margin - section.bottom_margin
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert all(shape.height < room and shape.width <= text_width for shape in doc.inline_shapes)

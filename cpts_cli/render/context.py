@@ -514,21 +514,14 @@ class _Builder:
                 for i in members
                 if _num(i["valeur"]) is not None and not i["masque"] and i["a_references"]
             ]
+            charts = _theme_charts(code, _label(themes_vocab, code), chartable)
             themes.append(
                 {
                     "code": code,
                     "libelle": _label(themes_vocab, code),
                     "indicateurs": members,
-                    "graphique": (
-                        {
-                            "chemin": f"images/diagnostic-{_slug(code)}.png",
-                            "indicateurs": chartable,
-                            "legende": f"{_label(themes_vocab, code)} : le territoire comparé "
-                            "au département, à la région et à la France",
-                        }
-                        if chartable
-                        else None
-                    ),
+                    "graphiques": charts,
+                    "graphique": charts[0] if charts else None,
                 }
             )
         constats = []
@@ -559,7 +552,7 @@ class _Builder:
             "par_constat": {c["id"]: c for c in constats if c["id"]},
             "sources": sources,
             "annees": years,
-            "graphiques": [t["graphique"] for t in themes if t["graphique"]],
+            "graphiques": [g for t in themes for g in t["graphiques"]],
         }
 
     # -- priorities ------------------------------------------------------------------------
@@ -1045,6 +1038,28 @@ class _Builder:
             }
             for s in STEPS
         ]
+
+
+#: Indicators in one chart: more would make a figure taller than a page.
+CHART_SIZE = 6
+
+
+def _theme_charts(code: str, label: str, chartable: list[dict]) -> list[dict]:
+    """The charts of a theme: one per group of :data:`CHART_SIZE` indicators (« (1/2) »…
+    in the caption when there are several)."""
+    parts = [chartable[k : k + CHART_SIZE] for k in range(0, len(chartable), CHART_SIZE)]
+    charts = []
+    for n, part in enumerate(parts, start=1):
+        suffix = f" ({n}/{len(parts)})" if len(parts) > 1 else ""
+        charts.append(
+            {
+                "chemin": f"images/diagnostic-{_slug(code)}{f'-{n}' if n > 1 else ''}.png",
+                "indicateurs": part,
+                "legende": f"{label} : le territoire comparé au département, à la région et "
+                f"à la France{suffix}",
+            }
+        )
+    return charts
 
 
 def _slug(text: str) -> str:

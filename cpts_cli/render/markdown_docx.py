@@ -572,6 +572,13 @@ class Builder:
         )
         self.text_width_twips = max(int(width / 635), 2000)
         self.text_width_emu = int(width)
+        height = (
+            (section.page_height or Emu(10692130))
+            - (section.top_margin or 0)
+            - (section.bottom_margin or 0)
+        )
+        # An image keeps room on its page for its caption and a line of text.
+        self.image_height_emu = max(int(height * 0.85), 914400)
         self.lists: list[_ListState] = []
         self.quote_depth = 0
         self.block_style: str | None = None
@@ -783,14 +790,19 @@ class Builder:
         return run._r
 
     def _picture_width(self, data: bytes) -> int:
+        """At most the text width, and narrower when needed for the image to fit in the
+        page's height (Word would cut a taller one off at the bottom of the page)."""
         from docx.image.image import Image
 
         try:
             img = Image.from_blob(data)
-            natural = img.width  # EMU at the image's own dpi
+            natural, tall = int(img.width), int(img.height)  # EMU at the image's own dpi
         except Exception:  # noqa: BLE001 - an unreadable image takes the full width
-            natural = self.text_width_emu
-        return min(int(natural), self.text_width_emu)
+            return self.text_width_emu
+        width = min(natural, self.text_width_emu)
+        if tall and natural and tall * width / natural > self.image_height_emu:
+            width = int(natural * self.image_height_emu / tall)
+        return max(width, 1)
 
     # -- blocks ----------------------------------------------------------------------------
 
