@@ -8,15 +8,9 @@ from pathlib import Path
 import typer
 
 from cpts_cli.cli.common import QUIET_OPTION, console, project_files
+from cpts_cli.render import DELIVERABLES  # light: imports no library
 
-DOC_IDS = (
-    "diagnostic",
-    "lettre-intention",
-    "presentation",
-    "projet-sante",
-    "dossier-aci",
-    "rapport-annuel",
-)
+DOC_IDS = tuple(DELIVERABLES)
 DOC_HELP = "Document à produire (option répétable) : " + ", ".join(DOC_IDS) + "."
 
 
