@@ -649,11 +649,15 @@ def _plan_add(territory: Territory, plain_terr: dict, codes: list[str]) -> _Plan
     return plan
 
 
-def _plan_remove(territory: Territory, plain_terr: dict, codes: list[str]) -> _Plan:
+def _plan_remove(
+    territory: Territory, plain_terr: dict, codes: list[str], split_epci: bool = False
+) -> _Plan:
     plan = _Plan()
     errors: list[str] = []
     communes_given = plain_terr.get("communes")
     epci_given = plain_terr.get("epci")
+    # EPCI to replace by their communes, and the communes to leave out of each.
+    splits: dict[str, tuple[store.Epci, set[str]]] = {}
     for raw in codes:
         code = _clean(raw)
         # What is written in the file goes first: a mistyped or old code can be removed too.
@@ -674,10 +678,11 @@ def _plan_remove(territory: Territory, plain_terr: dict, codes: list[str]) -> _P
             plan.drop_commune_items.update(items)
             what = _name(commune) if commune else f"« {code} »"
             message = f"Retirée : {what}."
-            if commune is not None:
-                epci = _via_epci(territory, commune.code)
-                if epci is not None:
-                    message += f" Elle reste dans le territoire par l'intercommunalité {epci.nom}."
+            epci = _via_epci(territory, commune.code) if commune is not None else None
+            if epci is not None and split_epci:
+                splits.setdefault(epci.siren, (epci, set()))[1].add(commune.code)
+            elif epci is not None:
+                message += f" Elle reste dans le territoire par l'intercommunalité {epci.nom}."
             plan.messages.append(message)
             continue
         if SIREN_RE.match(code):
@@ -697,12 +702,16 @@ def _plan_remove(territory: Territory, plain_terr: dict, codes: list[str]) -> _P
             errors.append(_unknown_commune(code, resolution))
             continue
         epci = _via_epci(territory, commune.code)
+        if epci is not None and split_epci:
+            splits.setdefault(epci.siren, (epci, set()))[1].add(commune.code)
+            plan.messages.append(f"Retirée : {_name(commune)}.")
+            continue
         if epci is not None:
             plan.messages.append(
                 f"{_name(commune)} fait partie du territoire par l'intercommunalité {epci.nom} "
-                f"({epci.siren}) : on ne peut pas la retirer seule. Pour l'exclure, remplacez "
-                "l'intercommunalité par la liste de ses communes, sans celle-ci. Rien n'a été "
-                "modifié pour elle."
+                f"({epci.siren}) : on ne peut pas la retirer seule. Relancez avec "
+                "« --detailler-epci » pour remplacer l'intercommunalité par la liste de ses "
+                "communes, sans celle-ci. Rien n'a été modifié pour elle."
             )
             continue
         parent = commune.commune_parente if commune.is_arrondissement else None
@@ -724,7 +733,29 @@ def _plan_remove(territory: Territory, plain_terr: dict, codes: list[str]) -> _P
         plan.messages.append(f"{_name(commune)} n'est pas dans le territoire : rien à retirer.")
     if errors:
         raise CptsError("\n".join(errors + ["Le fichier n'a pas été modifié."]))
+    for epci, excluded in splits.values():
+        _split_epci(plan, territory, epci_given, epci, excluded)
     return plan
+
+
+def _split_epci(plan: _Plan, territory: Territory, epci_given, epci, excluded: set[str]) -> None:
+    """Replace ``epci`` by its member communes but ``excluded`` (and but those the territory
+    brings in another way: listed themselves, or by another EPCI)."""
+    plan.drop_epci_items.update(_literal_items(epci_given, epci.siren, 9))
+    own = {ptr for ptr, e in territory.epcis if e.siren == epci.siren}
+    kept = []
+    for code in epci.membres:
+        member = territory.members.get(code)
+        elsewhere = member is not None and any(o not in own for o in member.origins)
+        commune = store.commune(code)
+        if code in excluded or elsewhere or commune is None:
+            continue
+        kept.append((code, commune.nom))
+    plan.add_communes.extend(kept)
+    plan.messages.append(
+        f"L'intercommunalité {epci.nom} ({epci.siren}) est remplacée par la liste de ses "
+        f"{len(kept)} autres communes."
+    )
 
 
 def _apply(doc: ProjectDocument, plan: _Plan) -> None:
@@ -751,9 +782,17 @@ def add(path: Path, codes: list[str], *, dry_run: bool = False) -> EditResult:
     return _edit(path, codes, _plan_add, dry_run)
 
 
-def remove(path: Path, codes: list[str], *, dry_run: bool = False) -> EditResult:
-    """Remove communes (INSEE) or EPCI (SIREN) from the territory of a project file."""
-    return _edit(path, codes, _plan_remove, dry_run)
+def remove(
+    path: Path, codes: list[str], *, dry_run: bool = False, split_epci: bool = False
+) -> EditResult:
+    """Remove communes (INSEE) or EPCI (SIREN) from the territory of a project file;
+    ``split_epci``: a commune brought in by an EPCI is removed by replacing the EPCI with
+    the list of its other communes."""
+
+    def planner(territory, plain_terr, codes):
+        return _plan_remove(territory, plain_terr, codes, split_epci)
+
+    return _edit(path, codes, planner, dry_run)
 
 
 def _edit(path: Path, codes: list[str], planner, dry_run: bool) -> EditResult:

@@ -261,13 +261,38 @@ def test_remove_commune_brought_by_an_epci_explains(tmp_path, cli):
     result = cli("territory", "remove", "21231", "-f", path)
     assert result.code == 0
     assert "par l'intercommunalité Dijon Métropole" in result.out
-    assert "Rien n'a été modifié" in result.out
+    assert "Rien n'a été modifié" in result.out and "--detailler-epci" in result.out
     assert path.read_bytes() == before
     result = cli("territory", "remove", "21292", "-f", path)
     assert result.code == 0 and "n'est pas dans le territoire" in result.out
     result = cli("territory", "remove", DIJON_METROPOLE, "-f", path)
     assert result.code == 0 and "Retirée : l'intercommunalité Dijon Métropole" in result.out
     assert f'"{DIJON_METROPOLE}"' not in path.read_text()
+
+
+def test_remove_commune_of_an_epci_with_detailler_epci(tmp_path, cli):
+    """The EPCI is replaced by its other communes; a commune the file lists itself is
+    neither added twice nor lost; the territory is the EPCI minus the removed communes."""
+    from cpts_cli.project.load import read_path
+    from cpts_cli.territory import derive
+
+    path = write_project(
+        tmp_path / "cpts.yaml", "CPTS Métropole", ["21171"], epci=[DIJON_METROPOLE]
+    )
+    before = set(derive(read_path(path).plain["territoire"]).members)
+    original = path.read_bytes()
+    result = cli(
+        "territory", "remove", "21231", "21166", "-f", path, "--detailler-epci", "--dry-run"
+    )
+    assert result.code == 0 and path.read_bytes() == original  # --dry-run writes nothing
+    assert '+    - "21003"' in result.out  # the diff shows the communes that come in
+    result = cli("territory", "remove", "21231", "21166", "-f", path, "--detailler-epci")
+    assert result.code == 0, result
+    assert "Retirée : Dijon (21231)" in result.out and "remplacée par la liste" in result.out
+    data = read_path(path).plain["territoire"]
+    assert DIJON_METROPOLE not in (data.get("epci") or [])
+    assert data["communes"].count("21171") == 1
+    assert set(derive(data).members) == before - {"21231", "21166"}
 
 
 def test_remove_a_mistyped_code_written_in_the_file(tmp_path, cli):

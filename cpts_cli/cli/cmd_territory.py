@@ -224,15 +224,23 @@ def remove(
     dry_run: bool = DRY_RUN_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
     quiet: bool = QUIET_OPTION,
+    detailler_epci: bool = typer.Option(
+        False,
+        "--detailler-epci",
+        help="Pour retirer une commune présente par son intercommunalité : remplacer "
+        "l'intercommunalité par la liste de ses autres communes.",
+    ),
 ) -> None:
     """Retirer des communes ou des intercommunalités du territoire.
 
-    Une commune présente seulement par son intercommunalité ne peut pas être retirée seule :
-    la commande l'explique et ne change rien.
+    Une commune présente seulement par son intercommunalité n'est retirée qu'avec
+    --detailler-epci (l'intercommunalité est alors remplacée par ses autres communes) ; sans
+    cette option, la commande l'explique et ne change rien.
     """
     from cpts_cli import territory_ops
 
-    _print_edit(territory_ops.remove(fichier, codes, dry_run=dry_run), fmt, quiet)
+    result = territory_ops.remove(fichier, codes, dry_run=dry_run, split_epci=detailler_epci)
+    _print_edit(result, fmt, quiet)
 
 
 def _print_edit(result, fmt: OutputFormat, quiet: bool) -> None:
