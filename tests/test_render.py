@@ -309,3 +309,16 @@ def test_xml_parts_are_well_formed_and_ordered(rendered):
                         tags = [c.tag.replace(W, "") for c in ppr if c.tag.startswith(W)]
                         known = [t for t in tags if t in order]
                         assert known == sorted(known, key=order.index), (doc_id, name, tags)
+
+
+def test_each_deliverable_has_its_step_its_template_and_its_snapshot():
+    """A new deliverable is a row of workflow.STEPS, a row of render.DELIVERABLES and a
+    template: the three agree (and the snapshot test covers it)."""
+    from cpts_cli.render import DELIVERABLES as RENDERED
+    from cpts_cli.workflow import DELIVERABLES as BY_STEP
+
+    assert set(RENDERED) == set(BY_STEP)
+    templates = Path(__file__).parent.parent / "templates"
+    for deliverable in RENDERED.values():
+        assert (templates / deliverable.template).is_file(), deliverable.template
+    assert set(DOCS) == set(RENDERED)
