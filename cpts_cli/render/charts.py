@@ -1,9 +1,11 @@
 """Charts of the diagnostic: each theme's indicators against department, region and France.
 
-One figure per theme, one small horizontal bar chart per indicator (its own unit and
-scale: comparing a rate with a density on one axis would mislead). matplotlib is imported
-here only, with the Agg backend; PNG files are deterministic (fixed size and dpi, no
-metadata), so the same project gives the same images.
+One figure per group of indicators of a theme (the context cuts a theme in groups that fit
+a page), one block of horizontal bars per indicator with its own scale (comparing a rate
+with a density on one axis would mislead). matplotlib is imported here only, with the Agg
+backend; PNG files are deterministic (fixed size and dpi, no metadata), so the same project
+gives the same images — which is what lets :class:`ChartStore` keep them in the user's
+cache and draw the missing ones in a helper process (:mod:`.chart_worker`).
 """
 
 from __future__ import annotations
