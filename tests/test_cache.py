@@ -250,3 +250,19 @@ def test_the_cache_stays_small(tmp_path):
     assert left == ["00.png", "08.png", "09.png", "10.png", "11.png"]
     assert not old_version.exists() and recent_version.exists()
     cache.prune("graphiques", tmp_path / "absent")  # never fails
+
+
+def test_the_sandbox_holds_for_templates_read_from_the_cache(example, tmp_path, cli, monkeypatch):
+    """Jinja bakes the sandbox's checks into the compiled code: a template read back from the
+    cache is as confined as one just compiled."""
+    monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
+    mine = tmp_path / "modeles"
+    mine.mkdir()
+    (mine / "lettre-intention.md.j2").write_text(
+        "{{ cpts.nom.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8"
+    )
+    for attempt in range(2):
+        result = cli("render", example, "--templates", mine, "--doc", "lettre-intention")
+        assert result.code == 2, (attempt, result)
+        assert "accès interdit" in result.err
+    assert list((tmp_path / "c").glob("modeles-*/*"))  # the second time came from the cache
