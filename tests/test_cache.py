@@ -266,3 +266,23 @@ def test_the_sandbox_holds_for_templates_read_from_the_cache(example, tmp_path, 
         assert result.code == 2, (attempt, result)
         assert "accès interdit" in result.err
     assert list((tmp_path / "c").glob("modeles-*/*"))  # the second time came from the cache
+
+
+def test_charts_that_cannot_be_drawn_leave_a_marked_place_and_a_warning(
+    example, tmp_path, cli, monkeypatch
+):
+    from cpts_cli.render import chart_worker, charts
+
+    monkeypatch.setenv("CPTS_CACHE_DIR", "")
+    monkeypatch.setattr(chart_worker, "start", lambda requests: None)
+
+    def broken(*args, **kwargs):
+        raise ImportError("No module named 'matplotlib'")
+
+    monkeypatch.setattr(charts, "theme_chart", broken)
+    result = cli("render", example, "--doc", "diagnostic")
+    assert result.code == 0, result
+    assert "6 graphique(s) n'ont pas pu être dessinés" in result.err
+    assert "ImportError" in result.err and "Traceback" not in result.err
+    text = body_text(example.parent / "documents" / "diagnostic.docx")
+    assert text.count("[image absente : images/diagnostic-") == 6

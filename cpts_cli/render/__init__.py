@@ -498,6 +498,9 @@ def _write_documents(
         if converter is not None:
             log.warnings.extend(w for w in converter.warnings if w not in log.warnings)
             converter.close()
+    failed = charts.failure_warning()
+    if failed:
+        log.warnings.append(failed)
     rank = {p.deliverable.id: i for i, p in enumerate(planned)}
     results.sort(key=lambda r: rank[r[0].stem])  # the plan's order
     for _path, warnings, missing in results:

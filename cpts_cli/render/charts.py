@@ -248,6 +248,7 @@ class ChartStore:
         self._looked = False
         self._worker = None
         self._pending: list[str] = []
+        self.failures: list[str] = []
 
     @property
     def paths(self) -> list[str]:
@@ -310,7 +311,22 @@ class ChartStore:
         if path not in self._done and self._worker is not None and path in self._pending:
             self._collect()
         if path not in self._done:
-            data = theme_chart(spec["legende"], spec["indicateurs"])
+            try:
+                data = theme_chart(spec["legende"], spec["indicateurs"])
+            except Exception as exc:  # noqa: BLE001 - a document without a chart, not no document
+                self.failures.append(f"{path} ({type(exc).__name__} : {exc})")
+                return None  # the builder writes « [image absente : …] » in its place
             self._done[path] = data
             _write_cached(self._folder, self._keys[path], data)
         return self._done[path]
+
+    def failure_warning(self) -> str | None:
+        """The warning to give when charts could not be drawn (matplotlib missing or broken)."""
+        if not self.failures:
+            return None
+        return (
+            f"{len(self.failures)} graphique(s) n'ont pas pu être dessinés : "
+            + ", ".join(self.failures)
+            + " ; le document les signale à leur place. Réinstallez cpts (pip install "
+            "--force-reinstall cpts) puis relancez."
+        )
