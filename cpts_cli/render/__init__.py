@@ -414,7 +414,7 @@ def _write_markdown(planned, env, context, today, out, log, on_document) -> list
         target = _target(out, f"{p.deliverable.id}.md")
         write_atomic(target, text.encode("utf-8"))
         written.append(target)
-        written.extend(_write_md_images(out, text, context))
+        written.extend(_write_md_images(out, text, context, log))
         if on_document is not None:
             on_document(p.deliverable.id)
     return written
@@ -569,7 +569,7 @@ def export_templates(folder: Path) -> tuple[list[Path], list[Path]]:
     return written, kept
 
 
-def _write_md_images(out: Path, text: str, context: dict) -> list[Path]:
+def _write_md_images(out: Path, text: str, context: dict, log: RenderLog) -> list[Path]:
     """The charts a Markdown document links to, written beside it (``images/…``)."""
     import re
 
@@ -590,4 +590,7 @@ def _write_md_images(out: Path, text: str, context: dict) -> list[Path]:
         target = _target(folder, Path(rel).name)
         write_atomic(target, data)
         written.append(target)
+    failed = store.failure_warning()
+    if failed:
+        log.warnings.append(failed)
     return written
