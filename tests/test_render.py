@@ -322,3 +322,29 @@ def test_each_deliverable_has_its_step_its_template_and_its_snapshot():
     for deliverable in RENDERED.values():
         assert (templates / deliverable.template).is_file(), deliverable.template
     assert set(DOCS) == set(RENDERED)
+
+
+def test_a_table_of_contents_not_updated_says_how_to_get_page_numbers(rendered):
+    """The note sits inside the field's result: Word's and LibreOffice's update replace it."""
+    from docx.oxml.ns import qn
+
+    from cpts_cli.render.markdown_docx import TOC_NOTE
+
+    body = open_docx(rendered / "projet-sante.docx").element.body
+    state, inside = "out", []
+    for p in body.iter(qn("w:p")):
+        for node in p.iter(qn("w:fldChar"), qn("w:t")):
+            if node.tag == qn("w:fldChar"):
+                kind = node.get(qn("w:fldCharType"))
+                if kind == "separate" and state == "instr":
+                    state = "result"
+                elif kind == "begin" and state == "out":
+                    state = "instr"
+                elif kind == "end" and state == "result":
+                    state = "done"
+            elif state == "result":
+                inside.append(node.text or "")
+        if state == "done":
+            break
+    assert state == "done" and TOC_NOTE in "".join(inside)
+    assert "Présentation de la CPTS" in "".join(inside)

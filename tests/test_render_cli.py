@@ -347,6 +347,29 @@ def test_pdf_with_libreoffice(example, cli):
     assert pdf.read_bytes()[:5] == b"%PDF-"
 
 
+@pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdftotext"),
+    reason="LibreOffice ou pdftotext absent",
+)
+def test_pdf_table_of_contents_has_page_numbers(example, cli):
+    import re
+    import subprocess
+
+    from cpts_cli.render.markdown_docx import TOC_NOTE
+
+    result = cli("render", example, "--doc", "projet-sante", "--format", "pdf")
+    assert result.code == 0, result
+    pdf = example.parent / "documents" / "projet-sante.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-f", "2", "-l", "2", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert re.search(r"Le territoire d.action\W+\d+\s*$", text, flags=re.M), text
+    assert TOC_NOTE[:40] not in text  # the update replaced the note
+
+
 def test_ctrl_c_is_a_french_message_and_exit_2(example, cli, monkeypatch):
     import cpts_cli.render as render
 

@@ -56,6 +56,12 @@ def _el(tag: str):
     return oxml_parser.makeelement(clark, nsmap=nsmap)
 
 
+#: Said at the end of a table of contents not updated yet (inside it: gone once updated).
+TOC_NOTE = (
+    "Les numéros de page s'affichent quand la table est mise à jour : Word le propose à "
+    "l'ouverture ; dans LibreOffice, Outils › Mettre à jour › Tout mettre à jour."
+)
+
 #: Styles the builder may use (Word's built-in names, as in ``w:name``).
 USED_STYLES = (
     "Normal",
@@ -1169,10 +1175,16 @@ class Builder:
             paragraphs = []
             for lvl, text in entries:
                 paragraphs.append((self.paragraph(f"toc {lvl}"), text))
+            # Until the table is updated (Word offers it on opening, our PDF does it), it
+            # shows the headings without page numbers, and says so: LibreOffice never
+            # updates it by itself. The update replaces this whole text.
+            note = self.paragraph("Normal")
+            paragraphs.append((note, ""))
             first, _ = paragraphs[0]
             self.field_start(first, instr, dirty=True)
-            for para, text in paragraphs:
+            for para, text in paragraphs[:-1]:
                 self.run(para, text)
+            self.run(note, TOC_NOTE, italic=True, color="595959", size=18)
             last, _ = paragraphs[-1]
             r = _el("w:r")
             fc = _el("w:fldChar")
