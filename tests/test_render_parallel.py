@@ -88,3 +88,21 @@ def test_documents_are_the_same_with_or_without_a_child(example, tmp_path, cli, 
     for name in names:
         assert structure(first / name) == structure(second / name)
         assert body_text(first / name) == body_text(second / name)
+
+
+@needs_fork
+def test_a_child_that_hangs_is_stopped_and_its_share_done_here(monkeypatch):
+    import time
+
+    parent = os.getpid()
+
+    def work(x):
+        if os.getpid() != parent:
+            time.sleep(60)
+        return x * 3
+
+    real_read = parallel._read_all
+    monkeypatch.setattr(parallel, "_read_all", lambda fd: real_read(fd, 0.5))
+    start = time.monotonic()
+    assert parallel.run_shared([1], [2, 3], work) == ([3], [6, 9])
+    assert time.monotonic() - start < 10

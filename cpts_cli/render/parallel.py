@@ -35,7 +35,11 @@ def can_fork() -> bool:
         return False
     if threading.active_count() != 1:  # fork would copy locks held by other threads
         return False
-    return (os.cpu_count() or 1) > 1
+    try:
+        cpus = len(os.sched_getaffinity(0))  # the processors this process may use
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return cpus > 1
 
 
 def run_shared(
@@ -58,14 +62,13 @@ def run_shared(
         os.close(read_end)
         _child(there, work, write_end)
     os.close(write_end)
-    done = False
+    answer = b""
     try:
         mine = [work(x) for x in here]
         answer = _read_all(read_end)
-        done = True
     finally:
         os.close(read_end)
-        if not done:
+        if not answer:  # failed here, or silent there: the child must not outlive us
             _kill(pid)
         _reap(pid)
     theirs = _decode(answer, len(there))
@@ -94,9 +97,22 @@ def _child(items, work, write_end: int) -> None:  # pragma: no cover - in the ch
         os._exit(status)
 
 
-def _read_all(fd: int) -> bytes:
+#: Longest wait for the child once the parent's share is done; then the parent does it.
+TIMEOUT_S = 120
+
+
+def _read_all(fd: int, timeout: float = TIMEOUT_S) -> bytes:
+    """Everything the child writes, until it closes the pipe; b"" if it takes too long
+    (the caller then kills it and does the work)."""
+    import select
+    import time
+
     chunks = []
+    deadline = time.monotonic() + timeout
     while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return b""
         chunk = os.read(fd, 1 << 16)
         if not chunk:
             return b"".join(chunks)
