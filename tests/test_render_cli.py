@@ -71,36 +71,20 @@ def test_document_whose_earlier_steps_are_incomplete_is_refused(half_done, cli):
 
 
 def test_refused_documents_list_each_missing_point_once(half_done, tmp_path, cli):
+    def refused(project, *docs):
+        result = cli("render", project, *[a for d in docs for a in ("--doc", d)])
+        assert result.code == 1, result
+        lines = result.err.splitlines()
+        findings = [line for line in lines if "CPTS-" in line]
+        assert findings and len(findings) == len(set(findings))  # each point printed once
+        return lines
+
     # The same points block three documents: one list, naming them all.
-    same = cli(
-        "render",
-        half_done,
-        "--doc",
-        "presentation",
-        "--doc",
-        "projet-sante",
-        "--doc",
-        "lettre-intention",
-    )
-    assert same.code == 1
-    lines = same.err.splitlines()
+    lines = refused(half_done, "presentation", "projet-sante", "lettre-intention")
     assert lines[1].startswith("presentation, projet-sante, lettre-intention — ce qui manque")
-    findings = [line for line in lines if "CPTS-" in line]
-    assert findings and len(findings) == len(set(findings))
     # A new project: each later document adds its own points and counts the others.
     assert cli("init", tmp_path / "neuf", "--no-input", "--nom", "CPTS Neuve").code == 0
-    new = cli(
-        "render",
-        tmp_path / "neuf" / "cpts.yaml",
-        "--doc",
-        "diagnostic",
-        "--doc",
-        "lettre-intention",
-    )
-    assert new.code == 1
-    lines = new.err.splitlines()
-    findings = [line for line in lines if "CPTS-" in line]
-    assert len(findings) == len(set(findings))
+    lines = refused(tmp_path / "neuf" / "cpts.yaml", "diagnostic", "lettre-intention")
     assert any(line.strip().startswith("… et") and "plus haut" in line for line in lines)
 
 
