@@ -239,3 +239,25 @@ def test_chart_unit_line_only_when_the_title_does_not_say_it(libelle, unite, lin
     from cpts_cli.render.charts import _unit_lines
 
     assert _unit_lines({"libelle": libelle, "unite": unite}) == lines
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Taux $\\nocommand$ ici",  # would be TeX (and fail) if matplotlib parsed it
+        "Coût en $ par habitant, $x^2$",
+        "Émoji 😀 et 中文 (glyphes absents de la police)",
+        "a\\b _ ^ {x} %",
+    ],
+)
+def test_chart_labels_are_drawn_as_written_without_warnings(label):
+    import warnings
+
+    from cpts_cli.render.charts import theme_chart
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = theme_chart(
+            "t", [{"libelle": label, "valeur": 2, "unite": "%", "references": {"france": 3}}]
+        )
+    assert png.startswith(b"\x89PNG")

@@ -95,7 +95,18 @@ def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: s
     rects_y, rects_left, rects_width, rects_color = [], [], [], []
 
     def write(x: float, y: float, text: str, size: float, ha: str = "left", **style) -> None:
-        ax.text(x, y, text, fontsize=size, va="center", ha=ha, family="DejaVu Sans", **style)
+        # User text as written: « $…$ » is not TeX here (parse_math), « \ » not an escape.
+        ax.text(
+            x,
+            y,
+            text,
+            fontsize=size,
+            va="center",
+            ha=ha,
+            family="DejaVu Sans",
+            parse_math=False,
+            **style,
+        )
 
     for head, bars, ind in blocks:
         for line in head:
@@ -135,10 +146,16 @@ def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: s
 def _png(fig) -> bytes:
     """The figure as an RGB PNG without metadata (deterministic; no alpha channel, which
     Word does not need: a quarter smaller and quicker to compress than matplotlib's RGBA)."""
+    import warnings
+
     from PIL import Image
 
     canvas = fig.canvas
-    canvas.draw()
+    with warnings.catch_warnings():
+        # « Glyph … missing from font(s) »: a character the font lacks shows as a box; the
+        # user's terminal gets no English warning for it.
+        warnings.simplefilter("ignore")
+        canvas.draw()
     rgba = canvas.buffer_rgba()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), rgba, "raw", "RGBA", 0, 1)
     out = io.BytesIO()
