@@ -129,7 +129,39 @@ def validate_schema(doc: ProjectDocument) -> list[Finding]:
     findings: list[Finding] = []
     for error in _validator().iter_errors(doc.plain):
         findings.extend(_to_findings(doc, error))
+    seen = {f.path for f in findings}
+    findings.extend(f for f in _non_finite(doc) if f.path not in seen)
     return findings
+
+
+def _non_finite(doc: ProjectDocument) -> list[Finding]:
+    """YAML's ``.inf`` and ``.nan`` are numbers to JSON Schema, never to a CPTS."""
+    import math
+
+    found: list[Finding] = []
+    stack: list[tuple[Any, tuple]] = [(doc.plain, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((v, (*path, k)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(node))
+        elif isinstance(node, float) and not math.isfinite(node):
+            ptr = pointer(*path)
+            line, col = doc.locate(ptr)
+            label = (_subschema_for(list(path)) or {}).get("title") or str(path[-1] if path else "")
+            found.append(
+                S_RANGE.make(
+                    ptr,
+                    line,
+                    col,
+                    file=doc.name,
+                    label=label,
+                    value=".nan" if math.isnan(node) else ("-.inf" if node < 0 else ".inf"),
+                    detail="un nombre chiffré est attendu ; .inf et .nan n'en sont pas",
+                )
+            )
+    return sorted(found, key=Finding.sort_key)
 
 
 def _label(error, path: list) -> str:

@@ -8,6 +8,7 @@ This module is light (no Jinja, no python-docx): the code registry imports it.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -77,6 +78,8 @@ def sanitize(plain: Any, where: Any = None, file: str = "") -> tuple[Any, list[F
             return {clean_text(str(k)): walk(v, (*parts, k)) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v, (*parts, i)) for i, v in enumerate(value)]
+        if isinstance(value, float) and not math.isfinite(value):
+            return None  # .inf, .nan: no figure (CPTS-S007 says so); a draft shows « à compléter »
         return value
 
     return walk(plain, ()), findings
