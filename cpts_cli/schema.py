@@ -82,7 +82,8 @@ S_RANGE = define(
     "Valeur hors limites pour « {label} » : « {value} » ({detail}).",
     """
     Montants et effectifs sont positifs, une part de variable est comprise entre 0 et 1, une
-    année de contrat entre 1 et 5. Incorrect : `part: 75`. Correct : `part: 0.75`.
+    année de contrat entre 1 et 5 ; aucun nombre ne vaut `.inf` ou `.nan` (écritures YAML de
+    l'infini et de « pas un nombre »). Incorrect : `part: 75`. Correct : `part: 0.75`.
     """,
 )
 
