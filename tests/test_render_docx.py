@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .test_render_support import W, structure
 
@@ -260,4 +262,31 @@ def test_chart_labels_are_drawn_as_written_without_warnings(label):
         png = theme_chart(
             "t", [{"libelle": label, "valeur": 2, "unite": "%", "references": {"france": 3}}]
         )
+    assert png.startswith(b"\x89PNG")
+
+
+_numbers = st.one_of(
+    st.none(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    label=st.text(max_size=120),
+    unit=st.one_of(st.none(), st.text(max_size=30)),
+    value=_numbers,
+    refs=st.dictionaries(st.sampled_from(["departement", "region", "france"]), _numbers),
+)
+def test_any_indicator_gives_a_chart_and_no_warning(label, unit, value, refs):
+    import warnings
+
+    from cpts_cli.render.charts import theme_chart
+    from cpts_cli.render.sanitize import clean_text
+
+    indicator = {"libelle": clean_text(label), "unite": unit, "valeur": value, "references": refs}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = theme_chart("t", [indicator, indicator])
     assert png.startswith(b"\x89PNG")
