@@ -36,9 +36,12 @@ def guide_data(etape: str | None) -> dict:
     if step is None and etape.isdigit() and 1 <= int(etape) <= len(STEPS):
         step = STEPS[int(etape) - 1]
     if step is None:
-        raise CptsError(
-            f"Étape inconnue : « {etape} ». Étapes : " + ", ".join(s.id for s in STEPS) + "."
-        )
+        import difflib
+
+        ids = [s.id for s in STEPS]
+        close = difflib.get_close_matches(etape, ids, n=1)
+        hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
+        raise CptsError(f"Étape inconnue : « {etape} ».{hint} Étapes : " + ", ".join(ids) + ".")
     entry = texts["etapes"][step.id]
     return {
         "etape": step.id,

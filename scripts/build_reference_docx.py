@@ -285,14 +285,7 @@ def build() -> bytes:
         table.remove(old)
     table.append(parse_xml(TABLE_GRID.replace("<w:tblPr>", f"<w:tblPr {nsdecls('w')}>", 1)))
 
-    for name in (
-        "List Bullet",
-        "List Bullet 2",
-        "List Bullet 3",
-        "List Number",
-        "List Number 2",
-        "List Number 3",
-    ):
+    for name in (n for n in USED_STYLES if n.startswith(("List Bullet", "List Number"))):
         el = _style_by_name(styles_el, name)
         ppr = el.find(qn("w:pPr"))
         for num in ppr.findall(qn("w:numPr")) if ppr is not None else ():

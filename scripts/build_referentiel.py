@@ -22,14 +22,12 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tarfile
 import tempfile
-import unicodedata
 from pathlib import Path
 
 PACKAGE = "@etalab/decoupage-administratif"
@@ -41,6 +39,10 @@ INTEGRITY = (
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+# Names are stored normalised exactly as the tool normalises a search (one function).
+from cpts_cli.referentiel.store import normalise  # noqa: E402
+
 DEFAULT_OUTPUT = REPO_ROOT / "cpts_cli" / "referentiel" / "data" / "referentiel.sqlite"
 
 # Types of the etalab data -> INSEE COG abbreviations stored in the file (smaller).
@@ -206,19 +208,6 @@ CREATE TABLE ars_departements (
 ) WITHOUT ROWID;
 CREATE INDEX ars_departements_ars ON ars_departements (ars);
 """
-
-
-def normalise(text: str) -> str:
-    """Lowercase, accents stripped, hyphens/apostrophes/punctuation -> spaces, spaces collapsed.
-
-    Must stay identical to ``cpts_cli.referentiel.store.normalise``.
-    """
-    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower()
-    text = re.sub(r"[^0-9a-z]+", " ", text)
-    return text.strip()
 
 
 def check_integrity(data: bytes) -> None:

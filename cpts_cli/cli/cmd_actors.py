@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from cpts_cli.cli.common import (
+    FILE_ARGUMENT,
     FILE_OPTION,
     FORMAT_OPTION,
     QUIET_OPTION,
@@ -260,7 +261,7 @@ def _who(actor: dict) -> str:
 
 @sub.command("stats")
 def stats(
-    fichier: Path = typer.Argument(Path("cpts.yaml"), help="Fichier projet.", dir_okay=False),
+    fichier: Path = FILE_ARGUMENT,
     fmt: OutputFormat = FORMAT_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import typer
 
-from cpts_cli.cli.common import FORMAT_OPTION, QUIET_OPTION, OutputFormat, console, print_json
+from cpts_cli.cli.common import (
+    FILE_ARGUMENT,
+    FORMAT_OPTION,
+    QUIET_OPTION,
+    OutputFormat,
+    console,
+    print_json,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -15,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
 
 def funding(
-    fichier: Path = typer.Argument(Path("cpts.yaml"), help="Fichier projet.", dir_okay=False),
+    fichier: Path = FILE_ARGUMENT,
     fmt: OutputFormat = FORMAT_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:

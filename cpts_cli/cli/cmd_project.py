@@ -7,9 +7,11 @@ from pathlib import Path
 import typer
 
 from cpts_cli.cli.common import (
+    FILE_ARGUMENT,
     FORMAT_OPTION,
     QUIET_OPTION,
     OutputFormat,
+    check_choice,
     console,
     is_interactive,
     print_json,
@@ -21,12 +23,8 @@ STEP_HELP = "Identifiant d'étape : " + ", ".join(STEP_IDS) + "."
 
 
 def _check_step_id(value: str | None) -> str | None:
-    if value is not None and value not in STEP_IDS:
-        import difflib
-
-        close = difflib.get_close_matches(value, STEP_IDS, n=1)
-        hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
-        raise typer.BadParameter(f"étape inconnue « {value} ».{hint} {STEP_HELP}")
+    if value is not None:
+        check_choice(value, STEP_IDS, "étape inconnue", STEP_HELP)
     return value
 
 
@@ -186,7 +184,7 @@ STATUS_LABEL = {
 
 
 def status(
-    fichier: Path = typer.Argument(Path("cpts.yaml"), help="Fichier projet.", dir_okay=False),
+    fichier: Path = FILE_ARGUMENT,
     fmt: OutputFormat = FORMAT_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
@@ -282,7 +280,7 @@ def _print_status(out, report, data, quiet: bool) -> None:
 
 
 def next_step(
-    fichier: Path = typer.Argument(Path("cpts.yaml"), help="Fichier projet.", dir_okay=False),
+    fichier: Path = FILE_ARGUMENT,
     fmt: OutputFormat = FORMAT_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:

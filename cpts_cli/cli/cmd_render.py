@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cpts_cli.cli.common import QUIET_OPTION, console, project_files
+from cpts_cli.cli.common import QUIET_OPTION, check_choice, console, project_files
 from cpts_cli.render import DELIVERABLES  # light: imports no library
 
 DOC_IDS = tuple(DELIVERABLES)
@@ -22,12 +22,7 @@ class RenderFormat(str, Enum):
 
 def _check_docs(values: list[str] | None) -> list[str] | None:
     for value in values or []:
-        if value not in DOC_IDS:
-            import difflib
-
-            close = difflib.get_close_matches(value, DOC_IDS, n=1)
-            hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
-            raise typer.BadParameter(f"document inconnu « {value} ».{hint} {DOC_HELP}")
+        check_choice(value, DOC_IDS, "document inconnu", DOC_HELP)
     return values
 
 

@@ -21,6 +21,10 @@ FORMAT_OPTION = typer.Option(
     OutputFormat.text, "--format", help="Format de sortie : text (lisible) ou json (scripts)."
 )
 QUIET_OPTION = typer.Option(False, "-q", "--quiet", help="N'afficher que l'essentiel.")
+#: The project file as the positional argument of commands that read one file.
+FILE_ARGUMENT = typer.Argument(
+    DEFAULT_FILE, help="Fichier projet (défaut : cpts.yaml).", dir_okay=False
+)
 FILE_OPTION = typer.Option(
     DEFAULT_FILE,
     "-f",
@@ -70,3 +74,15 @@ def project_files(files: list[Path] | None) -> list[Path]:
         else:
             out.append(path)
     return out
+
+
+def check_choice(value: str, choices, unknown: str, help_text: str) -> None:
+    """A usage error (exit 2) naming the nearest choice when ``value`` is not one of them;
+    ``unknown``: « étape inconnue », « document inconnu »…"""
+    if value in choices:
+        return
+    import difflib
+
+    close = difflib.get_close_matches(value, list(choices), n=1)
+    hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
+    raise typer.BadParameter(f"{unknown} « {value} ».{hint} {help_text}")

@@ -220,7 +220,7 @@ def normalise(text: str) -> str:
     """Lowercase, accents stripped, hyphens/apostrophes/punctuation -> spaces, spaces collapsed.
 
     "Saint-Étienne" -> "saint etienne", "L'Haÿ-les-Roses" -> "l hay les roses".
-    Must stay identical to ``normalise`` in ``scripts/build_referentiel.py``.
+    ``scripts/build_referentiel.py`` stores the names normalised by this function.
     """
     text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
     text = unicodedata.normalize("NFKD", text)
