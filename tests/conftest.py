@@ -25,29 +25,37 @@ class Result:
         return json.loads(self.out)
 
 
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    """Run ``cpts`` in-process: ``cli("validate", "x.yaml")`` → Result(code, out, err)."""
+def run_cli(args, cwd: Path | None = None) -> Result:
+    """Run ``cpts`` in-process with ``args``; what it printed and its exit code."""
+    import contextlib
+    import io
+
     from cpts_cli.cli.app import main
 
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def run(*args: str, cwd: Path | None = None) -> Result:
-        old = os.getcwd()
-        if cwd is not None:
-            os.chdir(cwd)
-        try:
-            capsys.readouterr()
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 main([str(a) for a in args])
                 code = 0
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else 0
-        finally:
-            os.chdir(old)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
+    finally:
+        os.chdir(old)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli(monkeypatch):
+    """Run ``cpts`` in-process: ``cli("validate", "x.yaml")`` → Result(code, out, err)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(*args, cwd: Path | None = None) -> Result:
+        return run_cli(args, cwd)
 
     return run
 

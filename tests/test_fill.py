@@ -17,6 +17,7 @@ from cpts_cli.cli.cmd_fill import TerminalAsker
 from cpts_cli.fill import SKIP, fill
 from cpts_cli.project.load import read_path
 from cpts_cli.scaffold import new_project_text
+from cpts_cli.workflow import STEP_IDS
 
 from .conftest import EXAMPLES, ROOT, TODAY
 
@@ -538,14 +539,7 @@ def example_without(tmp_path):
     return make
 
 
-SECTIONS = [
-    "priorites",
-    "lettre_intention",
-    "presentation",
-    "projet_sante",
-    "validation",
-    "mise_en_oeuvre",
-]
+SECTIONS = list(STEP_IDS[3:])  # priorites … mise_en_oeuvre
 
 
 @pytest.mark.parametrize(
@@ -663,7 +657,6 @@ def test_prompts_are_declared_against_the_schema_and_the_rules():
     from cpts_cli.cli.validators import NAMED
     from cpts_cli.codes import REGISTRY
     from cpts_cli.fill.spec import questions, walk
-    from cpts_cli.workflow import STEP_IDS
 
     declared = questions()
     assert set(declared) == set(STEP_IDS)

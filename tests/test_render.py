@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, TODAY
+from .conftest import EXAMPLES, TODAY, run_cli
 from .test_render_support import (
     W,
     body_text,
@@ -35,28 +35,10 @@ EPOCH = int(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=dt.timezo
 NAME = "CPTS du Sud Dijonnais"
 
 
-def _run(args: list[str], cwd: Path | None = None) -> tuple[int, str, str]:
+def _run(args: list, cwd: Path | None = None) -> tuple[int, str, str]:
     """Run the CLI in-process outside the function-scoped fixtures."""
-    import contextlib
-    import io
-    import os
-
-    from cpts_cli.cli.app import main
-
-    out, err = io.StringIO(), io.StringIO()
-    old = os.getcwd()
-    if cwd:
-        os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main([str(a) for a in args])
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 0
-    finally:
-        os.chdir(old)
-    return code, out.getvalue(), err.getvalue()
+    result = run_cli(args, cwd)
+    return result.code, result.out, result.err
 
 
 @pytest.fixture(scope="module")

@@ -9,18 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from cpts_cli.workflow import STEP_IDS
+
 from .conftest import EXAMPLES
 from .test_render_support import body_text, open_docx, part_xml, structure
 
-LATER_STEPS = (
-    "diagnostic",
-    "priorites",
-    "lettre_intention",
-    "presentation",
-    "projet_sante",
-    "validation",
-    "mise_en_oeuvre",
-)
+LATER_STEPS = STEP_IDS[2:]  # diagnostic … mise_en_oeuvre
 
 
 def load_example():
