@@ -44,17 +44,22 @@ def configure_indent(yaml: YAML, text: str) -> None:
     yaml.indent(mapping=mapping, sequence=seq_indent, offset=seq_offset)
 
 
+def _content_lines(text: str):
+    """(line, line without its indentation, indentation) of each line that is not blank
+    nor a comment."""
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        stripped = line.lstrip(" ")
+        if stripped and not stripped.startswith("#"):
+            yield line, stripped, len(line) - len(stripped)
+
+
 def _first_nested_mapping_indent(text: str) -> int | None:
     """The most frequent indentation step under a block key (ties: the smallest)."""
     counts: dict[int, int] = {}
     prev_indent = None
     prev_opens_block = False
-    for raw in text.splitlines():
-        line = raw.rstrip()
-        stripped = line.lstrip(" ")
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = len(line) - len(stripped)
+    for line, stripped, indent in _content_lines(text):
         if prev_opens_block and prev_indent is not None and indent > prev_indent:
             if not stripped.startswith("- "):
                 step = indent - prev_indent
@@ -70,12 +75,7 @@ def _sequence_style(text: str, mapping: int) -> tuple[int, int]:
     """Return (sequence indent, dash offset): block lists under a key, as the user wrote them."""
     counts: dict[int, int] = {}
     prev_key_indent = None
-    for raw in text.splitlines():
-        line = raw.rstrip()
-        stripped = line.lstrip(" ")
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = len(line) - len(stripped)
+    for line, stripped, indent in _content_lines(text):
         if stripped.startswith("- ") or stripped == "-":
             if prev_key_indent is not None:
                 offset = max(indent - prev_key_indent, 0)
