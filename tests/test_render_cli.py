@@ -545,15 +545,21 @@ def test_output_folder_that_cannot_be_made_is_a_french_message(example, tmp_path
         ("{{ 1/0 }}", "division par zéro"),
         ("{{ cpts.__class__ }}", "accès interdit à « __class__ »"),
         ("{{ cpts.nom.upper(1) }}", "TypeError, message de Python"),
+        (b"\xff\xfe{{ x }}", "n'est pas écrit en UTF-8 (octet n° 1)"),
     ],
 )
 def test_template_errors_are_explained_in_french(example, tmp_path, cli, source, said):
     mine = tmp_path / "modeles"
     mine.mkdir()
-    (mine / "presentation.md.j2").write_text(source + "\n", encoding="utf-8")
+    template = mine / "presentation.md.j2"
+    if isinstance(source, bytes):
+        template.write_bytes(source + b"\n")
+    else:
+        template.write_text(source + "\n", encoding="utf-8")
     result = cli("render", example, "--templates", mine, "--doc", "presentation")
     assert result.code == 2, result
-    assert "presentation.md.j2" in result.err and "ligne 1" in result.err
+    assert "presentation.md.j2" in result.err
+    assert "ligne 1" in result.err or isinstance(source, bytes)
     assert said in result.err
     assert "?." not in result.err and "Traceback" not in result.err
 

@@ -109,6 +109,11 @@ def describe(exc: BaseException) -> str:
         kind, detail = "variable ou clé inconnue", _first(_UNDEFINED, message)
     elif isinstance(exc, SecurityError):
         kind, detail = "opération interdite dans un modèle", _first(_SECURITY, message)
+    elif isinstance(exc, UnicodeDecodeError):
+        return (
+            f"le fichier n'est pas écrit en UTF-8 (octet n° {exc.start + 1}) : enregistrez-le "
+            "en UTF-8 dans votre éditeur"
+        )
     else:
         kind = "erreur à l'exécution"
         detail = _RUNTIME.get(type(exc).__name__)
