@@ -67,7 +67,7 @@ def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> flo
 
 def pandoc_six(pandoc: str, folder: Path) -> float:
     start = time.perf_counter()
-    from cpts_cli.render import DELIVERABLES
+    from cpts_cli.documents import DELIVERABLES
 
     for doc in DELIVERABLES:
         run([pandoc, f"{doc}.md", "-o", f"{doc}.docx"], cwd=folder)

@@ -67,7 +67,7 @@ def _peak_mb() -> float:
 
 def write_project(path: Path) -> list[str]:
     from cpts_cli.project.load import read_path
-    from cpts_cli.territory import derive
+    from cpts_cli.territory.summary import derive
 
     example = read_path(ROOT / "cpts_cli" / "examples" / "sud-dijonnais.yaml")
     codes = sorted(derive(example.plain["territoire"]).members)[:50]
@@ -94,7 +94,7 @@ def write_project(path: Path) -> list[str]:
 
 
 def child_cpts(source: Path, project: Path) -> dict:
-    from cpts_cli.imports.run import import_actors
+    from cpts_cli.actors.importing.run import import_actors
 
     work = project.with_name(f"run-{os.getpid()}.yaml")
     shutil.copy(project, work)
@@ -114,9 +114,9 @@ def child_cpts(source: Path, project: Path) -> dict:
 def child_pandas(source: Path, project: Path) -> dict:
     import pandas as pd
 
-    from cpts_cli.imports.place import Places
+    from cpts_cli.actors.importing.place import Places
     from cpts_cli.project.load import read_path
-    from cpts_cli.territory import derive
+    from cpts_cli.territory.summary import derive
 
     places = Places(derive(read_path(project).plain["territoire"]))
     codes, postcodes = sorted(places.members), sorted(places.postcodes)

@@ -251,7 +251,7 @@ def test_optional_missions_deadlines_chosen_by_the_cpts(v2019, av2):
 def test_mission_codes_match_the_project_schema(av2):
     import json
 
-    from cpts_cli.resources import schema_text
+    from cpts_cli.support.resources import schema_text
 
     enum = json.loads(schema_text())["$defs"]["mission"]["enum"]
     assert list(av2.missions) == enum

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpts_cli.imports.merge import merge
-from cpts_cli.imports.model import ImportedActor
-from cpts_cli.imports.run import import_actors
-from cpts_cli.imports.sheet import SYNONYMS, field_for, match_columns
+from cpts_cli.actors.importing.merge import merge
+from cpts_cli.actors.importing.model import ImportedActor
+from cpts_cli.actors.importing.run import import_actors
+from cpts_cli.actors.importing.sheet import SYNONYMS, field_for, match_columns
 from cpts_cli.project.load import read_path
 from cpts_cli.project.yamlio import new_yaml
 
@@ -738,7 +738,7 @@ def test_merge_twice_equals_once_and_never_loses_user_entries(users, actors, rep
     ],
 )
 def test_profession_words(text, savoir_faire, expected):
-    from cpts_cli.imports.model import profession_from_text
+    from cpts_cli.actors.importing.model import profession_from_text
 
     assert profession_from_text(text, savoir_faire)[0] == expected
 
@@ -756,7 +756,7 @@ def test_profession_words(text, savoir_faire, expected):
     ],
 )
 def test_mode_words(text, expected):
-    from cpts_cli.imports.model import mode_from_text
+    from cpts_cli.actors.importing.model import mode_from_text
 
     assert mode_from_text(text) == expected
 

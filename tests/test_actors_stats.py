@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cpts_cli import actors
+from cpts_cli.actors import stats as actors
 from cpts_cli.project.load import read_path
 
 

@@ -102,9 +102,9 @@ def test_unreadable_file(tmp_path, cli):
 
 
 def test_edit_refused_on_duplicate_keys(tmp_path, cli):
-    from cpts_cli.errors import CptsError
     from cpts_cli.project.load import read_path
     from cpts_cli.project.save import save
+    from cpts_cli.support.errors import CptsError
 
     path = tmp_path / "cpts.yaml"
     raw = b"format: 1\ncpts:\n  nom: A\n  nom: B\n"

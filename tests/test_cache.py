@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cpts_cli import cache
+from cpts_cli.support import cache
 
 from .test_render_support import body_text, structure
 
@@ -101,10 +101,10 @@ def _diagnostic_images(path):
 
 def _expected_charts(project):
     """The charts drawn directly in this process, in the diagnostic's order."""
-    from cpts_cli.clock import today
+    from cpts_cli.documents.charts import theme_chart
+    from cpts_cli.documents.context import build_context
     from cpts_cli.project.load import read_path
-    from cpts_cli.render.charts import theme_chart
-    from cpts_cli.render.context import build_context
+    from cpts_cli.support.clock import today
 
     context = build_context(read_path(project).plain, today=today())
     return [
@@ -121,7 +121,7 @@ def _render_diagnostic(cli, project, out):
 def test_charts_come_from_the_helper_process_then_from_the_cache(
     example, tmp_path, cli, monkeypatch
 ):
-    from cpts_cli.render import chart_worker
+    from cpts_cli.documents import chart_worker
 
     monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
     started = []
@@ -153,7 +153,7 @@ def test_a_failing_helper_only_means_charts_drawn_here(example, tmp_path, cli, m
     import subprocess
     import sys
 
-    from cpts_cli.render import chart_worker
+    from cpts_cli.documents import chart_worker
 
     monkeypatch.setenv("CPTS_CACHE_DIR", "")
 
@@ -184,8 +184,8 @@ def test_damaged_chart_in_the_cache_is_drawn_again(example, tmp_path, cli, monke
 
 
 def test_helper_protocol_round_trip():
-    from cpts_cli.render import chart_worker
-    from cpts_cli.render.charts import theme_chart
+    from cpts_cli.documents import chart_worker
+    from cpts_cli.documents.charts import theme_chart
 
     requests = [
         {"legende": "A", "indicateurs": [{"libelle": "x", "valeur": 2, "unite": "%"}]},
@@ -204,7 +204,7 @@ def test_helper_protocol_round_trip():
 def test_helper_started_early_is_stopped_when_the_document_is_refused(
     example, tmp_path, cli, monkeypatch
 ):
-    from cpts_cli.render import chart_worker
+    from cpts_cli.documents import chart_worker
 
     monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
     lines = example.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -271,7 +271,7 @@ def test_the_sandbox_holds_for_templates_read_from_the_cache(example, tmp_path, 
 def test_charts_that_cannot_be_drawn_leave_a_marked_place_and_a_warning(
     example, tmp_path, cli, monkeypatch
 ):
-    from cpts_cli.render import chart_worker, charts
+    from cpts_cli.documents import chart_worker, charts
 
     monkeypatch.setenv("CPTS_CACHE_DIR", "")
     monkeypatch.setattr(chart_worker, "start", lambda requests: None)

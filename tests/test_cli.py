@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from cpts_cli.check import check_path, reports_to_dict
+from cpts_cli.checking.check import check_path, reports_to_dict
 
 from .conftest import ROOT
 
@@ -207,7 +207,7 @@ def test_schema_command_prints_the_schema(cli):
 
 
 def test_no_traceback_on_internal_error(cli, monkeypatch):
-    import cpts_cli.check as check
+    import cpts_cli.checking.check as check
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret data")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 
-from cpts_cli.codes import all_codes
-from cpts_cli.docs_codes import render
+from cpts_cli.checking.codes import all_codes
+from cpts_cli.checking.docs_codes import render
 
 from .conftest import ROOT
 
 
 def test_docs_codes_is_up_to_date():
     current = (ROOT / "docs" / "codes.md").read_text(encoding="utf-8")
-    assert current == render(), "docs/codes.md est périmé : python -m cpts_cli.docs_codes"
+    assert current == render(), "docs/codes.md est périmé : python -m cpts_cli.checking.docs_codes"
 
 
 def test_every_code_is_documented_with_a_french_title_and_doc():
@@ -24,7 +24,7 @@ def test_every_code_is_documented_with_a_french_title_and_doc():
 
 
 def test_rule_docs_show_an_example():
-    from cpts_cli.rules import RULES
+    from cpts_cli.checking.rules import RULES
 
     for entry in RULES.values():
         assert (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from cpts_cli.check import check_paths, reports_to_dict
-from cpts_cli.codes import REGISTRY, all_codes
+from cpts_cli.checking.check import check_paths, reports_to_dict
+from cpts_cli.checking.codes import REGISTRY, all_codes
+from cpts_cli.checking.rules.crossfile import overlap_findings
 from cpts_cli.project.load import parse_bytes
 from cpts_cli.referentiel import store
-from cpts_cli.rules.crossfile import overlap_findings
 
 from .test_territory_cli import DIJON_METROPOLE, write_project
 

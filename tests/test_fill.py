@@ -16,8 +16,8 @@ from rich.console import Console
 from cpts_cli.cli.cmd_fill import TerminalAsker
 from cpts_cli.fill import SKIP, fill
 from cpts_cli.project.load import read_path
-from cpts_cli.scaffold import new_project_text
-from cpts_cli.workflow import STEP_IDS
+from cpts_cli.workflow.scaffold import new_project_text
+from cpts_cli.workflow.steps import STEP_IDS
 
 from .conftest import EXAMPLES, ROOT, TODAY
 
@@ -653,10 +653,10 @@ def test_fill_in_a_pseudo_terminal(project):
 
 
 def test_prompts_are_declared_against_the_schema_and_the_rules():
-    import cpts_cli.rules  # noqa: F401 - registers the rules' codes
-    from cpts_cli.cli.validators import NAMED
-    from cpts_cli.codes import REGISTRY
+    import cpts_cli.checking.rules  # noqa: F401 - registers the rules' codes
+    from cpts_cli.checking.codes import REGISTRY
     from cpts_cli.fill.spec import questions, walk
+    from cpts_cli.fill.validators import NAMED
 
     declared = questions()
     assert set(declared) == set(STEP_IDS)
@@ -687,7 +687,7 @@ def test_a_mistake_in_prompts_yaml_is_reported(question, message):
 
 def test_titles_and_help_come_from_the_schema():
     from cpts_cli.fill.spec import questions
-    from cpts_cli.resources import schema
+    from cpts_cli.support.resources import schema
 
     justification = questions()["territoire"][1]
     node = schema()["properties"]["territoire"]["properties"]["justification"]
@@ -699,7 +699,7 @@ def test_titles_and_help_come_from_the_schema():
 
 
 def test_prompts_file_ships_with_the_schema():
-    from cpts_cli.resources import shipped_dir
+    from cpts_cli.support.resources import shipped_dir
 
     assert (shipped_dir("schemas") / "prompts.yaml").is_file()
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
@@ -710,7 +710,7 @@ def test_prompts_file_ships_with_the_schema():
 
 
 def test_validators_speak_like_the_rules():
-    from cpts_cli.cli import validators as v
+    from cpts_cli.fill import validators as v
 
     assert v.check_date("20/06/2024") is None and v.parse_date("20/06/2024").isoformat() == (
         "2024-06-20"

@@ -9,7 +9,7 @@ from functools import cache
 
 import pytest
 
-from cpts_cli.funding import compute, euros, funding_for_path
+from cpts_cli.funding.model import compute, euros, funding_for_path
 
 from .conftest import EXAMPLES
 

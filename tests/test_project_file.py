@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.comments import CommentedMap
 
-from cpts_cli.errors import ConflictError, CptsError
 from cpts_cli.project.load import parse_bytes, read_path
 from cpts_cli.project.positions import locate
 from cpts_cli.project.save import save, updated_text
+from cpts_cli.support.errors import ConflictError, CptsError
 
 HAND_WRITTEN = {
     "comments_and_blank_lines": """\

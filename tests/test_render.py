@@ -200,7 +200,7 @@ def test_cover_page_then_contents(rendered):
 
 
 def test_projet_sante_has_the_ten_dgos_items(rendered):
-    from cpts_cli.resources import schema
+    from cpts_cli.support.resources import schema
 
     text = body_text(rendered / "projet-sante.docx")
     items = schema()["properties"]["projet_sante"]["properties"]["items_dgos"]["properties"]
@@ -296,8 +296,8 @@ def test_xml_parts_are_well_formed_and_ordered(rendered):
 def test_each_deliverable_has_its_step_its_template_and_its_snapshot():
     """A new deliverable is a row of workflow.STEPS, a row of render.DELIVERABLES and a
     template: the three agree (and the snapshot test covers it)."""
-    from cpts_cli.render import DELIVERABLES as RENDERED
-    from cpts_cli.workflow import DELIVERABLES as BY_STEP
+    from cpts_cli.documents import DELIVERABLES as RENDERED
+    from cpts_cli.workflow.steps import DELIVERABLES as BY_STEP
 
     assert set(RENDERED) == set(BY_STEP)
     templates = Path(__file__).parent.parent / "templates"
@@ -310,7 +310,7 @@ def test_a_table_of_contents_not_updated_says_how_to_get_page_numbers(rendered):
     """The note sits inside the field's result: Word's and LibreOffice's update replace it."""
     from docx.oxml.ns import qn
 
-    from cpts_cli.render.markdown_docx import TOC_NOTE
+    from cpts_cli.documents.markdown_docx import TOC_NOTE
 
     body = open_docx(rendered / "projet-sante.docx").element.body
     state, inside = "out", []

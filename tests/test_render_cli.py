@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cpts_cli.workflow import STEP_IDS
+from cpts_cli.workflow.steps import STEP_IDS
 
 from .conftest import EXAMPLES
 from .test_render_support import body_text, open_docx, part_xml, structure
@@ -177,7 +177,7 @@ def test_existing_document_is_replaced_atomically(example, cli):
 
 
 def test_markdown_output_is_the_intermediate_text(example, cli, monkeypatch):
-    from cpts_cli.render import markdown_docx
+    from cpts_cli.documents import markdown_docx
 
     seen: list[str] = []
     original = markdown_docx.split_front_matter
@@ -333,7 +333,7 @@ def test_pdf_table_of_contents_has_page_numbers(example, cli):
     import re
     import subprocess
 
-    from cpts_cli.render.markdown_docx import TOC_NOTE
+    from cpts_cli.documents.markdown_docx import TOC_NOTE
 
     result = cli("render", example, "--doc", "projet-sante", "--format", "pdf")
     assert result.code == 0, result
@@ -349,7 +349,7 @@ def test_pdf_table_of_contents_has_page_numbers(example, cli):
 
 
 def test_ctrl_c_is_a_french_message_and_exit_2(example, cli, monkeypatch):
-    import cpts_cli.render as render
+    import cpts_cli.documents as render
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -518,7 +518,7 @@ def test_the_filters_of_the_templates_readme_give_what_it_says(example, tmp_path
 def test_system_errors_are_said_in_french(errno_name, words):
     import errno
 
-    from cpts_cli.errors import os_error_fr
+    from cpts_cli.support.errors import os_error_fr
 
     code = getattr(errno, errno_name)
     assert words in os_error_fr(OSError(code, "English text from the system"))
@@ -565,8 +565,8 @@ def test_template_errors_are_explained_in_french(example, tmp_path, cli, source,
 
 
 def test_a_theme_with_many_indicators_gets_several_charts_that_fit_a_page(example, cli):
+    from cpts_cli.documents.context import CHART_SIZE
     from cpts_cli.project.load import read_path
-    from cpts_cli.render.context import CHART_SIZE
 
     data = read_path(example).plain
     population = [

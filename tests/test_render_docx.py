@@ -13,7 +13,7 @@ from .test_render_support import W, structure
 
 @pytest.fixture
 def build(tmp_path):
-    from cpts_cli.render.markdown_docx import DocumentMeta, build_docx
+    from cpts_cli.documents.markdown_docx import DocumentMeta, build_docx
 
     def run(markdown: str, images=None, model=None, **meta):
         meta.setdefault("title", "Essai")
@@ -126,7 +126,7 @@ def test_tables_numbers_widths_and_adjacent_tables(build):
 
 
 def test_images_with_caption_or_missing(build):
-    from cpts_cli.render.charts import theme_chart
+    from cpts_cli.documents.charts import theme_chart
 
     png = theme_chart("t", [{"libelle": "x", "valeur": 2, "references": {"france": 3}}])
     path, _ = build(
@@ -143,7 +143,7 @@ def test_images_with_caption_or_missing(build):
 
 
 def test_charts_are_deterministic():
-    from cpts_cli.render.charts import theme_chart
+    from cpts_cli.documents.charts import theme_chart
 
     indicators = [
         {
@@ -197,7 +197,7 @@ def test_model_without_numbering_part(build, tmp_path):
 
 
 def test_front_matter_split():
-    from cpts_cli.render.markdown_docx import split_front_matter
+    from cpts_cli.documents.markdown_docx import split_front_matter
 
     meta, body = split_front_matter('---\ntitre: "A: b"\nsommaire: true\nx: [1]\n---\n\n# T\n')
     assert meta == {"titre": "A: b", "sommaire": True, "x": [1]}
@@ -238,7 +238,7 @@ def test_reference_docx_is_reproducible():
     ],
 )
 def test_chart_unit_line_only_when_the_title_does_not_say_it(libelle, unite, lines):
-    from cpts_cli.render.charts import _unit_lines
+    from cpts_cli.documents.charts import _unit_lines
 
     assert _unit_lines({"libelle": libelle, "unite": unite}) == lines
 
@@ -255,7 +255,7 @@ def test_chart_unit_line_only_when_the_title_does_not_say_it(libelle, unite, lin
 def test_chart_labels_are_drawn_as_written_without_warnings(label):
     import warnings
 
-    from cpts_cli.render.charts import theme_chart
+    from cpts_cli.documents.charts import theme_chart
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -282,8 +282,8 @@ _numbers = st.one_of(
 def test_any_indicator_gives_a_chart_and_no_warning(label, unit, value, refs):
     import warnings
 
-    from cpts_cli.render.charts import theme_chart
-    from cpts_cli.render.sanitize import clean_text
+    from cpts_cli.documents.charts import theme_chart
+    from cpts_cli.documents.sanitize import clean_text
 
     indicator = {"libelle": clean_text(label), "unite": unit, "valeur": value, "references": refs}
     with warnings.catch_warnings():

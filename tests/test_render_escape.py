@@ -41,14 +41,14 @@ HOSTILE = [
 
 
 def _render(template: str, **values) -> str:
-    from cpts_cli.render.environment import make_environment
+    from cpts_cli.documents.environment import make_environment
 
     env = make_environment()
     return env.from_string(template).render(**values)
 
 
 def _tokens(markdown: str):
-    from cpts_cli.render.markdown_docx import parser
+    from cpts_cli.documents.markdown_docx import parser
 
     return parser().parse(markdown)
 
@@ -140,7 +140,7 @@ def test_templates_cannot_reach_python_internals():
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=80))
 def test_escape_property(text):
-    from cpts_cli.render.sanitize import clean_text
+    from cpts_cli.documents.sanitize import clean_text
 
     text = clean_text(text).replace("\x00", "")
     markdown = _render("Avant {{ x }} après\n", x=text)
@@ -239,7 +239,7 @@ def _replace_texts(node, texts, path=()):
 def _render_docs(project, folder, docs):
     from ruamel.yaml import YAML
 
-    from cpts_cli.render import render_project
+    from cpts_cli.documents import render_project
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "cpts.yaml"

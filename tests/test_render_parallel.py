@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from cpts_cli.errors import CptsError
-from cpts_cli.render import parallel
+from cpts_cli.documents import parallel
+from cpts_cli.support.errors import CptsError
 
 from .test_render_support import body_text, structure
 

@@ -8,9 +8,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpts_cli.check import check_document
+from cpts_cli.checking.check import check_document
 from cpts_cli.project.load import parse_text, read_path
-from cpts_cli.workflow import STEP_IDS, TOP_LEVEL_KEYS
+from cpts_cli.workflow.steps import STEP_IDS, TOP_LEVEL_KEYS
 
 from .conftest import EXAMPLES
 
@@ -105,7 +105,7 @@ def test_example_with_one_section_replaced(section, value):
 def test_drafts_of_every_document_whatever_one_section_holds(tmp_path_factory, section, value, fmt):
     """The built-in templates, the context and the Word builder never fail on a section of
     any shape: a draft of all six documents is written."""
-    from cpts_cli.render import DELIVERABLES, ProjectUnreadable, render_project
+    from cpts_cli.documents import DELIVERABLES, ProjectUnreadable, render_project
 
     plain = read_path(EXAMPLES / "sud-dijonnais.yaml").plain
     plain[section] = json.loads(json.dumps(value))

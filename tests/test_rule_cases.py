@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from cpts_cli.check import check_document
+from cpts_cli.checking.check import check_document
 from cpts_cli.project.load import parse_text
 from cpts_cli.project.positions import split
 

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from cpts_cli.project.load import read_path
-from cpts_cli.resources import schema
+from cpts_cli.support.resources import schema
 
 from .conftest import EXAMPLES, ROOT
 
@@ -64,7 +64,7 @@ def test_vocabularies_have_french_labels():
     for name, node in schema()["$defs"].items():
         if "enum" in node:
             assert len(node["enumDescriptions"]) == len(node["enum"]), name
-    from cpts_cli.schema import vocabulary
+    from cpts_cli.checking.schema import vocabulary
 
     assert vocabulary("profession")["masseur_kinesitherapeute"] == "Masseur-kinésithérapeute"
     assert len(vocabulary("mission")) == 6
@@ -103,7 +103,7 @@ def test_check_jsonschema_accepts_schema_and_example(tmp_path):
 
 
 def test_schema_findings_are_french_and_positioned(tmp_path):
-    from cpts_cli.check import check_path
+    from cpts_cli.checking.check import check_path
 
     path = tmp_path / "cpts.yaml"
     path.write_text(
@@ -143,8 +143,8 @@ def test_python_module_prints_schema():
 def test_mission_labels_match_the_aci_data():
     """Missions are declared by the ACI data (versioned); the schema repeats their labels only
     for editors: they must not drift apart."""
+    from cpts_cli.checking.schema import vocabulary
     from cpts_cli.referentiel import aci
-    from cpts_cli.schema import vocabulary
 
     labels = vocabulary("mission")
     for version in aci.versions():

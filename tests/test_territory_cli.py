@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cpts_cli import territory_ops
 from cpts_cli.referentiel import store
+from cpts_cli.territory import ops as territory_ops
 
 DIJON_METROPOLE = "242100410"
 PLAINE_DIJONNAISE = "200000925"
@@ -274,7 +274,7 @@ def test_remove_commune_of_an_epci_with_detailler_epci(tmp_path, cli):
     """The EPCI is replaced by its other communes; a commune the file lists itself is
     neither added twice nor lost; the territory is the EPCI minus the removed communes."""
     from cpts_cli.project.load import read_path
-    from cpts_cli.territory import derive
+    from cpts_cli.territory.summary import derive
 
     path = write_project(
         tmp_path / "cpts.yaml", "CPTS Métropole", ["21171"], epci=[DIJON_METROPOLE]
@@ -463,7 +463,7 @@ def test_codes_written_as_numbers_still_count_and_are_reported(tmp_path, cli):
         encoding="utf-8",
     )
     from cpts_cli.project.load import read_path
-    from cpts_cli.territory import derive
+    from cpts_cli.territory.summary import derive
 
     territory = derive(read_path(path).plain["territoire"])
     assert {"21166", "01001", "21355"} <= set(territory.members)

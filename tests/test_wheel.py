@@ -8,6 +8,7 @@ import subprocess
 import sys
 import venv
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -51,8 +52,20 @@ def test_wheel_ships_schema_templates_and_data(wheel):
 
 def test_installed_wheel_runs(wheel, tmp_path):
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=False, system_site_packages=True).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
+    # The new environment borrows the dependencies of the interpreter running the tests, be it
+    # a virtual environment or not (``system_site_packages`` would give the base interpreter's,
+    # which lack them inside a venv). A plain path line does not run the .pth files there, so
+    # an editable install of the source tree stays out of sight.
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    borrowed = [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
+    (Path(purelib) / "_borrowed_dependencies.pth").write_text("\n".join(borrowed) + "\n")
     proc = subprocess.run(
         [
             str(python),

@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turn every failure into a French message and an exit code."""
     import click
 
-    from cpts_cli.errors import CptsError
+    from cpts_cli.support.errors import CptsError
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args

@@ -1,4 +1,4 @@
-"""``cpts actors``: import (core in ``cpts_cli.imports.run``) and stats (``cpts_cli.actors``)."""
+"""``cpts actors``: import (core in ``cpts_cli.actors.importing.run``) and stats (``cpts_cli.actors.stats``)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _fmt(n: int | None) -> str:
-    from cpts_cli.territory_ops import fmt_int
+    from cpts_cli.territory.ops import fmt_int
 
     return fmt_int(n)
 
@@ -86,7 +86,7 @@ def import_(
 
     Un acteur déjà présent est reconnu par son numéro RPPS, ou par ses nom et prénom. S'il a été importé (origine: import), seuls les champs fournis par l'import sont mis à jour ; s'il a été saisi à la main, il n'est jamais modifié. Relancer le même import ne change rien. Code de sortie 1 si des lignes ont été ignorées.
     """
-    from cpts_cli.imports.run import import_actors
+    from cpts_cli.actors.importing.run import import_actors
 
     with _progress(quiet) as progress:
         report = import_actors(
@@ -165,9 +165,9 @@ def _isatty(stream) -> bool:
 def _print_import(report, quiet: bool) -> None:
     from rich.markup import escape
 
+    from cpts_cli.actors.importing.run import KIND_LABELS
+    from cpts_cli.checking.findings import Severity
     from cpts_cli.cli.reporters import finding_line
-    from cpts_cli.findings import Severity
-    from cpts_cli.imports.run import KIND_LABELS
 
     out = console()
     m = report.merge
@@ -240,7 +240,7 @@ def _reading_line(report) -> str:
 
 
 def _who(actor: dict) -> str:
-    from cpts_cli.schema import vocabulary
+    from cpts_cli.checking.schema import vocabulary
 
     name = " ".join(v for v in (actor.get("prenom"), actor.get("nom")) if v) or "?"
     parts = [name]
@@ -266,7 +266,7 @@ def stats(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Compter les acteurs : par profession, par commune, par mode d'exercice ; médecins généralistes pour 10 000 habitants du territoire."""
-    from cpts_cli import actors
+    from cpts_cli.actors import stats as actors
 
     result = actors.stats(fichier)
     if fmt is OutputFormat.json:

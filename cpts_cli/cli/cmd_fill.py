@@ -176,7 +176,7 @@ def fill(
     fichier: Path = FILE_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    from cpts_cli.errors import CptsError
+    from cpts_cli.support.errors import CptsError
 
     if not is_interactive():
         raise CptsError(

@@ -32,7 +32,7 @@ def funding(
     contrat signé quand il est noté), chacun avec son statut et sa source ; calendrier des
     versements par année de contrat ; part variable acquise d'après les résultats.
     """
-    from cpts_cli.funding import funding_for_path
+    from cpts_cli.funding.model import funding_for_path
 
     result = funding_for_path(fichier)
     code = 1 if result.erreurs else 0
@@ -67,7 +67,7 @@ def _summary(out, r) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from cpts_cli.funding import amount_text, date_fr, euros
+    from cpts_cli.funding.model import amount_text, date_fr, euros
 
     title = f"Financement ACI — {r.cpts or r.fichier}"
     table = Table(title=escape(title), title_justify="left", show_header=False)
@@ -134,7 +134,7 @@ def _summary(out, r) -> None:
 
 def _with_statut(amount) -> str:
     """``265 000 € (contrat)``; an unknown figure says only why (``non publié``)."""
-    from cpts_cli.funding import amount_text
+    from cpts_cli.funding.model import amount_text
 
     figure = amount_text(amount, with_status=False)
     return figure if amount.valeur is None else f"{figure} ({amount.statut})"
@@ -144,7 +144,7 @@ def _missions(out, r) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from cpts_cli.funding import amount_text
+    from cpts_cli.funding.model import amount_text
 
     table = Table(
         title=escape(f"Missions ({r.origine_missions})"), title_justify="left", show_lines=False
@@ -192,7 +192,7 @@ def _example(out, ex) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from cpts_cli.funding import amount_text
+    from cpts_cli.funding.model import amount_text
 
     table = Table(title=escape(f"{ex.libelle} ({ex.statut})"), title_justify="left")
     table.add_column("Mission")
@@ -219,7 +219,7 @@ def _calendar(out, r) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from cpts_cli.funding import MAXIMUM, POSTE_LABELS, euros
+    from cpts_cli.funding.model import MAXIMUM, POSTE_LABELS, euros
 
     cal = r.calendrier
     out.print()
@@ -295,7 +295,7 @@ def _earned(out, year) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from cpts_cli.funding import euros
+    from cpts_cli.funding.model import euros
 
     span = ""
     if year.debut and year.fin:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from cpts_cli.cli.common import FORMAT_OPTION, QUIET_OPTION, OutputFormat, console, print_json
-from cpts_cli.workflow import STEP_IDS
+from cpts_cli.workflow.steps import STEP_IDS
 
 
 def register(app: typer.Typer) -> None:
@@ -17,7 +17,7 @@ def schema(quiet: bool = QUIET_OPTION) -> None:
     """Afficher le schéma JSON (draft 2020-12) du fichier projet."""
     import sys
 
-    from cpts_cli.resources import schema_text
+    from cpts_cli.support.resources import schema_text
 
     sys.stdout.write(schema_text())
 
@@ -30,7 +30,7 @@ def guide(
     quiet: bool = typer.Option(False, "-q", "--quiet", help="N'afficher que ce qu'il faut faire."),
 ) -> None:
     """Expliquer une étape : quoi faire, qui contacter, quel financement, ce qui est vérifié."""
-    from cpts_cli.guide import guide_data
+    from cpts_cli.workflow.guide import guide_data
 
     data = guide_data(etape)
     if fmt is OutputFormat.json:

@@ -17,7 +17,7 @@ from cpts_cli.cli.common import (
     print_json,
     project_files,
 )
-from cpts_cli.workflow import STEP_IDS
+from cpts_cli.workflow.steps import STEP_IDS
 
 STEP_HELP = "Identifiant d'étape : " + ", ".join(STEP_IDS) + "."
 
@@ -63,7 +63,7 @@ def init(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Créer un fichier projet cpts.yaml commenté (ou un exemple complet)."""
-    from cpts_cli import scaffold
+    from cpts_cli.workflow import scaffold
 
     out = console()
     if exemple is not None:
@@ -88,7 +88,7 @@ def init(
     }
     if not no_input:
         if not is_interactive():
-            from cpts_cli.errors import CptsError
+            from cpts_cli.support.errors import CptsError
 
             raise CptsError(
                 "Pas de terminal pour poser les questions : relancez avec --no-input et les "
@@ -123,7 +123,7 @@ def _split(value: str | None) -> list[str]:
 
 
 def _validate_init(answers: dict) -> None:
-    from cpts_cli.cli.validators import check_commune, check_email, check_epci, check_profession
+    from cpts_cli.fill.validators import check_commune, check_email, check_epci, check_profession
 
     if not answers.get("nom") or not str(answers["nom"]).strip():
         raise typer.BadParameter("le nom de la CPTS est obligatoire.", param_hint="'--nom'")
@@ -159,7 +159,7 @@ def validate(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Vérifier un ou plusieurs fichiers projet : schéma et règles du domaine."""
-    from cpts_cli.check import check_paths, reports_to_dict
+    from cpts_cli.checking.check import check_paths, reports_to_dict
     from cpts_cli.cli.reporters import print_findings
 
     reports = check_paths(project_files(fichiers), etape=etape, strict=strict)
@@ -189,8 +189,8 @@ def status(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Où en est le projet : les 9 étapes, ce qui manque, la prochaine action."""
-    from cpts_cli.check import check_path
-    from cpts_cli.status import status_to_dict
+    from cpts_cli.checking.check import check_path
+    from cpts_cli.workflow.status import status_to_dict
 
     report = check_path(fichier)
     data = status_to_dict(report)
@@ -237,7 +237,7 @@ def _print_status(out, report, data, quiet: bool) -> None:
         out.print(table)
         terr = data.get("territoire")
         if terr:
-            from cpts_cli.territory_ops import fmt_int
+            from cpts_cli.territory.ops import fmt_int
 
             parts = [f"{terr['communes']} commune(s)"]
             if terr["population"] is not None:
@@ -285,8 +285,8 @@ def next_step(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Enregistrer l'étape en cours comme terminée, si elle est complète."""
-    from cpts_cli.advance import advance
     from cpts_cli.cli.reporters import finding_line, print_findings
+    from cpts_cli.workflow.advance import advance
 
     result = advance(fichier)
     report = result.report
@@ -321,7 +321,7 @@ def next_step(
             out.print(f"[green]✔ Étape {s.number} « {s.label} » enregistrée comme terminée.[/]")
             following = s.number < 9
             if following:
-                from cpts_cli.workflow import STEPS
+                from cpts_cli.workflow.steps import STEPS
 
                 nxt = STEPS[s.number]
                 out.print(f"Étape suivante : {nxt.number} « {nxt.label} » — {nxt.action}")

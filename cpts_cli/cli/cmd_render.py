@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from cpts_cli.cli.common import QUIET_OPTION, check_choice, console, project_files
-from cpts_cli.render import DELIVERABLES  # light: imports no library
+from cpts_cli.documents import DELIVERABLES  # light: imports no library
 
 DOC_IDS = tuple(DELIVERABLES)
 DOC_HELP = "Document à produire (option répétable) : " + ", ".join(DOC_IDS) + "."
@@ -76,8 +76,8 @@ def render(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Produire les documents du projet (diagnostic, lettre d'intention, projet de santé…)."""
-    from cpts_cli.errors import CptsError
-    from cpts_cli.render import ProjectUnreadable, RenderLog, RenderRefused, render_project
+    from cpts_cli.documents import ProjectUnreadable, RenderLog, RenderRefused, render_project
+    from cpts_cli.support.errors import CptsError
 
     if exporter is not None:
         _export(exporter, quiet)
@@ -195,7 +195,7 @@ def _print_result(out, err, path: Path, written, log, quiet: bool) -> None:
 def _export(folder: Path, quiet: bool) -> None:
     from rich.markup import escape
 
-    from cpts_cli.render import export_templates
+    from cpts_cli.documents import export_templates
 
     written, kept = export_templates(folder)
     out = console()

@@ -1,4 +1,4 @@
-"""``cpts territory``: info, add, remove, search, coverage (core in ``cpts_cli.territory_ops``)."""
+"""``cpts territory``: info, add, remove, search, coverage (core in ``cpts_cli.territory.ops``)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _fmt(n: int | None) -> str:
-    from cpts_cli.formatting import thousands
+    from cpts_cli.support.formatting import thousands
 
     return "inconnue" if n is None else thousands(n)
 
@@ -70,7 +70,7 @@ def info(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Communes, population, départements, région(s), ARS et taille ACI du territoire."""
-    from cpts_cli import territory_ops
+    from cpts_cli.territory import ops as territory_ops
 
     result = territory_ops.info(fichier)
     if fmt is OutputFormat.json:
@@ -213,7 +213,7 @@ def add(
     (directement ou par son intercommunalité) n'est pas ajoutée deux fois. Un code inconnu
     arrête tout : rien n'est écrit.
     """
-    from cpts_cli import territory_ops
+    from cpts_cli.territory import ops as territory_ops
 
     _print_edit(territory_ops.add(fichier, codes, dry_run=dry_run), fmt, quiet)
 
@@ -238,7 +238,7 @@ def remove(
     --detailler-epci (l'intercommunalité est alors remplacée par ses autres communes) ; sans
     cette option, la commande l'explique et ne change rien.
     """
-    from cpts_cli import territory_ops
+    from cpts_cli.territory import ops as territory_ops
 
     result = territory_ops.remove(fichier, codes, dry_run=dry_run, split_epci=detailler_epci)
     _print_edit(result, fmt, quiet)
@@ -299,7 +299,7 @@ def search(
     """Chercher une commune, un arrondissement ou une intercommunalité par son nom."""
     import sys
 
-    from cpts_cli import territory_search
+    from cpts_cli.territory import search as territory_search
 
     text = " ".join(texte)
     results = territory_search.search(text, limit)
@@ -363,7 +363,7 @@ def coverage(
     entière couvre tous ses arrondissements. Un fichier illisible est signalé (une ligne sur
     la sortie d'erreur), les autres sont traités, et la commande se termine avec le code 2.
     """
-    from cpts_cli import territory_ops
+    from cpts_cli.territory import ops as territory_ops
 
     if (departement is None) == (region is None):
         raise typer.BadParameter(

@@ -58,7 +58,7 @@ def is_interactive() -> bool:
 
 def project_files(files: list[Path] | None) -> list[Path]:
     """Project files named on the command line; a folder stands for its ``*.yaml`` files."""
-    from cpts_cli.errors import CptsError
+    from cpts_cli.support.errors import CptsError
 
     if not files:
         return [DEFAULT_FILE]

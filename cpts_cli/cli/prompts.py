@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cpts_cli.cli.validators import check_commune, check_email, check_epci
+from cpts_cli.fill.validators import check_commune, check_email, check_epci
 
 
 def _validator(check: Callable[[str], str | None], optional: bool = True):
@@ -32,7 +32,7 @@ def ask_init(answers: dict, **io) -> dict:
     """Ask what the options did not give. ``io`` passes ``input``/``output`` for tests."""
     import questionary
 
-    from cpts_cli.schema import vocabulary
+    from cpts_cli.checking.schema import vocabulary
 
     out = dict(answers)
     style = questionary.Style([("qmark", "fg:#5f87af bold"), ("question", "bold")])

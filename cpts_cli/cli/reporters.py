@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from cpts_cli.check import FileReport
-from cpts_cli.findings import Finding, Severity, count_by_severity
+from cpts_cli.checking.check import FileReport
+from cpts_cli.checking.findings import Finding, Severity, count_by_severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

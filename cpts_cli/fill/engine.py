@@ -22,13 +22,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from cpts_cli.check import FileReport, check_document
+from cpts_cli.checking.check import FileReport, check_document
+from cpts_cli.checking.findings import Finding, Severity
 from cpts_cli.fill import edit
 from cpts_cli.fill.spec import Question, property_order, questions, walk
-from cpts_cli.findings import Finding, Severity
 from cpts_cli.project.document import ProjectDocument, to_plain
 from cpts_cli.project.positions import pointer, split
-from cpts_cli.workflow import STEP_BY_ID, Step
+from cpts_cli.workflow.steps import STEP_BY_ID, Step
 
 
 class _Skip:
@@ -96,7 +96,7 @@ class FillResult:
     @property
     def missing(self) -> list[Finding]:
         """The step's errors, and the general ones (they keep every step incomplete)."""
-        from cpts_cli.check import step_of
+        from cpts_cli.checking.check import step_of
 
         own = [f for f in self.findings if f.severity is Severity.ERROR]
         general = [
@@ -125,7 +125,7 @@ def fill(
 
 
 def filled(value: Any) -> bool:
-    from cpts_cli.rules.engine import filled as rule_filled
+    from cpts_cli.checking.rules.engine import filled as rule_filled
 
     return rule_filled(to_plain(value) if value is not _MISSING else None)
 
@@ -154,7 +154,7 @@ class Filler:
         today: _dt.date | None = None,
         write: bool = True,
     ) -> None:
-        from cpts_cli.errors import CptsError
+        from cpts_cli.support.errors import CptsError
 
         if not doc.editable:
             raise CptsError(
@@ -280,7 +280,7 @@ class Filler:
                     node, i = nxt[index], i + 2
                     continue
             if nxt is not None and nxt != "":
-                from cpts_cli.errors import CptsError
+                from cpts_cli.support.errors import CptsError
 
                 raise CptsError(
                     f"Dans « {self.doc.name} », « {'.'.join(tokens[: i + 1])} » n'a pas la "
@@ -680,7 +680,7 @@ class Filler:
     ) -> Callable[[str], str | None]:
         """The checks of one answer: the schema's (format, range), the named validator, the
         list's (already there, unique)."""
-        from cpts_cli.cli import validators as v
+        from cpts_cli.fill import validators as v
 
         label = q.item_title if q.kind == "codes" else q.title
         kind = q.kind
@@ -743,7 +743,7 @@ class Filler:
         return None
 
     def _convert(self, q: Question, text: str) -> Any:
-        from cpts_cli.cli import validators as v
+        from cpts_cli.fill import validators as v
 
         kind = q.kind
         if q.masked and slug(text) in _MASKED_WORDS:
@@ -812,8 +812,8 @@ class Filler:
 
     def _say_territory(self, codes: list[str]) -> None:
         from cpts_cli.referentiel import store
-        from cpts_cli.territory import derive
-        from cpts_cli.territory_ops import fmt_int
+        from cpts_cli.territory.ops import fmt_int
+        from cpts_cli.territory.summary import derive
 
         names = []
         for code in codes:
@@ -836,7 +836,7 @@ class Filler:
         if source is None:
             return list(q.enum)
         if source == "territory_ars":
-            from cpts_cli.territory import derive
+            from cpts_cli.territory.summary import derive
 
             t = derive(self.doc.plain.get("territoire"))
             return [(a.code, a.libelle) for a in t.ars]
@@ -901,8 +901,8 @@ class Filler:
             uncovered = self._keys("uncovered_socle")
             return uncovered[0] if uncovered else None
         if d.get("named") == "association_form":
-            from cpts_cli.rules.projet_sante import LOCAL_LAW_DEPARTMENTS
-            from cpts_cli.territory import derive
+            from cpts_cli.checking.rules.projet_sante import LOCAL_LAW_DEPARTMENTS
+            from cpts_cli.territory.summary import derive
 
             deps = set(derive(self.doc.plain.get("territoire")).departements)
             return "droit_local" if deps and deps <= set(LOCAL_LAW_DEPARTMENTS) else "loi_1901"
@@ -910,7 +910,7 @@ class Filler:
 
     def _deadline(self, q: Question, place: Place) -> dict:
         """The ACI's deadline for the mission a deployment month is asked for (CPTS-H009)."""
-        from cpts_cli.rules.engine import Context
+        from cpts_cli.checking.rules.engine import Context
 
         aci = Context(self.doc, self.today).aci
         mission = aci.missions.get(place.tokens[-2]) if len(place.tokens) > 1 else None
@@ -923,7 +923,7 @@ class Filler:
         }
 
     def _keys(self, source: str, q: Question | None = None) -> list[str]:
-        from cpts_cli.rules.engine import Context
+        from cpts_cli.checking.rules.engine import Context
 
         ctx = Context(self.doc, self.today)
         socle = ctx.socle_missions
@@ -941,22 +941,22 @@ class Filler:
             covered = {p.get("mission") for _, p in ctx.items("/priorites/problematiques")}
             return [m for m in socle if m not in covered]
         if source == "contract_indicators":
-            from cpts_cli.rules.mise_en_oeuvre import contract_indicators
+            from cpts_cli.checking.rules.mise_en_oeuvre import contract_indicators
 
             return list(contract_indicators(ctx))
         return q.key_order() if q is not None else []
 
     def _key_labels(self, source: str) -> list[tuple[str, str]]:
         if source == "contract_indicators":
-            from cpts_cli.rules.engine import Context
-            from cpts_cli.rules.mise_en_oeuvre import contract_indicators
+            from cpts_cli.checking.rules.engine import Context
+            from cpts_cli.checking.rules.mise_en_oeuvre import contract_indicators
 
             found = contract_indicators(Context(self.doc, self.today))
             return [
                 (k, f"Indicateur {k} — {v.get('libelle') or ''}".rstrip(" —"))
                 for k, v in found.items()
             ]
-        from cpts_cli.schema import vocabulary
+        from cpts_cli.checking.schema import vocabulary
 
         labels = vocabulary("mission")
         return [(k, f"Mission « {labels.get(k, k)} »") for k in self._keys(source)]
@@ -1036,7 +1036,7 @@ def _clean_code(text: str, q: Question) -> str:
 
 
 def _describe(result) -> str:
-    from cpts_cli.territory_ops import fmt_int
+    from cpts_cli.territory.ops import fmt_int
 
     where = f"dép. {result.departement}" if result.departement else ""
     pop = f"{fmt_int(result.population)} hab." if result.population is not None else ""

@@ -105,7 +105,7 @@ def _replace(q: Question, **changes) -> Question:
 
 
 def _schema() -> dict:
-    from cpts_cli.resources import schema
+    from cpts_cli.support.resources import schema
 
     return schema()
 
@@ -279,7 +279,7 @@ def _build(raw: dict, base: tuple[str, ...], where: str) -> Question:
 
 
 def parse(data: dict) -> dict[str, tuple[Question, ...]]:
-    from cpts_cli.workflow import STEP_IDS
+    from cpts_cli.workflow.steps import STEP_IDS
 
     if not isinstance(data, dict) or not isinstance(data.get("etapes"), dict):
         raise PromptSpecError("prompts.yaml : la clé « etapes » manque.")
@@ -296,8 +296,8 @@ def questions() -> dict[str, tuple[Question, ...]]:
     """Step id → its questions, in order (every step has an entry, maybe empty)."""
     from ruamel.yaml import YAML
 
-    from cpts_cli.resources import shipped_dir
-    from cpts_cli.workflow import STEP_IDS
+    from cpts_cli.support.resources import shipped_dir
+    from cpts_cli.workflow.steps import STEP_IDS
 
     text = (shipped_dir("schemas") / "prompts.yaml").read_text(encoding="utf-8")
     parsed = parse(YAML(typ="safe").load(text))

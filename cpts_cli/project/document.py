@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cpts_cli.findings import Finding
+from cpts_cli.checking.findings import Finding
 
 
 @dataclass

@@ -11,10 +11,10 @@ import io
 import os
 from pathlib import Path
 
-from cpts_cli.codes import define
-from cpts_cli.errors import CptsError, os_error_fr
-from cpts_cli.findings import Finding
+from cpts_cli.checking.codes import define
+from cpts_cli.checking.findings import Finding
 from cpts_cli.project.document import ProjectDocument, to_plain
+from cpts_cli.support.errors import CptsError, os_error_fr
 
 #: A project file is a few hundred kilobytes at most; beyond this, it is not one.
 MAX_BYTES = 8 * 1024 * 1024
@@ -497,7 +497,7 @@ def file_signature(path: Path) -> tuple[int, int] | None:
 def read_usable(path: Path | str) -> ProjectDocument:
     """Read a project file a command must work on: unparsable, or written by a newer version
     of the tool → ``CptsError`` (exit 2); an older format is migrated in memory."""
-    from cpts_cli.findings import Severity
+    from cpts_cli.checking.findings import Severity
     from cpts_cli.project import migrate
     from cpts_cli.project.document import to_plain
 

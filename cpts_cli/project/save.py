@@ -16,9 +16,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from cpts_cli.errors import ConflictError, CptsError, os_error_fr
 from cpts_cli.project.document import ProjectDocument, to_plain
 from cpts_cli.project.yamlio import configure_indent, new_yaml
+from cpts_cli.support.errors import ConflictError, CptsError, os_error_fr
 
 
 def dump_text(data, like: str) -> str:

@@ -1,0 +1,371 @@
+"""Merging imported actors into ``mobilisation.acteurs`` of the round-trip tree.
+
+The rules, so that a user can import again and again without fear:
+
+* an actor is recognised by its RPPS number, or (when one side has none) by its nom and
+  prénom with the same profession (or none);
+* a new actor is appended, in the file's style (a block mapping, codes quoted like the
+  file's, the commune's name as an end-of-line comment when the file does that), with
+  ``origine: import``;
+* an actor imported earlier (``origine: import``) is updated only in the fields the import
+  gives; the keys it does not give (a ``role`` added by hand) are kept;
+* an actor typed by the user (no ``origine: import``) is never changed nor removed;
+* with ``replace=True`` (``--remplacer``) imported actors are replaced: those the new import
+  does not have are removed, the others keep only what the import gives;
+* importing the same data twice changes nothing (the second merge is a no-op).
+
+Full-line comments that followed the last actor (often a comment above ``structures:``)
+stay after the last actor once new ones are appended.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cpts_cli.actors.importing.model import ACTOR_FIELDS, ImportedActor, name_key
+from cpts_cli.referentiel import store
+from cpts_cli.support.errors import CptsError
+from cpts_cli.workflow.steps import top_level_position
+
+ORIGIN = "origine"
+IMPORTED = "import"
+_CODES = ("commune", "rpps")
+
+
+@dataclass
+class MergeResult:
+    added: list[dict] = field(default_factory=list)
+    updated: list[tuple[dict, list[str]]] = field(default_factory=list)  # (actor, fields)
+    unchanged: list[dict] = field(default_factory=list)
+    kept: list[dict] = field(default_factory=list)  # typed by the user, left as they are
+    removed: list[dict] = field(default_factory=list)  # only with replace=True
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def merge(data: Any, actors: list[ImportedActor], *, replace: bool = False) -> MergeResult:
+    """Merge ``actors`` into ``data`` (the ruamel tree of the whole file), in place."""
+    result = MergeResult()
+    seq = _actors_seq(data, create=bool(actors))
+    if seq is None:
+        return result
+    entries = [(i, e) for i, e in enumerate(seq) if isinstance(e, dict)]
+    by_rpps: dict[str, int] = {}
+    by_name: dict[str, list[int]] = {}
+    for i, entry in entries:
+        rpps = _text(entry.get("rpps"))
+        if rpps:
+            by_rpps.setdefault(rpps, i)
+        by_name.setdefault(name_key(entry.get("nom"), entry.get("prenom")), []).append(i)
+    used: set[int] = set()
+    new: list[ImportedActor] = []
+    style = _quote_style(seq)
+    for actor in sorted(actors, key=_order):
+        index = _find(seq, actor, by_rpps, by_name, used)
+        if index is None:
+            new.append(actor)
+            continue
+        used.add(index)
+        entry = seq[index]
+        if _text(entry.get(ORIGIN)) != IMPORTED:
+            result.kept.append(_summary(entry))
+            continue
+        changed = _update(entry, actor, replace, style)
+        if changed:
+            result.updated.append((_summary(entry), changed))
+        else:
+            result.unchanged.append(_summary(entry))
+
+    gone = [
+        i
+        for i, entry in entries
+        if replace and i not in used and _text(entry.get(ORIGIN)) == IMPORTED
+    ]
+    tail = _detach_tail(seq[-1]) if len(seq) and (new or gone) else ""
+    for i in reversed(gone):
+        result.removed.insert(0, _summary(seq[i]))
+        _delete(seq, i)
+    if new:
+        if seq.fa.flow_style():
+            seq.fa.set_block_style()
+        comment_column = _commune_comment_column(seq)
+        for actor in new:
+            entry = _new_entry(actor, style, comment_column)
+            seq.append(entry)
+            result.added.append(_summary(entry))
+    if tail and len(seq):
+        _attach_tail(seq[-1], tail)
+    return result
+
+
+def existing_actors(data: Any) -> list[dict]:
+    seq = _actors_seq(data, create=False)
+    return [e for e in seq if isinstance(e, dict)] if seq is not None else []
+
+
+# --------------------------------------------------------------------------- finding
+
+
+def _order(actor: ImportedActor) -> tuple:
+    from cpts_cli.checking.schema import vocabulary
+
+    ranks = {v: i for i, v in enumerate(vocabulary("profession"))}
+    values = actor.values
+    return (
+        ranks.get(values.get("profession", ""), len(ranks)),
+        store.normalise(values.get("nom", "")),
+        store.normalise(values.get("prenom", "")),
+        values.get("rpps", ""),
+    )
+
+
+def _find(seq, actor: ImportedActor, by_rpps, by_name, used: set[int]) -> int | None:
+    if actor.rpps and actor.rpps in by_rpps:
+        return by_rpps[actor.rpps]
+    profession = actor.values.get("profession")
+    for i in by_name.get(actor.name_key, ()):
+        if i in used:
+            continue
+        entry = seq[i]
+        other = _text(entry.get("rpps"))
+        if other and actor.rpps and other != actor.rpps:
+            continue  # two people with the same name
+        theirs = _text(entry.get("profession"))
+        if theirs and profession and theirs != profession:
+            continue
+        return i
+    return None
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _summary(entry) -> dict:
+    return {k: _text(entry.get(k)) for k in ACTOR_FIELDS if _text(entry.get(k))}
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _actors_seq(data: Any, *, create: bool):
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if not isinstance(data, dict):
+        return None
+    mob = data.get("mobilisation")
+    if not isinstance(mob, dict):
+        if mob is not None and mob != "":
+            raise CptsError(
+                "« mobilisation » n'est pas une suite de clés (acteurs, structures, réunions) : "
+                "corrigez-la d'abord (voir « cpts validate »). Rien n'a été importé."
+            )
+        if not create:
+            return None
+        mob = CommentedMap()
+        if "mobilisation" in data:
+            data["mobilisation"] = mob
+        else:
+            data.insert(_top_position(data, "mobilisation"), "mobilisation", mob)
+    seq = mob.get("acteurs")
+    if isinstance(seq, list):
+        return seq
+    if seq is not None and seq != "":
+        raise CptsError(
+            "« mobilisation.acteurs » n'est pas une liste : corrigez-la d'abord (voir "
+            "« cpts validate »). Rien n'a été importé."
+        )
+    if not create:
+        return None
+    seq = CommentedSeq()
+    if "acteurs" in mob:
+        mob["acteurs"] = seq
+    else:
+        mob.insert(0, "acteurs", seq)
+    return seq
+
+
+def _top_position(data, key: str) -> int:
+    return top_level_position(list(data.keys()), key)
+
+
+def _quote_style(seq):
+    """The quoting the file uses for codes: single quotes if it does, else double."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+    for entry in seq:
+        if isinstance(entry, dict):
+            for key in _CODES:
+                value = entry.get(key)
+                if isinstance(value, SingleQuotedScalarString):
+                    return SingleQuotedScalarString
+                if isinstance(value, DoubleQuotedScalarString):
+                    return DoubleQuotedScalarString
+    return DoubleQuotedScalarString
+
+
+def _value(key: str, value: str, style):
+    return style(value) if key in _CODES else value
+
+
+def _commune_comment_column(seq) -> int | None:
+    """When most actors' communes carry their name as a comment, the column of those."""
+    with_commune = with_comment = 0
+    column = None
+    for entry in seq:
+        if not isinstance(entry, dict) or "commune" not in entry:
+            continue
+        with_commune += 1
+        token = _eol_token(entry, "commune")
+        if token is not None and token.value.lstrip(" ").startswith("#"):
+            with_comment += 1
+            column = column if column is not None else token.column
+    if with_commune and with_comment * 2 >= with_commune:
+        return column
+    return None
+
+
+def _eol_token(entry, key):
+    item = entry.ca.items.get(key)
+    if item and len(item) > 2:
+        return item[2]
+    return None
+
+
+def _new_entry(actor: ImportedActor, style, comment_column: int | None):
+    from ruamel.yaml.comments import CommentedMap
+
+    entry = CommentedMap()
+    for key in ACTOR_FIELDS:
+        if key in actor.values:
+            entry[key] = _value(key, actor.values[key], style)
+    entry[ORIGIN] = IMPORTED
+    commune = actor.values.get("commune")
+    if comment_column is not None and commune:
+        found = store.commune(commune)
+        if found is not None:
+            entry.yaml_add_eol_comment(f"# {found.nom}", "commune", column=comment_column)
+    return entry
+
+
+def _update(entry, actor: ImportedActor, replace: bool, style) -> list[str]:
+    changed: list[str] = []
+    for key in ACTOR_FIELDS:
+        if key not in actor.values:
+            continue
+        new = actor.values[key]
+        if _text(entry.get(key)) == new and (key not in _CODES or isinstance(entry[key], str)):
+            continue
+        if key in entry:
+            entry[key] = _value(key, new, style)
+            if key == "commune":
+                _drop_eol_comment(entry, key)
+        else:
+            entry.insert(_key_position(entry, key), key, _value(key, new, style))
+        changed.append(key)
+    if replace:
+        for key in list(entry.keys()):
+            if key != ORIGIN and key not in actor.values:
+                _delete_key(entry, key)
+                changed.append(key)
+    return changed
+
+
+def _key_position(entry, key: str) -> int:
+    rank = ACTOR_FIELDS.index(key)
+    for i, existing in enumerate(entry.keys()):
+        if existing == ORIGIN or (existing in ACTOR_FIELDS and ACTOR_FIELDS.index(existing) > rank):
+            return i
+    return len(entry)
+
+
+def _drop_eol_comment(entry, key) -> None:
+    """A changed commune loses its old name comment; comment lines after it stay."""
+    token = _eol_token(entry, key)
+    if token is None or not token.value.lstrip(" ").startswith("#"):
+        return
+    head, rest = _split(token.value)
+    if rest:
+        token.value = "\n" + rest
+    else:
+        del entry.ca.items[key]
+
+
+def _delete_key(entry, key) -> None:
+    keys = list(entry.keys())
+    token = _eol_token(entry, key)
+    rest = _split(token.value)[1] if token is not None else ""
+    del entry[key]
+    if rest and keys.index(key) > 0:
+        prev = keys[keys.index(key) - 1]
+        _append_rest(entry, prev, rest)
+
+
+def _delete(seq, index: int) -> None:
+    """Delete item ``index`` of a list of mappings, keeping the comment lines after it."""
+    rest = _detach_tail(seq[index]) if isinstance(seq[index], dict) else ""
+    del seq[index]
+    if rest and index > 0 and isinstance(seq[index - 1], dict):
+        _attach_tail(seq[index - 1], rest)
+
+
+# --------------------------------------------------------------------------- comments
+
+
+def _split(value: str) -> tuple[str, str]:
+    """A comment token → (its end-of-line part, the full lines that follow)."""
+    cut = value.find("\n")
+    if cut < 0:
+        return value, ""
+    return value[: cut + 1], value[cut + 1 :]
+
+
+def _last_key(entry):
+    keys = list(entry.keys())
+    return keys[-1] if keys else None
+
+
+def _detach_tail(entry) -> str:
+    """Remove and return the comment lines that follow a list item (a flat mapping)."""
+    if not isinstance(entry, dict):
+        return ""
+    key = _last_key(entry)
+    if key is None or isinstance(entry[key], (dict, list)):
+        return ""
+    token = _eol_token(entry, key)
+    if token is None:
+        return ""
+    head, rest = _split(token.value)
+    if not rest:
+        return ""
+    if head.strip():
+        token.value = head
+    else:
+        del entry.ca.items[key]
+    return rest
+
+
+def _attach_tail(entry, rest: str) -> None:
+    key = _last_key(entry)
+    if key is None or isinstance(entry[key], (dict, list)):
+        return
+    _append_rest(entry, key, rest)
+
+
+def _append_rest(entry, key, rest: str) -> None:
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    token = _eol_token(entry, key)
+    if token is not None:
+        token.value = (
+            token.value + rest if token.value.endswith("\n") else token.value + "\n" + rest
+        )
+        return
+    item = entry.ca.items.setdefault(key, [None, None, None, None])
+    while len(item) < 4:
+        item.append(None)
+    item[2] = CommentToken("\n" + rest, CommentMark(0), None)

@@ -1,0 +1,362 @@
+"""Streaming reader of the public RPPS extraction (``PS_LibreAcces_Personne_activite_*.txt``).
+
+The file has ~2 million lines (one per professional × activity, ~800 MB) and a territory
+keeps a few thousand of them, so the reader never looks at most lines one by one:
+
+* bytes are read in blocks of a few MB, cut at the last line end;
+* the lines worth a look are found with ``bytes.find`` on ``|`` + the first two characters
+  of the territory's commune codes and postcodes (``|21``), then the 5 characters after it
+  must be one of those codes followed by a field end: this runs at C speed over the block;
+* only those lines are split on ``|`` and decoded, and become an ``Activity``;
+* the number of fields is checked for every line at once: a block whose ``|`` count is
+  exactly (lines × fields of the header) is sound; otherwise its lines are checked one by
+  one, and each wrong line becomes a finding with its line number.
+
+So the cost is two counts and a few ``find`` per block, plus the work on kept lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from cpts_cli.actors.importing.codes import A_FIELD_COUNT
+from cpts_cli.actors.importing.model import Activity, from_national_id, norm
+from cpts_cli.actors.importing.place import Places
+from cpts_cli.checking.findings import Finding
+from cpts_cli.support.errors import CptsError
+
+BLOCK = 4 * 1024 * 1024
+#: Beyond this many malformed lines, the others are counted, not listed one by one.
+MAX_LINE_FINDINGS = 100
+
+#: Our field → accepted spellings of its column (normalised: lowercase, no accents, no
+#: punctuation). The public file writes "Libellé commune (coord. structure)" and, in some
+#: years, "Libellé Commune (coord. Structure)": both normalise the same.
+COLUMNS = {
+    "ident_type": ("type d identifiant pp",),
+    "ident": ("identifiant pp",),
+    "ident_national": ("identification nationale pp",),
+    "nom": ("nom d exercice",),
+    "prenom": ("prenom d exercice",),
+    "code_profession": ("code profession",),
+    "profession": ("libelle profession",),
+    "savoir_faire": ("code savoir faire",),
+    "savoir_faire_label": ("libelle savoir faire",),
+    "code_mode": ("code mode exercice", "code mode d exercice"),
+    "mode": ("libelle mode exercice", "libelle mode d exercice"),
+    "code_postal": ("code postal coord structure", "code postal"),
+    "code_commune": ("code commune coord structure", "code commune"),
+    "libelle_commune": ("libelle commune coord structure", "libelle commune"),
+    "bureau_cedex": ("bureau cedex coord structure",),
+    "email": ("adresse e mail coord structure", "adresse email coord structure"),
+    "telephone": ("telephone coord structure",),
+}
+REQUIRED = ("ident", "nom", "code_profession")
+
+
+def is_rpps_header(names: list[str]) -> bool:
+    """Whether normalised column names are those of the RPPS extraction."""
+    found = set(names)
+    return "identifiant pp" in found and "code profession" in found
+
+
+def column_indexes(names: list[str]) -> dict[str, int]:
+    """Our field → index of its column (first match), from normalised header names."""
+    out: dict[str, int] = {}
+    for key, spellings in COLUMNS.items():
+        for spelling in spellings:
+            if spelling in names:
+                out[key] = names.index(spelling)
+                break
+    return out
+
+
+@dataclass
+class RppsRead:
+    activities: list[Activity] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    lines: int = 0  # data lines read (header excluded)
+    bad_lines: int = 0
+    encoding: str = "utf-8"
+    by_postcode: int = 0  # activities placed through their postcode
+
+
+_CEDEX = re.compile(r"\bcedex\b.*$")
+
+
+def _bureau_name(text: str) -> str:
+    """``21110 GENLIS`` / ``21081 DIJON CEDEX 9`` → ``genlis`` / ``dijon``."""
+    return _CEDEX.sub("", norm(text).lstrip("0123456789 ")).strip()
+
+
+def sniff_encoding(sample: bytes) -> str:
+    """UTF-8 when the sample decodes as such (a cut last character aside), else latin-1."""
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"
+        return "latin-1"
+
+
+class _Reader:
+    def __init__(self, places: Places, source: str, header: bytes, sample: bytes) -> None:
+        self.places = places
+        self.source = source
+        self.result = RppsRead()
+        if header.startswith(b"\xef\xbb\xbf"):
+            header = header[3:]
+        self.encoding = sniff_encoding(header + b"\n" + sample)
+        self.result.encoding = self.encoding
+        text = header.rstrip(b"\r").decode(self.encoding, errors="replace")
+        names = [norm(n) for n in text.split("|")]
+        trailing = bool(names) and names[-1] == ""
+        self.columns = column_indexes(names)
+        missing = [k for k in REQUIRED if k not in self.columns]
+        if "code_commune" not in self.columns and "code_postal" not in self.columns:
+            missing.append("code_commune")
+        if missing:
+            labels = {
+                "ident": "Identifiant PP",
+                "nom": "Nom d'exercice",
+                "code_profession": "Code profession",
+                "code_commune": "Code commune (coord. structure)",
+            }
+            raise CptsError(
+                f"« {source} » ressemble à une extraction RPPS mais il lui manque les colonnes "
+                + ", ".join(f"« {labels[k]} »" for k in missing)
+                + " : est-ce bien le fichier PS_LibreAcces_Personne_activite ?"
+            )
+        pipes = text.count("|")
+        # Lines end with "|" like the header (the public file); a copy whose lines lack it
+        # (or add one) is read too: the first lines say which, then every line must match.
+        other = pipes - 1 if trailing else pipes + 1
+        first_lines = sample.split(b"\n")[:200]
+        if sum(x.count(b"|") == other for x in first_lines) > sum(
+            x.count(b"|") == pipes for x in first_lines
+        ):
+            pipes = other
+        self.accepted = {pipes}
+        self.expected = len(names) - 1 if trailing else len(names)
+        codes = places.match_codes()
+        if any(len(c) != 5 for c in codes):
+            raise ValueError("commune codes and postcodes have 5 characters")
+        self.codes = {c.encode("ascii") for c in codes}
+        self.prefixes = sorted({b"|" + c[:2] for c in self.codes})
+        self.line = 1  # number of the last line read (the header is line 1)
+        self._names = (
+            self.columns.get("libelle_commune"),
+            self.columns.get("bureau_cedex"),
+        )
+
+    # ------------------------------------------------------------------ blocks
+
+    def block(self, buf: bytes, lo: int = 0, hi: int | None = None, last: bool = False) -> None:
+        """The whole lines in ``buf[lo:hi]`` (ending with a line end unless ``last``).
+
+        Offsets rather than slices: a block is a few MB and is never copied.
+        """
+        hi = len(buf) if hi is None else hi
+        if hi <= lo:
+            return
+        open_end = last and buf[hi - 1 : hi] != b"\n"
+        n_lines = buf.count(b"\n", lo, hi) + (1 if open_end else 0)
+        pipes = buf.count(b"|", lo, hi)
+        if not any(pipes == n_lines * a for a in self.accepted):
+            self._check_lines(buf[lo:hi], open_end)
+        line, pos = self.line, lo
+        for start in self._candidates(buf, lo, hi):
+            line += buf.count(b"\n", pos, start)
+            pos = start
+            end = buf.find(b"\n", start, hi)
+            self._line(buf[start : end if end >= 0 else hi], line + 1)
+        self.line += n_lines
+        self.result.lines += n_lines
+
+    def _candidates(self, buf: bytes, lo: int, hi: int) -> list[int]:
+        codes = self.codes
+        find = buf.find
+        ends = (b"|", b"\n", b"\r", b"")
+        starts: set[int] = set()
+        for prefix in self.prefixes:
+            i = find(prefix, lo, hi)
+            while i >= 0:
+                if buf[i + 1 : i + 6] in codes and buf[i + 6 : min(i + 7, hi)] in ends:
+                    nl = buf.rfind(b"\n", lo, i)
+                    starts.add(nl + 1 if nl >= 0 else lo)
+                    end = find(b"\n", i, hi)
+                    if end < 0:
+                        break
+                    i = find(prefix, end, hi)
+                    continue
+                i = find(prefix, i + 1, hi)
+        return sorted(starts)
+
+    def _check_lines(self, chunk: bytes, open_end: bool) -> None:
+        lines = chunk.split(b"\n")
+        if not open_end:
+            lines.pop()  # what follows the final line end
+        for offset, raw in enumerate(lines):
+            if raw.count(b"|") in self.accepted or not raw.strip():
+                continue
+            number = self.line + offset + 1
+            truncated = open_end and offset == len(lines) - 1
+            self._bad(number, raw.count(b"|") + 1, truncated)
+
+    def _bad(self, number: int, fields: int, truncated: bool) -> None:
+        res = self.result
+        res.bad_lines += 1
+        if res.bad_lines > MAX_LINE_FINDINGS:
+            return
+        if truncated:
+            detail = (
+                f"Dernière ligne incomplète ({fields} champs au lieu de {self.expected}) : le "
+                "fichier semble tronqué ; elle est ignorée."
+            )
+        else:
+            detail = (
+                f"{fields} champs au lieu de {self.expected} (séparateur « | ») : ligne ignorée."
+            )
+        res.findings.append(A_FIELD_COUNT.make("", number, 0, file=self.source, detail=detail))
+
+    # ------------------------------------------------------------------ one kept line
+
+    def _text(self, raw: bytes) -> str:
+        try:
+            return raw.decode(self.encoding).strip()
+        except UnicodeDecodeError:
+            return raw.decode("latin-1").strip()
+
+    def _line(self, raw: bytes, number: int) -> None:
+        fields = raw.rstrip(b"\r").split(b"|")
+        if len(fields) - 1 not in self.accepted:
+            return  # reported by _check_lines
+        col = self.columns
+
+        def get(key: str) -> str:
+            i = col.get(key)
+            return self._text(fields[i]) if i is not None and i < len(fields) else ""
+
+        code = get("code_commune")
+        cp = get("code_postal")
+        names = tuple(
+            _bureau_name(self._text(fields[i])) if k == 1 else self._text(fields[i])
+            for k, i in enumerate(self._names)
+            if i is not None and i < len(fields)
+        )
+        place = self.places.locate(code, cp, names)
+        if not place.keep:
+            return
+        if place.by_postcode:
+            self.result.by_postcode += 1
+        ident = get("ident") or from_national_id(get("ident_national"))
+        savoir_faire = get("savoir_faire") or get("savoir_faire_label")
+        self.result.activities.append(
+            Activity(
+                line=number,
+                ident=ident,
+                ident_type=get("ident_type"),
+                nom=get("nom"),
+                prenom=get("prenom"),
+                code_profession=get("code_profession"),
+                profession=get("profession"),
+                savoir_faire=savoir_faire,
+                code_mode=get("code_mode"),
+                mode=get("mode"),
+                commune=place.commune or "",
+                code_postal=cp,
+                email=get("email"),
+                telephone=get("telephone"),
+                commune_note=place.note,
+            )
+        )
+
+    def finish(self) -> RppsRead:
+        res = self.result
+        if res.bad_lines > MAX_LINE_FINDINGS:
+            res.findings.append(
+                A_FIELD_COUNT.make(
+                    "",
+                    0,
+                    0,
+                    file=self.source,
+                    detail=f"… et {res.bad_lines - MAX_LINE_FINDINGS} autres lignes au nombre "
+                    "de champs incorrect, ignorées elles aussi.",
+                )
+            )
+        return res
+
+
+def read_rpps(
+    stream: BinaryIO,
+    *,
+    places: Places,
+    source: str,
+    progress: Callable[[int], None] | None = None,
+    first: bytes = b"",
+) -> RppsRead:
+    """Read an extraction from ``stream`` (binary), keeping the territory's lines.
+
+    ``first`` is what the caller already read from the stream (to sniff its kind).
+    ``progress(n)`` is called with the number of bytes read since the previous call.
+    Raises ``CptsError`` when the header lacks the columns we need or when most lines of the
+    first block are malformed (not an extraction after all).
+    """
+    data = first
+    if progress and first:
+        progress(len(first))
+    while b"\n" not in data:
+        more = stream.read(BLOCK)
+        if not more:
+            break
+        data += more
+        if progress:
+            progress(len(more))
+    cut = data.find(b"\n")
+    if cut < 0:
+        raise CptsError(f"« {source} » n'a qu'une ligne d'en-tête, sans données.")
+    reader = _Reader(places, source, data[:cut], data[cut + 1 : cut + 1 + BLOCK])
+    # ``rest``: the start of a line whose end is in the next block (short: part of a line).
+    last_end = data.rfind(b"\n")
+    reader.block(data, cut + 1, last_end + 1)
+    rest = data[last_end + 1 :]
+    checked = False
+    while True:
+        block = stream.read(BLOCK)
+        if not block:
+            break
+        if progress:
+            progress(len(block))
+        first_end = block.find(b"\n")
+        if first_end < 0:
+            rest += block
+            continue
+        if rest:
+            reader.block(rest + block[: first_end + 1])
+            lo = first_end + 1
+        else:
+            lo = 0
+        last_end = block.rfind(b"\n")
+        reader.block(block, lo, last_end + 1)
+        rest = block[last_end + 1 :]
+        if not checked:
+            checked = True
+            _check_shape(reader, source)
+    if rest:
+        reader.block(rest, last=True)
+    _check_shape(reader, source)
+    return reader.finish()
+
+
+def _check_shape(reader: _Reader, source: str) -> None:
+    res = reader.result
+    if res.lines >= 10 and res.bad_lines * 2 > res.lines:
+        raise CptsError(
+            f"« {source} » ne ressemble pas à une extraction RPPS : {res.bad_lines} des "
+            f"{res.lines} premières lignes n'ont pas les {reader.expected} champs de son en-tête "
+            "séparés par « | »."
+        )

@@ -1,0 +1,226 @@
+"""Step 3 — the territorial diagnostic."""
+
+from __future__ import annotations
+
+from cpts_cli.checking.rules.engine import Context, filled, hit, rule
+from cpts_cli.project.positions import pointer
+
+STEP = "diagnostic"
+REQUIRED_FIELDS = {
+    "libelle": "libellé",
+    "valeur": "valeur",
+    "annee": "année",
+    "source": "source",
+    "maille": "maille (échelle géographique)",
+}
+
+
+@rule(
+    "CPTS-D001",
+    step=STEP,
+    title="Aucun indicateur",
+    message="Le diagnostic ne contient aucun indicateur : ajoutez-en (démographie, offre de "
+    "soins, accès aux soins, prévention…).",
+)
+def no_indicator(ctx: Context):
+    """Le diagnostic s'appuie sur des indicateurs chiffrés.
+
+    Incorrect : `indicateurs: []`. Correct : au moins un indicateur avec sa valeur, son année
+    et sa source.
+    """
+    if not any(True for _ in ctx.items("/diagnostic/indicateurs")):
+        yield hit("/diagnostic/indicateurs")
+
+
+@rule(
+    "CPTS-D002",
+    step=STEP,
+    title="Indicateur incomplet",
+    message="L'indicateur « {code} » n'a pas de {champ}.",
+)
+def incomplete_indicator(ctx: Context):
+    """Chaque indicateur porte son libellé, sa valeur, son année, sa source et sa maille.
+
+    Incorrect : `- code: densite_mg` avec `valeur: 7.2` seulement. Correct : avec `libelle`,
+    `annee: 2023`, `source: Cartosanté`, `maille: territoire_cpts`.
+    """
+    for i, ind in ctx.items("/diagnostic/indicateurs"):
+        for key, label in REQUIRED_FIELDS.items():
+            if key == "valeur" and ind.get("masque") is True:
+                continue
+            if not filled(ind.get(key)):
+                yield hit(
+                    pointer("diagnostic", "indicateurs", i), code=ind.get("code", "?"), champ=label
+                )
+
+
+@rule(
+    "CPTS-D003",
+    step=STEP,
+    title="Indicateur sans référence",
+    message="L'indicateur « {code} » n'a ni valeur de référence (département, région, "
+    "France) ni raison écrite (« sans_reference »).",
+)
+def reference(ctx: Context):
+    """Chaque chiffre se compare au département, à la région ou à la France, ou dit pourquoi
+    il ne le peut pas.
+
+    Incorrect : pas de `references`. Correct : `references: {departement: 8.9, france: 8.8}`
+    ou `sans_reference: Indicateur propre au territoire`.
+    """
+    for i, ind in ctx.items("/diagnostic/indicateurs"):
+        refs = ind.get("references")
+        has_ref = isinstance(refs, dict) and any(v is not None for v in refs.values())
+        if not has_ref and not filled(ind.get("sans_reference")):
+            yield hit(pointer("diagnostic", "indicateurs", i), code=ind.get("code", "?"))
+
+
+@rule(
+    "CPTS-D004",
+    step=STEP,
+    title="Code d'indicateur en double",
+    message="Le code d'indicateur « {code} » est déjà utilisé (position {first}).",
+)
+def duplicate_code(ctx: Context):
+    """Le code d'un indicateur l'identifie : les constats y renvoient.
+
+    Incorrect : deux indicateurs `code: densite_mg`.
+    """
+    seen: dict[str, int] = {}
+    for i, ind in ctx.items("/diagnostic/indicateurs"):
+        code = ind.get("code")
+        if not isinstance(code, str):
+            continue
+        if code in seen:
+            yield hit(
+                pointer("diagnostic", "indicateurs", i, "code"), code=code, first=seen[code] + 1
+            )
+        else:
+            seen[code] = i
+
+
+@rule(
+    "CPTS-D005",
+    step=STEP,
+    title="Valeur masquée incohérente",
+    message="L'indicateur « {code} » {detail}.",
+)
+def masked_value(ctx: Context):
+    """Rézone masque les effectifs de moins de 6 professionnels : une valeur masquée n'est
+    pas un zéro. `masque: true` va avec `valeur: null`, et seulement avec elle.
+
+    Incorrect : `valeur: 0` pour un effectif masqué. Correct : `valeur: null` et
+    `masque: true`.
+    """
+    for i, ind in ctx.items("/diagnostic/indicateurs"):
+        masked = ind.get("masque") is True
+        value = ind.get("valeur")
+        if masked and value is not None:
+            yield hit(
+                pointer("diagnostic", "indicateurs", i, "valeur"),
+                code=ind.get("code", "?"),
+                detail="est marqué masqué mais a une valeur : écrivez « valeur: null »",
+            )
+
+
+@rule(
+    "CPTS-D006",
+    step=STEP,
+    title="Année future",
+    message="L'indicateur « {code} » est daté de {annee}, une année qui n'est pas encore écoulée.",
+)
+def future_year(ctx: Context):
+    """L'année d'un indicateur est celle de la donnée publiée, donc passée.
+
+    Incorrect : `annee: 2031`. Correct : `annee: 2023`.
+    """
+    for i, ind in ctx.items("/diagnostic/indicateurs"):
+        year = ind.get("annee")
+        if isinstance(year, int) and year > ctx.today.year:
+            yield hit(
+                pointer("diagnostic", "indicateurs", i, "annee"),
+                code=ind.get("code", "?"),
+                annee=year,
+            )
+
+
+@rule(
+    "CPTS-D007",
+    step=STEP,
+    title="Aucun constat",
+    message="Le diagnostic ne contient aucun constat : rédigez ce que les indicateurs montrent.",
+)
+def no_finding(ctx: Context):
+    """Les constats résument ce que les indicateurs montrent ; les priorités s'y rattachent.
+
+    Incorrect : `constats: []`. Correct : `- id: C1` avec un libellé et ses indicateurs.
+    """
+    if not any(True for _ in ctx.items("/diagnostic/constats")):
+        yield hit("/diagnostic/constats")
+
+
+@rule(
+    "CPTS-D008",
+    step=STEP,
+    title="Constat sans indicateur",
+    message="Le constat « {id} » ne renvoie à aucun indicateur : citez les codes des "
+    "indicateurs qui le fondent.",
+)
+def finding_without_indicator(ctx: Context):
+    """Chaque constat s'appuie sur au moins un indicateur du diagnostic.
+
+    Incorrect : `- id: C1` sans `indicateurs`. Correct : `indicateurs: [densite_mg]`.
+    """
+    for i, c in ctx.items("/diagnostic/constats"):
+        if not filled(c.get("indicateurs")):
+            yield hit(pointer("diagnostic", "constats", i), id=c.get("id", "?"))
+
+
+@rule(
+    "CPTS-D009",
+    step=STEP,
+    title="Indicateur inconnu dans un constat",
+    message="Le constat « {id} » renvoie à l'indicateur « {code} », qui n'existe pas{hint}.",
+)
+def unknown_indicator_ref(ctx: Context):
+    """Les codes cités par un constat sont ceux des indicateurs du diagnostic.
+
+    Incorrect : `indicateurs: [densite_mq]` (faute de frappe). Correct : `[densite_mg]`.
+    """
+    import difflib
+
+    codes = [
+        ind.get("code")
+        for _, ind in ctx.items("/diagnostic/indicateurs")
+        if isinstance(ind.get("code"), str)
+    ]
+    for i, c in ctx.items("/diagnostic/constats"):
+        refs = c.get("indicateurs")
+        if not isinstance(refs, list):
+            continue
+        for j, ref in enumerate(refs):
+            if isinstance(ref, str) and ref not in codes:
+                close = difflib.get_close_matches(ref, codes, n=1)
+                yield hit(
+                    pointer("diagnostic", "constats", i, "indicateurs", j),
+                    id=c.get("id", "?"),
+                    code=ref,
+                    hint=f" (vouliez-vous dire « {close[0]} » ?)" if close else "",
+                )
+
+
+@rule(
+    "CPTS-D010",
+    step=STEP,
+    title="Constat sans libellé",
+    message="Le constat « {id} » n'a pas de libellé : écrivez ce qu'il constate.",
+)
+def finding_label(ctx: Context):
+    """Un constat est une phrase.
+
+    Incorrect : `- id: C1` seul. Correct : `libelle: 18 % des patients n'ont pas de médecin
+    traitant`.
+    """
+    for i, c in ctx.items("/diagnostic/constats"):
+        if not filled(c.get("libelle")):
+            yield hit(pointer("diagnostic", "constats", i), id=c.get("id", "?"))

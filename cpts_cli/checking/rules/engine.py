@@ -1,0 +1,139 @@
+"""Domain rules: small generators registered with their code, step and message.
+
+A rule is a function ``check(ctx) -> Iterable[Hit]``; ``@rule`` declares its code (in the
+code registry, with the function's docstring as its documentation) and the step whose
+completion it gates. ``Hit`` says where (a JSON pointer) and fills the message template.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from cpts_cli.checking.codes import Code, define
+from cpts_cli.checking.findings import Finding, Severity
+from cpts_cli.project.document import ProjectDocument
+from cpts_cli.project.positions import resolve
+from cpts_cli.support import clock
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: str
+    values: dict[str, Any] = field(default_factory=dict)
+    severity: Severity | None = None
+
+
+def hit(path: str, severity: Severity | str | None = None, **values: Any) -> Hit:
+    return Hit(path, values, Severity(severity) if severity else None)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: Code
+    step: str
+    func: Callable[[Context], Iterable[Hit]]
+
+    @property
+    def doc(self) -> str:
+        return self.code.doc
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, *, step: str, title: str, message: str, severity: str = "error"):
+    def decorate(func: Callable[[Context], Iterable[Hit]]):
+        entry = define(code, severity, title, message, func.__doc__ or "", step=step)
+        RULES[code] = Rule(entry, step, func)
+        return func
+
+    return decorate
+
+
+class Context:
+    """What a rule sees: the project's plain data, its reference data, and today's date."""
+
+    def __init__(self, doc: ProjectDocument, today: _dt.date | None = None) -> None:
+        self.doc = doc
+        self.data: dict = doc.plain if isinstance(doc.plain, dict) else {}
+        self.today = today or clock.today()
+
+    def get(self, ptr: str, default: Any = None) -> Any:
+        value = resolve(self.data, ptr, default)
+        return default if value is None else value
+
+    def section(self, name: str) -> dict:
+        value = self.data.get(name)
+        return value if isinstance(value, dict) else {}
+
+    def items(self, ptr: str) -> Iterator[tuple[int, dict]]:
+        """Enumerate the mapping items of the list at ``ptr`` (non-mappings are skipped)."""
+        value = self.get(ptr)
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    yield i, item
+
+    @cached_property
+    def aci(self):
+        from cpts_cli.referentiel import aci
+
+        version = self.data.get("aci")
+        if isinstance(version, int) and not isinstance(version, bool):
+            version = str(version)  # `aci: 2019` unquoted reads as a number
+        try:
+            return aci.load(version if isinstance(version, str) else None)
+        except KeyError:
+            return aci.load(None)
+
+    @cached_property
+    def socle_missions(self) -> list[str]:
+        return [m.code for m in self.aci.socle()]
+
+    @cached_property
+    def territory(self):
+        from cpts_cli.territory.summary import of_document
+
+        return of_document(self.doc)
+
+
+def run_rules(ctx: Context, steps: Iterable[str]) -> list[Finding]:
+    wanted = set(steps)
+    findings: list[Finding] = []
+    for entry in RULES.values():
+        if entry.step not in wanted:
+            continue
+        for h in entry.func(ctx) or ():
+            line, column = ctx.doc.locate(h.path)
+            findings.append(
+                entry.code.make(
+                    h.path, line, column, file=ctx.doc.name, severity=h.severity, **h.values
+                )
+            )
+    return findings
+
+
+def parse_date(value: Any) -> _dt.date | None:
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def filled(value: Any) -> bool:
+    """A value the user actually wrote (not absent, not empty, not blank text)."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | dict):
+        return bool(value)
+    return True

@@ -1,0 +1,197 @@
+"""Step 9 — implementing the projet de santé: yearly results of the contract indicators."""
+
+from __future__ import annotations
+
+from cpts_cli.checking.rules.engine import Context, filled, hit, parse_date, rule
+from cpts_cli.project.positions import pointer
+
+STEP = "mise_en_oeuvre"
+
+
+def contract_indicators(ctx: Context) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for _, m in ctx.items("/validation/contrat/missions"):
+        for ind in m.get("indicateurs") or []:
+            if isinstance(ind, dict) and isinstance(ind.get("id"), str):
+                out[ind["id"]] = {**ind, "mission": m.get("mission")}
+    return out
+
+
+@rule(
+    "CPTS-E001",
+    step=STEP,
+    title="Aucune année de contrat renseignée",
+    message="Aucune année de contrat n'est renseignée : notez les résultats de la première année.",
+)
+def no_year(ctx: Context):
+    """Chaque année de contrat, la CPTS rend compte des résultats de ses indicateurs.
+
+    Incorrect : `annees: []`. Correct : `- annee: 1` avec ses `resultats`.
+    """
+    if not any(True for _ in ctx.items("/mise_en_oeuvre/annees")):
+        yield hit("/mise_en_oeuvre/annees")
+
+
+@rule(
+    "CPTS-E002",
+    step=STEP,
+    title="Indicateur du contrat sans résultat",
+    message="Année {annee} : l'indicateur « {id} » du contrat n'a pas de résultat.",
+)
+def every_indicator(ctx: Context):
+    """Pour chaque année renseignée, chaque indicateur du contrat a un résultat.
+
+    Incorrect : l'indicateur I3 absent des résultats de l'année 1. Correct :
+    `- {indicateur: I3, resultat: 42, niveau_atteint: socle, preuves: [...]}`.
+    """
+    indicators = contract_indicators(ctx)
+    for i, year in ctx.items("/mise_en_oeuvre/annees"):
+        given = {r.get("indicateur") for r in year.get("resultats") or [] if isinstance(r, dict)}
+        for ident in indicators:
+            if ident not in given:
+                yield hit(
+                    pointer("mise_en_oeuvre", "annees", i), annee=year.get("annee", "?"), id=ident
+                )
+
+
+@rule(
+    "CPTS-E003",
+    step=STEP,
+    title="Indicateur inconnu",
+    message="Année {annee} : « {id} » n'est pas un indicateur du contrat{hint}.",
+)
+def unknown_indicator(ctx: Context):
+    """Les résultats renvoient aux identifiants des indicateurs du contrat (`validation`).
+
+    Incorrect : `indicateur: I99`. Correct : `indicateur: I1`.
+    """
+    import difflib
+
+    indicators = list(contract_indicators(ctx))
+    for i, year in ctx.items("/mise_en_oeuvre/annees"):
+        for j, r in enumerate(year.get("resultats") or []):
+            if (
+                isinstance(r, dict)
+                and isinstance(r.get("indicateur"), str)
+                and r["indicateur"] not in indicators
+            ):
+                close = difflib.get_close_matches(r["indicateur"], indicators, n=1)
+                yield hit(
+                    pointer("mise_en_oeuvre", "annees", i, "resultats", j, "indicateur"),
+                    annee=year.get("annee", "?"),
+                    id=r["indicateur"],
+                    hint=f" (vouliez-vous dire « {close[0]} » ?)" if close else "",
+                )
+
+
+@rule(
+    "CPTS-E004",
+    step=STEP,
+    title="Résultat incomplet",
+    message="Année {annee}, indicateur « {id} » : {champ} manque.",
+)
+def result_complete(ctx: Context):
+    """Chaque résultat donne la valeur atteinte, le niveau atteint et ses preuves
+    (livrables), que la CPAM examine au dialogue de gestion.
+
+    Incorrect : `- {indicateur: I1, resultat: 40}`. Correct : avec `niveau_atteint: socle` et
+    `preuves: [Tableau de suivi des demandes]`.
+    """
+    for i, year in ctx.items("/mise_en_oeuvre/annees"):
+        for j, r in enumerate(year.get("resultats") or []):
+            if not isinstance(r, dict):
+                continue
+            for key, label in (
+                ("resultat", "le résultat"),
+                ("niveau_atteint", "le niveau atteint"),
+                ("preuves", "la preuve"),
+            ):
+                if not filled(r.get(key)):
+                    yield hit(
+                        pointer("mise_en_oeuvre", "annees", i, "resultats", j),
+                        annee=year.get("annee", "?"),
+                        id=r.get("indicateur", "?"),
+                        champ=label,
+                    )
+
+
+@rule(
+    "CPTS-E005",
+    step=STEP,
+    severity="warning",
+    title="Année de contrat écoulée sans bilan",
+    message="L'année de contrat {annee} ({debut} → {fin}) est écoulée : notez ses résultats.",
+)
+def elapsed_years(ctx: Context):
+    """Une année de contrat court d'un anniversaire de la signature au suivant ; une fois
+    écoulée, ses résultats sont attendus pour le dialogue de gestion.
+    """
+    from cpts_cli.referentiel.aci import contract_years
+
+    signature = parse_date(ctx.get("/validation/contrat/date_signature"))
+    if signature is None:
+        return
+    recorded = {y.get("annee") for _, y in ctx.items("/mise_en_oeuvre/annees")}
+    for index, start, end in contract_years(signature):
+        if end < ctx.today and index not in recorded:
+            yield hit(
+                "/mise_en_oeuvre/annees", annee=index, debut=start.isoformat(), fin=end.isoformat()
+            )
+
+
+@rule(
+    "CPTS-E006",
+    step=STEP,
+    severity="warning",
+    title="Niveau incohérent avec le type",
+    message="Année {annee}, indicateur « {id} » : {detail}.",
+)
+def level_type(ctx: Context):
+    """Un indicateur de processus est atteint ou non (`atteint` / `aucun`) ; un indicateur de
+    résultat se mesure par paliers (`socle`, `intermediaire`, `objectif`).
+
+    Incorrect : `niveau_atteint: atteint` pour un indicateur de résultat.
+    """
+    indicators = contract_indicators(ctx)
+    for i, year in ctx.items("/mise_en_oeuvre/annees"):
+        for j, r in enumerate(year.get("resultats") or []):
+            if not isinstance(r, dict):
+                continue
+            ind = indicators.get(r.get("indicateur"))
+            level = r.get("niveau_atteint")
+            if ind is None or not isinstance(level, str):
+                continue
+            kind = ind.get("type")
+            if kind == "processus" and level in ("socle", "intermediaire", "objectif"):
+                detail = "indicateur de processus : le niveau est « atteint » ou « aucun »"
+            elif kind == "resultat" and level == "atteint":
+                detail = (
+                    "indicateur de résultat : le niveau est « socle », "
+                    "« intermediaire », « objectif » ou « aucun »"
+                )
+            else:
+                continue
+            yield hit(
+                pointer("mise_en_oeuvre", "annees", i, "resultats", j, "niveau_atteint"),
+                annee=year.get("annee", "?"),
+                id=r.get("indicateur"),
+                detail=detail,
+            )
+
+
+@rule(
+    "CPTS-E007",
+    step=STEP,
+    title="Année de contrat en double",
+    message="L'année de contrat {annee} est renseignée deux fois.",
+)
+def duplicate_year(ctx: Context):
+    """Chaque année de contrat (1 à 5) n'apparaît qu'une fois.
+
+    Incorrect : deux entrées `annee: 1`. Correct : `annee: 1` puis `annee: 2`.
+    """
+    seen: set = set()
+    for i, year in ctx.items("/mise_en_oeuvre/annees"):
+        if year.get("annee") in seen:
+            yield hit(pointer("mise_en_oeuvre", "annees", i, "annee"), annee=year.get("annee"))
+        seen.add(year.get("annee"))

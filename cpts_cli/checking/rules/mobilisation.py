@@ -1,0 +1,183 @@
+"""Step 2 — mobilising the actors."""
+
+from __future__ import annotations
+
+from cpts_cli.checking.rules.engine import Context, filled, hit, rule
+from cpts_cli.project.positions import pointer
+from cpts_cli.referentiel import store
+
+STEP = "mobilisation"
+DOCTORS = ("medecin_generaliste", "medecin_specialiste")
+
+
+@rule(
+    "CPTS-M001",
+    step=STEP,
+    title="Moins de deux professions",
+    message="Les acteurs recensés couvrent {n} profession(s) : une CPTS réunit au moins deux "
+    "professions de santé.",
+)
+def two_professions(ctx: Context):
+    """Une CPTS est pluriprofessionnelle : au moins deux professions parmi les acteurs.
+
+    Incorrect : trois médecins généralistes seulement. Correct : des médecins et des
+    infirmiers.
+    """
+    professions = {
+        a.get("profession")
+        for _, a in ctx.items("/mobilisation/acteurs")
+        if isinstance(a.get("profession"), str)
+    }
+    if len(professions) < 2:
+        yield hit("/mobilisation/acteurs", n=len(professions))
+
+
+@rule(
+    "CPTS-M002",
+    step=STEP,
+    title="Aucun médecin",
+    message="Aucun médecin parmi les acteurs : la CPTS doit associer au moins un médecin.",
+)
+def at_least_one_doctor(ctx: Context):
+    """Au moins un acteur est médecin (généraliste ou spécialiste).
+
+    Incorrect : infirmiers et pharmaciens seulement. Correct : `profession:
+    medecin_generaliste` pour au moins un acteur.
+    """
+    if not any(a.get("profession") in DOCTORS for _, a in ctx.items("/mobilisation/acteurs")):
+        yield hit("/mobilisation/acteurs")
+
+
+@rule(
+    "CPTS-M003",
+    step=STEP,
+    title="Ni structure ni réunion",
+    message="Aucune structure ni réunion enregistrée : notez au moins une structure associée "
+    "(MSP, EHPAD…) ou une réunion tenue.",
+)
+def structure_or_meeting(ctx: Context):
+    """La mobilisation se prouve par au moins une structure associée ou une réunion.
+
+    Incorrect : `structures: []` et `reunions: []`. Correct : `reunions: [{date: 2022-10-04,
+    objet: Réunion de lancement}]`.
+    """
+    mob = ctx.section("mobilisation")
+    if not filled(mob.get("structures")) and not filled(mob.get("reunions")):
+        yield hit("/mobilisation")
+
+
+@rule(
+    "CPTS-M004",
+    step=STEP,
+    title="Profession de l'acteur absente",
+    message="L'acteur « {nom} » n'a pas de profession : choisissez-la dans la liste.",
+)
+def actor_profession(ctx: Context):
+    """Chaque acteur a une profession de la liste (elle sert aux décomptes par profession).
+
+    Incorrect : `- nom: Martin` seul. Correct : `- nom: Martin` avec `profession: infirmier`.
+    """
+    for i, actor in ctx.items("/mobilisation/acteurs"):
+        if not filled(actor.get("profession")):
+            yield hit(pointer("mobilisation", "acteurs", i), nom=actor.get("nom", "?"))
+
+
+@rule(
+    "CPTS-M005",
+    step=STEP,
+    severity="warning",
+    title="Acteur exerçant hors du territoire",
+    message="{nom} exerce à {commune}, hors du territoire de la CPTS.",
+)
+def actor_outside(ctx: Context):
+    """La commune d'exercice d'un acteur est normalement dans le territoire ; un acteur
+    extérieur est possible (spécialiste, établissement voisin) mais à vérifier.
+
+    Incorrect (avertissement) : `commune: "75113"` pour une CPTS de Côte-d'Or.
+    """
+    t = ctx.territory
+    if t.is_empty:
+        return
+    inside = set(t.members)
+    for i, actor in ctx.items("/mobilisation/acteurs"):
+        code = actor.get("commune")
+        if not isinstance(code, str):
+            continue
+        resolution = store.resolve_commune(code)
+        current = resolution.commune.code if resolution.commune else None
+        if current is None or current in inside:
+            continue
+        if resolution.commune.commune_parente in inside:
+            continue
+        yield hit(
+            pointer("mobilisation", "acteurs", i, "commune"),
+            nom=_who(actor),
+            commune=f"{resolution.commune.nom} ({code})",
+        )
+
+
+def _who(actor: dict) -> str:
+    return " ".join(str(actor.get(k)) for k in ("prenom", "nom") if actor.get(k)) or "?"
+
+
+@rule(
+    "CPTS-M006",
+    step=STEP,
+    title="Commune d'exercice inconnue",
+    message="Code commune inconnu pour {nom} : « {code} ».",
+)
+def actor_unknown_commune(ctx: Context):
+    """La commune d'exercice est un code INSEE existant.
+
+    Incorrect : `commune: "21999"`. Correct : `commune: "21166"`.
+    """
+    for key in ("acteurs", "structures"):
+        for i, item in ctx.items(f"/mobilisation/{key}"):
+            code = item.get("commune")
+            if isinstance(code, str) and not store.resolve_commune(code).is_known:
+                yield hit(
+                    pointer("mobilisation", key, i, "commune"),
+                    nom=_who(item) if key == "acteurs" else item.get("nom", "?"),
+                    code=code,
+                )
+
+
+@rule(
+    "CPTS-M007",
+    step=STEP,
+    severity="warning",
+    title="Numéro RPPS en double",
+    message="Le numéro RPPS {rpps} figure déjà pour un autre acteur (position {first}).",
+)
+def duplicate_rpps(ctx: Context):
+    """Un professionnel n'est recensé qu'une fois : un numéro RPPS n'apparaît qu'une fois.
+
+    Incorrect : deux acteurs avec `rpps: "10001234567"`.
+    """
+    seen: dict[str, int] = {}
+    for i, actor in ctx.items("/mobilisation/acteurs"):
+        rpps = actor.get("rpps")
+        if not isinstance(rpps, str):
+            continue
+        if rpps in seen:
+            yield hit(
+                pointer("mobilisation", "acteurs", i, "rpps"), rpps=rpps, first=seen[rpps] + 1
+            )
+        else:
+            seen[rpps] = i
+
+
+@rule(
+    "CPTS-M008",
+    step=STEP,
+    title="Réunion incomplète",
+    message="La réunion du {date} n'a pas d'objet : indiquez de quoi il a été question.",
+)
+def meeting_subject(ctx: Context):
+    """Chaque réunion a une date et un objet.
+
+    Incorrect : `- date: 2022-10-04` seul. Correct : avec `objet: Réunion de lancement`.
+    """
+    for i, meeting in ctx.items("/mobilisation/reunions"):
+        if not filled(meeting.get("objet")):
+            yield hit(pointer("mobilisation", "reunions", i), date=meeting.get("date", "?"))

@@ -1,0 +1,596 @@
+"""``cpts render``: the project's deliverables, from Jinja2 Markdown templates to Word.
+
+Pipeline: check the project (steps, findings) → decide which documents may be written →
+build the template context (:mod:`.context`) → render each template to Markdown
+(:mod:`.environment`) → write the Markdown, or build the DOCX (:mod:`.markdown_docx`, with
+the charts of :mod:`.charts`), or convert that DOCX to PDF (:mod:`.pdf`).
+
+This module stays light: Jinja2, python-docx, markdown-it-py and matplotlib are imported
+inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cpts_cli.checking.findings import Finding, Severity
+from cpts_cli.support.errors import CptsError, os_error_fr
+
+FORMATS = ("docx", "md", "pdf")
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    id: str
+    title: str
+    template: str
+    #: Long documents get a table of contents after the cover page.
+    toc: bool
+
+
+DELIVERABLES: dict[str, Deliverable] = {
+    d.id: d
+    for d in (
+        Deliverable("diagnostic", "Diagnostic territorial", "diagnostic.md.j2", True),
+        Deliverable("lettre-intention", "Lettre d'intention", "lettre-intention.md.j2", False),
+        Deliverable("presentation", "Présentation du projet", "presentation.md.j2", False),
+        Deliverable("projet-sante", "Projet de santé", "projet-sante.md.j2", True),
+        Deliverable("dossier-aci", "Dossier ACI", "dossier-aci.md.j2", True),
+        Deliverable("rapport-annuel", "Rapport annuel", "rapport-annuel.md.j2", True),
+    )
+}
+
+
+class RenderRefused(CptsError):
+    """Earlier steps are incomplete: the document would be a draft (exit code 1)."""
+
+    exit_code = 1
+
+    def __init__(self, file: str, refused: dict[str, list[Finding]]) -> None:
+        names = ", ".join(refused)
+        super().__init__(
+            f"{file} : les étapes précédentes ne sont pas complètes, "
+            f"document(s) non produit(s) : {names}. Complétez les points ci-dessous, ou "
+            "produisez un brouillon avec --brouillon."
+        )
+        self.file = file
+        self.refused = refused
+
+
+class ProjectUnreadable(CptsError):
+    """The project file could not be parsed (exit code 2); ``report`` has the findings."""
+
+    def __init__(self, report) -> None:
+        super().__init__(f"{report.file} : le fichier ne peut pas être lu (voir ci-dessus).")
+        self.report = report
+
+
+@dataclass
+class Planned:
+    deliverable: Deliverable
+    step_id: str
+    draft: bool
+    missing: list[Finding]
+
+
+@dataclass
+class RenderLog:
+    """What a render produced besides the files: findings about the project, warnings."""
+
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    drafts: dict[str, int] = field(default_factory=dict)  # doc id -> items to complete
+    cpts: str | None = None
+
+
+def render_date() -> _dt.datetime:
+    """The render time: ``SOURCE_DATE_EPOCH`` when set (reproducible), else now (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            pass
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+
+
+# ------------------------------------------------------------------------------ planning
+
+
+def _general_errors(report) -> list[Finding]:
+    from cpts_cli.checking.check import step_of
+
+    return [f for f in report.findings if f.severity is Severity.ERROR and step_of(f) is None]
+
+
+def default_documents(report) -> list[str]:
+    """Deliverables whose step is reached: every earlier step recorded as done."""
+    from cpts_cli.workflow.steps import DELIVERABLES as STEP_OF_DOC
+
+    chosen = []
+    for doc_id, step in STEP_OF_DOC.items():
+        earlier = [s for s in report.steps if s.step.number < step.number]
+        if all(s.done_on for s in earlier):
+            chosen.append(doc_id)
+    return chosen or [next(iter(STEP_OF_DOC))]
+
+
+def plan(report, docs: list[str] | None, brouillon: bool) -> list[Planned]:
+    """Which documents to write, as drafts or not; raise RenderRefused when some cannot."""
+    from cpts_cli.workflow.steps import DELIVERABLES as STEP_OF_DOC
+
+    wanted = list(dict.fromkeys(docs or default_documents(report)))
+    general = _general_errors(report)
+    planned, refused = [], {}
+    for doc_id in wanted:
+        step = STEP_OF_DOC[doc_id]
+        earlier_missing: list[Finding] = []
+        for state in report.steps:
+            if state.step.number < step.number and not state.complete:
+                earlier_missing.extend(state.missing)
+        own = report.state(step.id)
+        own_missing = list(own.missing)
+        earlier_incomplete = any(
+            not s.complete for s in report.steps if s.step.number < step.number
+        )
+        if earlier_incomplete and not brouillon:
+            refused[doc_id] = _dedupe(general + earlier_missing)
+            continue
+        missing = _dedupe(general + earlier_missing + own_missing)
+        draft = brouillon or bool(missing) or not own.complete
+        planned.append(Planned(DELIVERABLES[doc_id], step.id, draft, missing))
+    if refused:
+        raise RenderRefused(report.file, refused)
+    return planned
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        key = (f.code, f.path, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return sorted(out, key=Finding.sort_key)
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+def render_markdown(env, context: dict, planned: Planned, today: _dt.date) -> str:
+    """The Markdown text of one deliverable (front matter included)."""
+    from cpts_cli.documents.environment import date_fr
+    from cpts_cli.workflow.steps import STEP_BY_ID
+
+    step = STEP_BY_ID[planned.step_id]
+    document = {
+        "id": planned.deliverable.id,
+        "titre": planned.deliverable.title,
+        "sommaire": planned.deliverable.toc,
+        "date": today.isoformat(),
+        "date_fr": str(date_fr(today)),
+        "brouillon": planned.draft,
+        "etape": {"numero": step.number, "id": step.id, "libelle": step.label},
+        "manquants": [
+            {
+                "message": f.message,
+                "ligne": f.line or None,
+                "code": f.code,
+                "etape": (STEP_BY_ID[f.step].label if f.step in STEP_BY_ID else None),
+            }
+            for f in planned.missing
+        ],
+    }
+    return render_template(env, planned.deliverable.template, {**context, "document": document})
+
+
+def render_template(env, name: str, context: dict) -> str:
+    """Render one template; errors name the template file and line (CptsError, exit 2)."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
+    from cpts_cli.documents.template_errors import describe
+
+    try:
+        template = env.get_template(name)
+        return template.render(context)
+    except TemplateSyntaxError as exc:
+        where = exc.filename or exc.name or name
+        raise CptsError(
+            _sentence(f"Modèle « {where} », ligne {exc.lineno} : {describe(exc)}")
+        ) from None
+    except TemplateNotFound as exc:
+        raise CptsError(f"Modèle introuvable : « {exc.name} ».") from None
+    except Exception as exc:  # noqa: BLE001 - a template may raise anything
+        where, line = _template_position(exc)
+        location = f"Modèle « {where or name} »" + (f", ligne {line}" if line else "")
+        raise CptsError(_sentence(f"{location} : {describe(exc)}")) from None
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _template_position(exc: BaseException) -> tuple[str | None, int | None]:
+    import traceback
+
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(".j2") or "/templates/" in frame.filename:
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def document_meta(planned: Planned, front: dict, context: dict, created: _dt.datetime):
+    from cpts_cli.documents.markdown_docx import DocumentMeta
+
+    deliverable = planned.deliverable
+    title = str(front.get("titre") or deliverable.title)
+    organisation = str(front.get("cpts") or context["cpts"]["nom"] or "CPTS")
+    n_missing = len(planned.missing)
+    note = ""
+    if planned.draft:
+        note = (
+            f"Document de travail : {n_missing} point(s) à compléter."
+            if n_missing
+            else "Document de travail."
+        )
+    cover_lines = front.get("couverture")
+    return DocumentMeta(
+        title=title,
+        organisation=organisation,
+        subtitle=str(front.get("sous_titre") or ""),
+        version=str(front.get("version") or ""),
+        date_text=str(front.get("date") or ""),
+        created=created,
+        draft=planned.draft,
+        draft_note=note,
+        toc=bool(front.get("sommaire", deliverable.toc)),
+        subject=f"{title} — {organisation}",
+        keywords="; ".join(["CPTS", title, organisation]),
+        cover_lines=[str(x) for x in cover_lines] if isinstance(cover_lines, list) else [],
+        cover=front.get("page_de_garde", True) is not False,
+    )
+
+
+def output_dir(path: Path, out_dir: Path | None) -> Path:
+    return Path(out_dir) if out_dir is not None else Path(path).parent / "documents"
+
+
+def _target(out: Path, name: str) -> Path:
+    """``out/name``, refusing anything that would land outside ``out``."""
+    from cpts_cli.documents.context import slugify
+
+    safe = slugify(Path(name).stem, "document") + Path(name).suffix.lower()
+    target = out / safe
+    root = out.resolve()
+    if target.resolve().parent != root:
+        raise CptsError(f"Chemin de sortie refusé : « {target} » sort du dossier « {out} ».")
+    return target
+
+
+def _prepare_out(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise CptsError(f"« {out} » existe et n'est pas un dossier.") from None
+    except OSError as exc:
+        raise CptsError(
+            f"Dossier de sortie impossible à créer « {out} » : {os_error_fr(exc)}."
+        ) from None
+    if not out.is_dir():
+        raise CptsError(f"« {out} » n'est pas un dossier.")
+
+
+def render_project(
+    path: Path,
+    docs: list[str] | None = None,
+    out_dir: Path | None = None,
+    fmt: str = "docx",
+    brouillon: bool = False,
+    templates_dir: Path | None = None,
+    modele_docx: Path | None = None,
+    *,
+    log: RenderLog | None = None,
+    on_document: Callable[[str], None] | None = None,
+    per_cpts: set[str] | None = None,
+) -> list[Path]:
+    """Write the deliverables of the project ``path``; return the files written.
+
+    Raises :class:`RenderRefused` (exit 1) when a requested document's earlier steps are
+    incomplete and ``brouillon`` is false, :class:`ProjectUnreadable` or
+    :class:`~cpts_cli.support.errors.CptsError` (exit 2) when rendering cannot run.
+
+    ``per_cpts`` (several projects in one run): the documents go to a sub-folder named
+    after the CPTS, unique among the names already in the set (which is updated).
+    """
+    from cpts_cli.checking.check import check_document
+    from cpts_cli.documents.context import build_context
+    from cpts_cli.documents.environment import make_environment
+    from cpts_cli.documents.sanitize import sanitize
+    from cpts_cli.project.load import read_path
+    from cpts_cli.support.clock import today as clock_today
+
+    if fmt not in FORMATS:
+        raise CptsError(f"Format inconnu « {fmt} » : docx, md ou pdf.")
+    for doc_id in docs or []:
+        if doc_id not in DELIVERABLES:
+            raise CptsError(f"Document inconnu « {doc_id} » : " + ", ".join(DELIVERABLES) + ".")
+    if templates_dir is not None and not Path(templates_dir).is_dir():
+        raise CptsError(f"Dossier de modèles introuvable : « {templates_dir} ».")
+    if modele_docx is not None and not Path(modele_docx).is_file():
+        raise CptsError(f"Modèle Word introuvable : « {modele_docx} ».")
+    log = log if log is not None else RenderLog()
+    path = Path(path)
+    doc = read_path(path)
+    charts = None
+    try:
+        if fmt != "md" and (not docs or "diagnostic" in docs) and isinstance(doc.plain, dict):
+            # Drawing the charts takes longest: it starts before the checks.
+            charts = _early_charts(doc)
+        report = check_document(doc)
+        if not report.parsed or not report.steps:
+            raise ProjectUnreadable(report)
+        planned = plan(report, docs, brouillon)
+        plain, cleaned = sanitize(doc.plain, doc.locate, doc.name)
+        log.findings.extend(cleaned)
+        today = clock_today()
+        context = build_context(plain, today=today)
+        log.cpts = context["cpts"]["nom"]
+        env = make_environment(Path(templates_dir) if templates_dir else None)
+        out = output_dir(path, out_dir)
+        if per_cpts is not None:
+            out = out / _cpts_folder(context, path, per_cpts)
+        created = render_date()
+        if fmt == "md":
+            return _write_markdown(planned, env, context, today, out, log, on_document)
+        from cpts_cli.documents.charts import ChartStore
+
+        if charts is None:  # (else: made from the same data, before the checks)
+            charts = ChartStore(context)
+        if not any(p.deliverable.id == "diagnostic" for p in planned):
+            charts.close()
+        return _write_documents(
+            planned,
+            env,
+            context,
+            today,
+            created,
+            out,
+            fmt,
+            modele_docx,
+            charts,
+            log,
+            on_document,
+        )
+    finally:
+        if charts is not None:
+            charts.close()
+
+
+def _early_charts(doc):
+    """The chart store of ``doc``, its missing charts already being drawn; None when the
+    project cannot give a context yet (the checks will say why)."""
+    from cpts_cli.documents.charts import ChartStore
+    from cpts_cli.documents.context import build_context
+    from cpts_cli.documents.sanitize import sanitize
+    from cpts_cli.support.clock import today
+
+    try:
+        plain, _cleaned = sanitize(doc.plain, doc.locate, doc.name)
+        charts = ChartStore(build_context(plain, today=today()))
+    except Exception:  # noqa: BLE001 - an optimisation only: the normal path reports it
+        return None
+    charts.prefetch()
+    return charts
+
+
+def _cpts_folder(context: dict, path: Path, taken: set[str]) -> str:
+    """A sub-folder name for this CPTS, unique among ``taken`` (which is updated)."""
+    from cpts_cli.documents.context import slugify
+
+    base = slugify(context["cpts"]["nom"], slugify(path.stem, "cpts"))
+    name, k = base, 1
+    while name in taken:
+        k += 1
+        name = f"{base}-{k}"
+    taken.add(name)
+    return name
+
+
+def _write_markdown(planned, env, context, today, out, log, on_document) -> list[Path]:
+    from cpts_cli.project.save import write_atomic
+
+    texts = [(p, render_markdown(env, context, p, today)) for p in planned]
+    _prepare_out(out)
+    for p, _text in texts:
+        if p.draft:
+            log.drafts[p.deliverable.id] = len(p.missing)
+    written: list[Path] = []
+    for p, text in texts:
+        target = _target(out, f"{p.deliverable.id}.md")
+        write_atomic(target, text.encode("utf-8"))
+        written.append(target)
+        written.extend(_write_md_images(out, text, context, log))
+        if on_document is not None:
+            on_document(p.deliverable.id)
+    return written
+
+
+def _write_documents(
+    planned, env, context, today, created, out, fmt, modele_docx, charts, log, on_document
+) -> list[Path]:
+    from cpts_cli.project.save import write_atomic
+
+    texts = [(p, render_markdown(env, context, p, today)) for p in planned]
+    _prepare_out(out)
+    for p, _text in texts:
+        if p.draft:
+            log.drafts[p.deliverable.id] = len(p.missing)
+    from cpts_cli.documents.markdown_docx import build_docx, split_front_matter
+
+    converter = None
+
+    missing_styles: list[str] = []  # those a Word model lacks, for all documents
+
+    def build(item: tuple[Planned, str]) -> tuple[bytes, list[str], list[str]]:
+        p, text = item
+        front, body = split_front_matter(text)
+        warnings: list[str] = []
+        missing: list[str] = []
+        data = build_docx(
+            body,
+            document_meta(p, front, context, created),
+            model=Path(modele_docx) if modele_docx else None,
+            images=charts,
+            warnings=warnings,
+            missing_styles=missing,
+        )
+        return data, warnings, missing
+
+    def write_docx(item: tuple[Planned, str]) -> tuple[Path, list[str], list[str]]:
+        target = _target(out, f"{item[0].deliverable.id}.docx")
+        data, warnings, missing = build(item)
+        write_atomic(target, data)
+        return target, warnings, missing
+
+    def write_pdf(item: tuple[Planned, str]) -> tuple[Path, list[str]]:
+        nonlocal converter
+        from cpts_cli.documents.pdf import Converter
+
+        data, warnings, missing = build(item)
+        if converter is None:
+            converter = Converter()
+        doc_id = item[0].deliverable.id
+        target = _target(out, f"{doc_id}.pdf")
+        work = converter.tmp / doc_id
+        work.mkdir(exist_ok=True)
+        (work / "document.docx").write_bytes(data)
+        converter.convert(work / "document.docx", work / "document.pdf")
+        write_atomic(target, (work / "document.pdf").read_bytes())
+        return target, warnings, missing
+
+    # The documents with charts are built here and last: the charts the cache lacks are
+    # drawn meanwhile by a helper process. The others may be shared with a child process
+    # (see .parallel); LibreOffice converts one document at a time.
+    with_charts = [any(c in text for c in charts.paths) for _p, text in texts]
+    if any(with_charts):
+        charts.prefetch()  # a user's template may show them in another document
+    here = [t for t, w in zip(texts, with_charts, strict=True) if not w]
+    last = [t for t, w in zip(texts, with_charts, strict=True) if w]
+    there: list[tuple[Planned, str]] = []
+    if fmt == "docx" and not charts.drawing:
+        # (While the helper draws charts, the processor cores are busy enough.)
+        here, there = _share(here, last)
+    try:
+        if fmt == "docx":
+            from cpts_cli.documents.parallel import run_shared
+
+            mine, theirs = run_shared(here + last, there, write_docx)
+            results = mine + theirs
+        else:
+            results = [write_pdf(t) for t in here + last]
+    finally:
+        charts.close()  # stops a helper still drawing when a document failed
+        if converter is not None:
+            log.warnings.extend(w for w in converter.warnings if w not in log.warnings)
+            converter.close()
+    failed = charts.failure_warning()
+    if failed:
+        log.warnings.append(failed)
+    rank = {p.deliverable.id: i for i, p in enumerate(planned)}
+    results.sort(key=lambda r: rank[r[0].stem])  # the plan's order
+    for _path, warnings, missing in results:
+        log.warnings.extend(warnings)
+        missing_styles.extend(n for n in missing if n not in missing_styles)
+    if missing_styles:
+        from cpts_cli.documents.markdown_docx import missing_styles_warning
+
+        log.warnings.append(missing_styles_warning(missing_styles))
+    log.warnings[:] = list(dict.fromkeys(log.warnings))
+    written = [target for target, _w, _m in results]
+    if on_document is not None:
+        for target in written:
+            on_document(target.stem)
+    return written
+
+
+def _share(
+    plain: list[tuple[Planned, str]], with_charts: list[tuple[Planned, str]]
+) -> tuple[list[tuple[Planned, str]], list[tuple[Planned, str]]]:
+    """Split the documents without charts between this process and a child, so that both
+    have about the same work (the length of the Markdown text, a document with charts
+    counting half as much again)."""
+    load_here = sum(len(text) for _p, text in with_charts) * 1.5
+    load_there = 0.0
+    here: list[tuple[Planned, str]] = []
+    there: list[tuple[Planned, str]] = []
+    for item in sorted(plain, key=lambda t: -len(t[1])):
+        if load_there < load_here:
+            there.append(item)
+            load_there += len(item[1])
+        else:
+            here.append(item)
+            load_here += len(item[1])
+    return here, there
+
+
+def export_templates(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Copy the built-in templates (``*.md.j2``, ``partials/``, ``README.md`` and
+    ``reference.docx``) into ``folder``; return (files written, files already there, kept).
+    Never overwrites a file: a user's edited template is never lost."""
+    from cpts_cli.project.save import write_atomic
+    from cpts_cli.support.resources import shipped_dir
+
+    folder = Path(folder)
+    written: list[Path] = []
+    kept: list[Path] = []
+
+    def copy(node, target: Path) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            if child.is_dir():
+                if child.name == "partials":
+                    copy(child, target / child.name)
+                continue
+            if not (child.name.endswith(".j2") or child.name in ("README.md", "reference.docx")):
+                continue
+            path = target / child.name
+            if path.exists():
+                kept.append(path)
+                continue
+            _prepare_out(target)
+            write_atomic(path, child.read_bytes())
+            written.append(path)
+
+    copy(shipped_dir("templates"), folder)
+    return written, kept
+
+
+def _write_md_images(out: Path, text: str, context: dict, log: RenderLog) -> list[Path]:
+    """The charts a Markdown document links to, written beside it (``images/…``)."""
+    import re
+
+    from cpts_cli.documents.charts import ChartStore
+    from cpts_cli.project.save import write_atomic
+
+    wanted = [m for m in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", text)]
+    store = ChartStore(context)
+    written = []
+    for rel in wanted:
+        if rel not in store.paths:
+            continue
+        data = store(rel)
+        if data is None:
+            continue
+        folder = out / "images"
+        _prepare_out(folder)
+        target = _target(folder, Path(rel).name)
+        write_atomic(target, data)
+        written.append(target)
+    failed = store.failure_warning()
+    if failed:
+        log.warnings.append(failed)
+    return written

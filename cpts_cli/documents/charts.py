@@ -1,0 +1,349 @@
+"""Charts of the diagnostic: each theme's indicators against department, region and France.
+
+One figure per group of indicators of a theme (the context cuts a theme in groups that fit
+a page), one block of horizontal bars per indicator with its own scale (comparing a rate
+with a density on one axis would mislead). matplotlib is imported here only, with the Agg
+backend; PNG files are deterministic (fixed size and dpi, no metadata), so the same project
+gives the same images — which is what lets :class:`ChartStore` keep them in the user's
+cache and draw the missing ones in a helper process (:mod:`.chart_worker`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+DPI = 150
+WIDTH_IN = 6.3  # 16 cm: the text width of the reference document
+LEFT_IN = 1.05  # room for the names of the bars
+LINE_IN = 0.19  # one line of the chart (a bar, a title, a unit)
+COLORS = {"territoire": "#1F3864", "reference": "#9DB3D6", "texte": "#262626", "note": "#595959"}
+LABELS = (
+    ("territoire", "Territoire"),
+    ("departement", "Département"),
+    ("region", "Région"),
+    ("france", "France"),
+)
+#: Vertical layout of one indicator's block, in lines.
+TITLE_LINES = 1.25
+GAP_LINES = 0.9
+#: Bars use this share of the width; their value labels the rest.
+BAR_SHARE = 0.8
+
+
+def _fr(value: float) -> str:
+    if float(value).is_integer():
+        text = f"{int(value):,}".replace(",", "\u00a0")
+    else:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+        text = text.replace(",", " ").replace(".", ",").replace(" ", "\u00a0")
+    return text
+
+
+def _bars(ind: dict[str, Any], territory_label: str) -> list[tuple[str, float, str]]:
+    refs = ind.get("references") or {}
+    bars = []
+    for key, label in LABELS:
+        value = ind.get("valeur") if key == "territoire" else refs.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            name = territory_label if key == "territoire" and territory_label else label
+            color = COLORS["territoire"] if key == "territoire" else COLORS["reference"]
+            bars.append((name, float(value), color))
+    return bars
+
+
+def _title(ind: dict[str, Any]) -> list[str]:
+    title = str(ind.get("libelle") or ind.get("code") or "")
+    if ind.get("annee") is not None:
+        title += f" ({ind['annee']})"
+    return textwrap.wrap(title, 95) or [""]
+
+
+def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: str = "") -> bytes:
+    """PNG bytes: one block per indicator, bars for the territory and its references.
+
+    Each indicator has its own scale (comparing a rate with a density on one axis would
+    mislead), so its bars start from its own zero line and carry their values; there is no
+    x axis to read. One Axes for the whole figure, drawn with few artists: the charts are
+    most of the rendering time of the diagnostic.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    blocks = [(_title(ind), _bars(ind, territory_label), ind) for ind in indicators]
+    lines = (
+        sum(
+            TITLE_LINES * len(head) + max(len(bars), 1) + _unit_lines(ind) + GAP_LINES
+            for head, bars, ind in blocks
+        )
+        or 1.0
+    )
+    height = lines * LINE_IN + 0.1
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes(
+        (LEFT_IN / WIDTH_IN, 0.05 / height, 1 - (LEFT_IN + 0.1) / WIDTH_IN, 1 - 0.1 / height)
+    )
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-lines, 0)
+    y = 0.0
+    rects_y, rects_left, rects_width, rects_color = [], [], [], []
+
+    def write(x: float, y: float, text: str, size: float, ha: str = "left", **style) -> None:
+        # User text as written: « $…$ » is not TeX here (parse_math), « \ » not an escape.
+        ax.text(
+            x,
+            y,
+            text,
+            fontsize=size,
+            va="center",
+            ha=ha,
+            family="DejaVu Sans",
+            parse_math=False,
+            **style,
+        )
+
+    for head, bars, ind in blocks:
+        for line in head:
+            write(0, y - 0.55 * TITLE_LINES, line, 8, color=COLORS["texte"])
+            y -= TITLE_LINES
+        values = [v for _n, v, _c in bars]
+        low, high = min([0.0, *values]), max([0.0, *values])
+        span = (high - low) or 1.0
+        zero = -low / span * BAR_SHARE
+        unit = ind.get("unite") or ""
+        suffix = f"\u00a0{unit}" if unit and len(unit) <= 3 else ""
+        top = y
+        for name, value, color in bars:
+            middle = y - 0.5
+            end = (value - low) / span * BAR_SHARE
+            rects_y.append(middle)
+            rects_left.append(min(zero, end))
+            rects_width.append(abs(end - zero))
+            rects_color.append(color)
+            write(-0.015, middle, name, 7.5, ha="right", color=COLORS["texte"])
+            write(max(end, zero) + 0.01, middle, _fr(value) + suffix, 7, color=COLORS["texte"])
+            y -= 1
+        if not bars:
+            write(0, y - 0.5, "pas de valeur chiffrée", 7, style="italic", color=COLORS["note"])
+            y -= 1
+        else:
+            ax.plot([zero, zero], [top, y], color=COLORS["texte"], linewidth=0.8)
+        if _unit_lines(ind):
+            write(0, y - 0.45, unit, 7, style="italic", color=COLORS["note"])
+            y -= 1
+        y -= GAP_LINES
+    if rects_y:
+        ax.barh(rects_y, rects_width, left=rects_left, height=0.72, color=rects_color)
+    return _png(fig)
+
+
+def _png(fig) -> bytes:
+    """The figure as an RGB PNG without metadata (deterministic; no alpha channel, which
+    Word does not need: a quarter smaller and quicker to compress than matplotlib's RGBA)."""
+    import warnings
+
+    from PIL import Image
+
+    canvas = fig.canvas
+    with warnings.catch_warnings():
+        # « Glyph … missing from font(s) »: a character the font lacks shows as a box; the
+        # user's terminal gets no English warning for it.
+        warnings.simplefilter("ignore")
+        canvas.draw()
+    rgba = canvas.buffer_rgba()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), rgba, "raw", "RGBA", 0, 1)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="PNG", compress_level=3, dpi=(DPI, DPI))
+    return out.getvalue()
+
+
+def _unit_lines(ind: dict[str, Any]) -> int:
+    """1 when the unit is long (not written after each value) and the title does not say
+    it already (« … pour 1 000 habitants »)."""
+    unit = str(ind.get("unite") or "")
+    said = unit.lower() in str(ind.get("libelle") or "").lower()
+    return 1 if len(unit) > 3 and not said else 0
+
+
+def _request(spec: dict) -> dict:
+    return {"legende": spec["legende"], "indicateurs": spec["indicateurs"]}
+
+
+def _spec_key(request: dict) -> str:
+    text = json.dumps(request, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _cache_folder() -> Path | None:
+    """Drawn charts are kept in the user's cache, keyed by what they show: re-rendering a
+    project whose indicators did not change does not load matplotlib at all."""
+    from cpts_cli.support import cache
+
+    return cache.folder("graphiques", cache.fingerprint(Path(__file__).read_bytes(), _mpl_id()))
+
+
+def _mpl_id() -> bytes:
+    """Which matplotlib is installed, without importing it (nor importlib.metadata: 20 ms)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.origin:
+        return b"?"
+    package = Path(spec.origin).parent
+    try:
+        return (package / "_version.py").read_bytes()
+    except OSError:
+        try:
+            info = Path(spec.origin).stat()
+        except OSError:
+            return b"?"
+        return f"{info.st_size}-{info.st_mtime_ns}".encode()
+
+
+def _read_cached(folder: Path | None, key: str) -> bytes | None:
+    if folder is None:
+        return None
+    path = folder / f"{key}.png"
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    digest, data = blob[:32], blob[32:]
+    if hashlib.sha256(data).digest() != digest or not data.startswith(b"\x89PNG"):
+        return None  # damaged: drawn again
+    from cpts_cli.support import cache
+
+    cache.touch(path)
+    return data
+
+
+def _write_cached(folder: Path | None, key: str, data: bytes) -> None:
+    if folder is None:
+        return
+    import os
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(hashlib.sha256(data).digest() + data)
+            os.replace(tmp, folder / f"{key}.png")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
+    from cpts_cli.support import cache
+
+    cache.prune("graphiques", folder)
+
+
+class ChartStore:
+    """The diagnostic's charts by image path, each drawn once.
+
+    A chart comes from the user's cache when it was drawn before with the same content;
+    otherwise :meth:`prefetch` draws the missing ones in a helper process (see
+    :mod:`.chart_worker`) while this one builds the other documents, and a chart asked for
+    before the helper has finished waits for it. Whatever goes wrong in the helper, the
+    chart is drawn here instead.
+    """
+
+    def __init__(self, context: dict) -> None:
+        self._specs: dict[str, dict] = {}
+        for chart in context.get("diagnostic", {}).get("graphiques", []):
+            self._specs[chart["chemin"]] = chart
+        self._done: dict[str, bytes] = {}
+        self._keys: dict[str, str] = {}
+        self._folder: Path | None = None
+        self._looked = False
+        self._worker = None
+        self._pending: list[str] = []
+        self.failures: list[str] = []
+
+    @property
+    def paths(self) -> list[str]:
+        return list(self._specs)
+
+    def _lookup(self) -> None:
+        """Read what the cache has; remember the keys of the others."""
+        if self._looked:
+            return
+        self._looked = True
+        self._folder = _cache_folder() if self._specs else None
+        for path, spec in self._specs.items():
+            key = _spec_key(_request(spec))
+            self._keys[path] = key
+            data = _read_cached(self._folder, key)
+            if data is not None:
+                self._done[path] = data
+
+    def prefetch(self) -> None:
+        """Start drawing the charts the cache lacks in a helper process."""
+        self._lookup()
+        missing = [p for p in self._specs if p not in self._done]
+        if not missing or self._worker is not None:
+            return
+        from cpts_cli.documents.chart_worker import start
+
+        self._worker = start([_request(self._specs[p]) for p in missing])
+        if self._worker is not None:
+            self._pending = missing
+
+    @property
+    def drawing(self) -> bool:
+        """Whether a helper process is drawing charts."""
+        return self._worker is not None
+
+    def _collect(self) -> None:
+        from cpts_cli.documents.chart_worker import finish
+
+        worker, self._worker = self._worker, None
+        results = finish(worker, len(self._pending))
+        for path, data in zip(self._pending, results, strict=False):
+            if data is not None:
+                self._done[path] = data
+                _write_cached(self._folder, self._keys[path], data)
+        self._pending = []
+
+    def close(self) -> None:
+        """Stop the helper if it still runs (a document was refused, an error occurred)."""
+        if self._worker is not None:
+            from cpts_cli.documents.chart_worker import stop
+
+            stop(self._worker)
+            self._worker = None
+
+    def __call__(self, path: str) -> bytes | None:
+        spec = self._specs.get(path)
+        if spec is None:
+            return None
+        self._lookup()
+        if path not in self._done and self._worker is not None and path in self._pending:
+            self._collect()
+        if path not in self._done:
+            try:
+                data = theme_chart(spec["legende"], spec["indicateurs"])
+            except Exception as exc:  # noqa: BLE001 - a document without a chart, not no document
+                self.failures.append(f"{path} ({type(exc).__name__} : {exc})")
+                return None  # the builder writes « [image absente : …] » in its place
+            self._done[path] = data
+            _write_cached(self._folder, self._keys[path], data)
+        return self._done[path]
+
+    def failure_warning(self) -> str | None:
+        """The warning to give when charts could not be drawn (matplotlib missing or broken)."""
+        if not self.failures:
+            return None
+        return (
+            f"{len(self.failures)} graphique(s) n'ont pas pu être dessinés : "
+            + ", ".join(self.failures)
+            + " ; le document les signale à leur place. Réinstallez cpts (pip install "
+            "--force-reinstall cpts) puis relancez."
+        )

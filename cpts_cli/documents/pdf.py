@@ -1,0 +1,138 @@
+"""DOCX → PDF with LibreOffice in headless mode, when it is installed.
+
+A plain ``soffice --convert-to pdf`` keeps the table of contents and cross-reference fields
+as they were saved (empty page numbers). So LibreOffice runs a small Basic macro in a
+throw-away profile: load the document, update its indexes and fields, export to PDF. When
+the macro cannot run, the plain conversion is the fallback (with a warning).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from cpts_cli.support.errors import CptsError, os_error_fr
+
+TIMEOUT = 180
+
+_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" \
+script:language="StarBasic">
+Sub ConvertPdf(inUrl As String, outUrl As String)
+  Dim args(0) As New com.sun.star.beans.PropertyValue
+  args(0).Name = &quot;Hidden&quot;
+  args(0).Value = True
+  oDoc = StarDesktop.loadComponentFromURL(inUrl, &quot;_blank&quot;, 0, args())
+  oIdx = oDoc.getDocumentIndexes()
+  For i = 0 To oIdx.getCount() - 1
+    oIdx.getByIndex(i).update()
+  Next i
+  oDoc.getTextFields().refresh()
+  Dim pargs(0) As New com.sun.star.beans.PropertyValue
+  pargs(0).Name = &quot;FilterName&quot;
+  pargs(0).Value = &quot;writer_pdf_Export&quot;
+  oDoc.storeToURL(outUrl, pargs())
+  oDoc.close(True)
+End Sub
+</script:module>
+"""
+
+
+def find_office() -> str | None:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def require_office() -> str:
+    office = find_office()
+    if office is None:
+        raise CptsError(
+            "Le format PDF passe par LibreOffice, introuvable sur cette machine (commande "
+            "« soffice » ou « libreoffice »). Installez LibreOffice, ou produisez les "
+            "documents Word (--format docx) et enregistrez-les en PDF depuis Word."
+        )
+    return office
+
+
+class Converter:
+    """One LibreOffice profile for several conversions (its creation takes a few seconds)."""
+
+    def __init__(self) -> None:
+        self.office = require_office()
+        self.tmp = Path(tempfile.mkdtemp(prefix="cpts-office-"))
+        self.profile = self.tmp / "profil"
+        self.macro_ready = False
+        self.warnings: list[str] = []
+
+    def close(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self) -> Converter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _run(self, args: list[str]) -> subprocess.CompletedProcess:
+        env = {**os.environ, "HOME": str(self.tmp)}
+        try:
+            return subprocess.run(
+                [
+                    self.office,
+                    "--headless",
+                    "--norestore",
+                    "--nologo",
+                    "--nodefault",
+                    f"-env:UserInstallation={self.profile.as_uri()}",
+                    *args,
+                ],
+                capture_output=True,
+                timeout=TIMEOUT,
+                env=env,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise CptsError(
+                f"LibreOffice n'a pas terminé la conversion en {TIMEOUT} secondes."
+            ) from None
+        except OSError as exc:
+            raise CptsError(f"LibreOffice ne peut pas être lancé : {os_error_fr(exc)}.") from None
+
+    def _prepare_macro(self) -> None:
+        if self.macro_ready:
+            return
+        self._run(["--terminate_after_init"])
+        basic = self.profile / "user" / "basic" / "Standard"
+        if basic.is_dir():
+            (basic / "Module1.xba").write_text(_MACRO, encoding="utf-8")
+            self.macro_ready = True
+
+    def convert(self, docx: Path, pdf: Path) -> None:
+        """Write ``pdf`` from ``docx`` (both absolute paths; ``pdf`` must not exist yet)."""
+        self._prepare_macro()
+        if self.macro_ready:
+            url_in, url_out = docx.resolve().as_uri(), pdf.resolve().as_uri()
+            self._run([f'macro:///Standard.Module1.ConvertPdf("{url_in}","{url_out}")'])
+            if pdf.is_file() and pdf.stat().st_size > 0:
+                return
+        outdir = self.tmp / "sortie"
+        outdir.mkdir(exist_ok=True)
+        result = self._run(["--convert-to", "pdf", "--outdir", str(outdir), str(docx)])
+        produced = outdir / (docx.stem + ".pdf")
+        if not produced.is_file():
+            detail = (result.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+            raise CptsError(
+                "LibreOffice n'a pas produit de PDF" + (f" : {detail[-1]}" if detail else ".")
+            )
+        shutil.move(str(produced), str(pdf))
+        self.warnings.append(
+            "Table des matières du PDF non mise à jour (macro LibreOffice indisponible) : "
+            "ouvrez le document Word et mettez à jour les champs."
+        )

@@ -1,0 +1,124 @@
+"""A template's error in French: what Jinja says in English, said for a coordinator.
+
+``describe(exc)`` gives the kind (« erreur de syntaxe », « variable ou clé inconnue »,
+« opération interdite dans un modèle », « erreur à l'exécution ») and, for the frequent
+cases, the detail in French; an unknown filter or tag comes with the nearest known names.
+Any other message of Jinja is kept, marked as its own words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+#: Jinja's names of the tokens it expected or found.
+_TOKENS = {
+    "end of statement block": "« %} »",
+    "end of print statement": "« }} »",
+    "end of template": "la fin du modèle",
+    "end of comment": "« #} »",
+    "name": "un nom",
+    "integer": "un nombre",
+    "string": "un texte",
+    "end of line": "la fin de la ligne",
+}
+
+_TAGS = (
+    "if elif else endif for endfor set endset macro endmacro call endcall include import from "
+    "block endblock extends filter endfilter with endwith raw endraw break continue"
+).split()
+
+
+def _token(text: str) -> str:
+    return _TOKENS.get(text, f"« {text} »")
+
+
+def _near(name: str, known) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    return f" ; vouliez-vous dire {' ou '.join(f'« {c} »' for c in close)} ?" if close else ""
+
+
+def _filters():
+    from cpts_cli.documents.environment import FILTERS
+
+    return FILTERS
+
+
+#: (Jinja's English message, what to say) for each kind of error; first match wins.
+_SYNTAX = [
+    (r"No filter named '([^']+)'", lambda m: f"filtre inconnu « {m[1]} »{_near(m[1], _filters())}"),
+    (r"No test named '([^']+)'", lambda m: f"test inconnu « {m[1]} »"),
+    (
+        r"Encountered unknown tag '([^']+)'",
+        lambda m: f"balise inconnue « {{% {m[1]} %}} »{_near(m[1], _TAGS)}",
+    ),
+    (
+        r"Unexpected end of template\..*innermost block that needs to be closed is '(\w+)'",
+        lambda m: f"le bloc « {m[1]} » n'est pas fermé (« {{% end{m[1]} %}} » manque)",
+    ),
+    (r"Unexpected end of template", lambda m: "le modèle s'arrête au milieu d'une balise"),
+    (
+        r"Expected an expression, got '([^']+)'",
+        lambda m: f"une valeur ou une variable manque avant {_token(m[1])}",
+    ),
+    (
+        r"expected token '([^']+)', got '([^']+)'",
+        lambda m: f"{_token(m[1])} attendu, {_token(m[2])} trouvé",
+    ),
+    (r"unexpected '(.+)'$", lambda m: f"« {m[1]} » inattendu"),
+    (r"unexpected char '(.+)' at", lambda m: f"caractère inattendu « {m[1]} »"),
+]
+_UNDEFINED = [
+    (r"'([^']+)' is undefined", lambda m: f"« {m[1]} » n'existe pas"),
+    (
+        r"'[^']+' (?:object )?has no attribute '([^']+)'",
+        lambda m: f"pas de champ « {m[1]} » à cet endroit",
+    ),
+    (r".* has no element (.+)$", lambda m: f"pas d'élément {m[1]}"),
+]
+_SECURITY = [
+    (r"access to attribute '([^']+)'", lambda m: f"accès interdit à « {m[1]} »"),
+]
+
+
+def _first(rules, message: str) -> str | None:
+    for pattern, say in rules:
+        m = re.match(pattern, message, re.S)
+        if m:
+            return say(m)
+    return None
+
+
+_RUNTIME = {
+    "ZeroDivisionError": "division par zéro",
+    "RecursionError": "appels imbriqués sans fin",
+    "MemoryError": "mémoire épuisée",
+    "OverflowError": "nombre trop grand",
+}
+
+
+def describe(exc: BaseException) -> str:
+    """« kind (detail) » for the user: ``erreur de syntaxe (filtre inconnu « x »)``."""
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, TemplateSyntaxError):
+        kind, detail = "erreur de syntaxe", _first(_SYNTAX, message)
+    elif isinstance(exc, UndefinedError):
+        kind, detail = "variable ou clé inconnue", _first(_UNDEFINED, message)
+    elif isinstance(exc, SecurityError):
+        kind, detail = "opération interdite dans un modèle", _first(_SECURITY, message)
+    elif isinstance(exc, UnicodeDecodeError):
+        return (
+            f"le fichier n'est pas écrit en UTF-8 (octet n° {exc.start + 1}) : enregistrez-le "
+            "en UTF-8 dans votre éditeur"
+        )
+    else:
+        kind = "erreur à l'exécution"
+        detail = _RUNTIME.get(type(exc).__name__)
+        if detail is None:
+            return f"{kind} ({type(exc).__name__}, message de Python : {message})"
+    if detail is None:
+        return f"{kind} (message de Jinja : {message.rstrip('.')})"
+    return f"{kind} : {detail}"

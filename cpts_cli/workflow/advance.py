@@ -1,0 +1,77 @@
+"""``cpts next``: record the current step as done, when it is complete."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cpts_cli.checking.check import FileReport, check_document, step_of
+from cpts_cli.checking.findings import Finding, Severity
+from cpts_cli.project.load import read_path
+from cpts_cli.project.save import save
+from cpts_cli.support import clock
+from cpts_cli.support.errors import CptsError
+from cpts_cli.workflow.steps import STEP_IDS, STEPS, Step, top_level_position
+
+
+@dataclass
+class Advance:
+    report: FileReport
+    step: Step | None
+    recorded: bool
+    #: Why the step cannot be recorded (errors of this step, or of an earlier done step).
+    missing: list[Finding] = field(default_factory=list)
+    blocking_step: Step | None = None
+    all_done: bool = False
+
+
+def advance(path: Path, today: _dt.date | None = None) -> Advance:
+    today = today or clock.today()
+    doc = read_path(Path(path))
+    report = check_document(doc, today=today)
+    if not report.parsed or not report.steps:
+        return Advance(report, None, False, [f for f in report.findings])
+    for state in report.steps:
+        if state.status == "terminee" and not state.complete:
+            return Advance(report, None, False, state.missing, blocking_step=state.step)
+    current = next((s for s in report.steps if s.status == "en_cours"), None)
+    if current is None:
+        return Advance(report, None, False, all_done=True)
+    if not current.complete:
+        general = [
+            f for f in report.findings if f.severity is Severity.ERROR and step_of(f) is None
+        ]
+        return Advance(report, current.step, False, current.missing + general)
+    _record(doc, current.step.id, today)
+    save(doc)
+    return Advance(report, current.step, True)
+
+
+def _record(doc, step_id: str, today: _dt.date) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    data = doc.data
+    if not isinstance(data.get("etapes"), dict):
+        if "etapes" in data:
+            raise CptsError("« etapes » doit être un bloc de clés : corrigez-le d'abord.")
+        position = _insert_position(data)
+        data.insert(position, "etapes", CommentedMap())
+    etapes = data["etapes"]
+    if not etapes and hasattr(etapes, "fa"):
+        etapes.fa.set_block_style()  # `etapes: {}` as written by init becomes a block
+    entry = CommentedMap()
+    entry["terminee_le"] = today
+    order = {sid: i for i, sid in enumerate(STEP_IDS)}
+    position = sum(1 for key in etapes if order.get(key, 99) < order[step_id])
+    if step_id in etapes:
+        etapes[step_id] = entry
+    else:
+        etapes.insert(position, step_id, entry)
+
+
+def _insert_position(data) -> int:
+    return top_level_position(list(data.keys()), "etapes")
+
+
+__all__ = ["Advance", "advance", "STEPS"]
