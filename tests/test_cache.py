@@ -104,7 +104,7 @@ def _expected_charts(project):
     from cpts_cli.documents.charts import theme_chart
     from cpts_cli.documents.context import build_context
     from cpts_cli.project.load import read_path
-    from cpts_cli.support.clock import today
+    from cpts_cli.support.dates import today
 
     context = build_context(read_path(project).plain, today=today())
     return [

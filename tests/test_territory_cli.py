@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cpts_cli.referentiel import store
-from cpts_cli.territory import ops as territory_ops
+from cpts_cli.territory import info as territory_info
 
 DIJON_METROPOLE = "242100410"
 PLAINE_DIJONNAISE = "200000925"
@@ -68,7 +68,7 @@ def test_info_on_the_worked_example(example, cli):
     assert [d["code"] for d in data["departements"]] == ["21"]
     assert data["regions"] == [{"code": "27", "nom": "Bourgogne-Franche-Comté"}]
     assert {c["origine"] for c in data["communes"]} == {"direct"}
-    assert data == territory_ops.info(example).to_dict()  # JSON = the API
+    assert data == territory_info.info(example).to_dict()  # JSON = the API
 
     text = cli("territory", "info", example)
     assert text.code == 0

@@ -220,20 +220,7 @@ def check_document(
                     before=first_gap.label,
                 )
             )
-    return FileReport(
-        doc.name, True, sort_findings(_dedupe(findings)), states, current, strict, doc
-    )
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen = set()
-    out = []
-    for f in findings:
-        key = (f.code, f.path, f.line, f.column, f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+    return FileReport(doc.name, True, sort_findings(findings), states, current, strict, doc)
 
 
 def check_path(path: Path, **kwargs) -> FileReport:

@@ -48,7 +48,15 @@ class Finding:
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=Finding.sort_key)
+    """Sorted by file, line, column, code; the same finding reported twice is kept once."""
+    seen: set[tuple] = set()
+    unique = []
+    for f in findings:
+        key = (f.code, f.path, f.line, f.column, f.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return sorted(unique, key=Finding.sort_key)
 
 
 def count_by_severity(findings: list[Finding]) -> dict[Severity, int]:

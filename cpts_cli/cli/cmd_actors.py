@@ -15,6 +15,7 @@ from cpts_cli.cli.common import (
     console,
     print_json,
 )
+from cpts_cli.support.formatting import counted, fmt_int
 
 HELP = (
     "Les acteurs de la CPTS : importer les professionnels du territoire depuis l'extraction "
@@ -38,16 +39,6 @@ PROGRESS_MIN_BYTES = 8 * 1024 * 1024
 
 def register(app: typer.Typer) -> None:
     app.add_typer(sub, name="actors", help=HELP)
-
-
-def _fmt(n: int | None) -> str:
-    from cpts_cli.territory.ops import fmt_int
-
-    return fmt_int(n)
-
-
-def _plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{_fmt(n)} {word if n <= 1 else (words or word + 's')}"
 
 
 # --------------------------------------------------------------------------- import
@@ -202,13 +193,13 @@ def _print_import(report, quiet: bool) -> None:
         for actor in m.kept:
             out.print(f"  [dim]= {escape(_who(actor))} (saisi à la main, laissé tel quel)[/]")
     counts = [
-        f"{'à ajouter' if report.dry_run else 'ajoutés'} : {_fmt(len(m.added))}",
-        f"{'à mettre à jour' if report.dry_run else 'mis à jour'} : {_fmt(len(m.updated))}",
-        f"inchangés : {_fmt(len(m.unchanged))}",
-        f"saisis à la main, laissés tels quels : {_fmt(len(m.kept))}",
+        f"{'à ajouter' if report.dry_run else 'ajoutés'} : {fmt_int(len(m.added))}",
+        f"{'à mettre à jour' if report.dry_run else 'mis à jour'} : {fmt_int(len(m.updated))}",
+        f"inchangés : {fmt_int(len(m.unchanged))}",
+        f"saisis à la main, laissés tels quels : {fmt_int(len(m.kept))}",
     ]
     if report.replace:
-        counts.append(f"{'à retirer' if report.dry_run else 'retirés'} : {_fmt(len(m.removed))}")
+        counts.append(f"{'à retirer' if report.dry_run else 'retirés'} : {fmt_int(len(m.removed))}")
     out.print("Acteurs " + " · ".join(counts) + ".")
     if report.dry_run:
         out.print("[bold]Simulation[/] (--dry-run) : rien n'a été écrit.")
@@ -218,23 +209,23 @@ def _print_import(report, quiet: bool) -> None:
         out.print(f"Rien à changer : {escape(report.file)} est déjà à jour.")
     if report.bad_lines:
         out.print(
-            f"[red]{_plural(report.bad_lines, 'ligne ignorée', 'lignes ignorées')} "
+            f"[red]{counted(report.bad_lines, 'ligne ignorée', 'lignes ignorées')} "
             "(nombre de champs incorrect) : voir ci-dessus.[/]"
         )
 
 
 def _reading_line(report) -> str:
-    lines = _plural(report.lines, "ligne lue", "lignes lues")
-    pros = _plural(report.professionals, "professionnel", "professionnels")
+    lines = counted(report.lines, "ligne lue", "lignes lues")
+    pros = counted(report.professionals, "professionnel", "professionnels")
     if report.kind == "rpps" or report.activities != report.lines:
         where = (
-            f"{_fmt(report.activities)} dans les {_fmt(report.territory_communes)} communes du "
+            f"{fmt_int(report.activities)} dans les {fmt_int(report.territory_communes)} communes du "
             "territoire"
             if report.kind == "rpps" or report.territory_communes
-            else f"{_fmt(report.activities)} retenues"
+            else f"{fmt_int(report.activities)} retenues"
         )
         if report.by_postcode:
-            where += f" (dont {_fmt(report.by_postcode)} par leur seul code postal)"
+            where += f" (dont {fmt_int(report.by_postcode)} par leur seul code postal)"
         return f"{lines} ; {where} ; {pros}."
     return f"{lines} ; {pros}."
 
@@ -282,7 +273,7 @@ def _print_stats(result, quiet: bool) -> None:
     out = console()
     out.print(
         f"[bold]{escape(result.file)}[/] : "
-        f"{_plural(result.total, 'acteur recensé', 'acteurs recensés')}."
+        f"{counted(result.total, 'acteur recensé', 'acteurs recensés')}."
     )
     if not result.total:
         out.print("Ajoutez des acteurs (mobilisation.acteurs) ou importez-les : cpts actors import")
@@ -291,7 +282,7 @@ def _print_stats(result, quiet: bool) -> None:
         table.add_column("Profession")
         table.add_column("Effectif", justify="right")
         for c in result.professions:
-            table.add_row(escape(c.libelle), _fmt(c.effectif))
+            table.add_row(escape(c.libelle), fmt_int(c.effectif))
         out.print(table)
         table = Table(title="Par commune d'exercice", title_justify="left")
         table.add_column("Commune")
@@ -301,30 +292,30 @@ def _print_stats(result, quiet: bool) -> None:
             label = escape(c.libelle) + (
                 " [yellow](hors territoire)[/]" if c.hors_territoire else ""
             )
-            table.add_row(label, c.code or "—", _fmt(c.effectif))
+            table.add_row(label, c.code or "—", fmt_int(c.effectif))
         out.print(table)
         table = Table(title="Par mode d'exercice", title_justify="left")
         table.add_column("Mode")
         table.add_column("Effectif", justify="right")
         for c in result.modes:
-            table.add_row(escape(c.libelle), _fmt(c.effectif))
+            table.add_row(escape(c.libelle), fmt_int(c.effectif))
         out.print(table)
         if result.communes_sans_acteur:
             names = ", ".join(c.libelle for c in result.communes_sans_acteur[:15])
             more = "…" if len(result.communes_sans_acteur) > 15 else ""
             out.print(
                 f"Communes du territoire sans acteur recensé "
-                f"({_fmt(len(result.communes_sans_acteur))}) : {escape(names)}{more}"
+                f"({fmt_int(len(result.communes_sans_acteur))}) : {escape(names)}{more}"
             )
     if result.generalistes_pour_10000 is not None:
         density = f"{result.generalistes_pour_10000:.1f}".replace(".", ",")
         out.print(
-            f"Médecins généralistes : {_fmt(result.generalistes)}, soit {density} pour "
-            f"10 000 habitants ({_fmt(result.population)} habitants, "
+            f"Médecins généralistes : {fmt_int(result.generalistes)}, soit {density} pour "
+            f"10 000 habitants ({fmt_int(result.population)} habitants, "
             f"{escape(result.population_source)})."
         )
     else:
         out.print(
-            f"Médecins généralistes : {_fmt(result.generalistes)} ; densité incalculable "
+            f"Médecins généralistes : {fmt_int(result.generalistes)} ; densité incalculable "
             "(population du territoire inconnue : voir « cpts territory info »)."
         )

@@ -237,7 +237,7 @@ def _print_status(out, report, data, quiet: bool) -> None:
         out.print(table)
         terr = data.get("territoire")
         if terr:
-            from cpts_cli.territory.ops import fmt_int
+            from cpts_cli.support.formatting import fmt_int
 
             parts = [f"{terr['communes']} commune(s)"]
             if terr["population"] is not None:

@@ -16,6 +16,7 @@ from cpts_cli.cli.common import (
     print_json,
     project_files,
 )
+from cpts_cli.support.formatting import counted, date_text, fmt_int
 
 HELP = (
     "Le territoire de la CPTS : communes, population, départements, ARS, taille ACI ; "
@@ -46,16 +47,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(sub, name="territory", help=HELP)
 
 
-def _fmt(n: int | None) -> str:
-    from cpts_cli.support.formatting import thousands
-
-    return "inconnue" if n is None else thousands(n)
-
-
-def _plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{_fmt(n)} {word if n <= 1 else (words or word + 's')}"
-
-
 def _percent(value: float) -> str:
     return f"{value:.1f}".replace(".", ",") + "\u00a0%"
 
@@ -70,9 +61,9 @@ def info(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Communes, population, départements, région(s), ARS et taille ACI du territoire."""
-    from cpts_cli.territory import ops as territory_ops
+    from cpts_cli.territory import info as territory_info
 
-    result = territory_ops.info(fichier)
+    result = territory_info.info(fichier)
     if fmt is OutputFormat.json:
         print_json(result.to_dict())
         return
@@ -88,32 +79,32 @@ def _print_info(result, quiet: bool) -> None:
     out.print(f"[bold]{escape(title)}[/]")
     n = len(result.communes)
     via = sum(1 for c in result.communes if c.epci)
-    line = _fmt(n)
+    line = fmt_int(n)
     if result.epci:
         names = ", ".join(nom for _, nom, _ in result.epci)
         by = "l'intercommunalité" if len(result.epci) == 1 else "les intercommunalités"
-        line += f" (dont {_fmt(via)} par {by} {names})"
+        line += f" (dont {fmt_int(via)} par {by} {names})"
     out.print(f"Communes : {escape(line)}")
 
     pop = result.population
     basis = (
         f"{pop.base}, millésime {pop.millesime}"
-        + (f" en vigueur au {_date_fr(pop.en_vigueur)}" if pop.en_vigueur else "")
+        + (f" en vigueur au {date_text(pop.en_vigueur)}" if pop.en_vigueur else "")
         + f" (source {pop.source})"
     )
     if pop.saisie:
         out.print(
-            f"Population retenue : {_fmt(pop.saisie['valeur'])} habitants, valeur saisie dans le "
+            f"Population retenue : {fmt_int(pop.saisie['valeur'])} habitants, valeur saisie dans le "
             f"fichier (source : « {escape(pop.saisie['source'])} »)"
         )
         calc = (
-            f"{_fmt(pop.calculee)} habitants"
+            f"{fmt_int(pop.calculee)} habitants"
             if pop.calculee is not None
             else "incalculable (communes sans population)"
         )
         out.print(f"Population calculée : {calc} — {escape(basis)}")
     elif pop.valeur is not None:
-        out.print(f"Population : {_fmt(pop.valeur)} habitants — {escape(basis)}")
+        out.print(f"Population : {fmt_int(pop.valeur)} habitants — {escape(basis)}")
     elif n:
         out.print(
             "Population : incalculable, le référentiel ne publie pas la population de "
@@ -177,23 +168,10 @@ def _print_info(result, quiet: bool) -> None:
             row.code,
             escape(row.nom),
             row.departement,
-            _fmt(row.population) if row.population is not None else "inconnue",
+            fmt_int(row.population) if row.population is not None else "inconnue",
             "directe" if row.origine == "direct" else escape(row.origine),
         )
     out.print(table)
-
-
-_MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-).split()
-
-
-def _date_fr(iso: str) -> str:
-    try:
-        year, month, day = (int(x) for x in iso.split("-"))
-        return f"{'1er' if day == 1 else day} {_MONTHS[month - 1]} {year}"
-    except (ValueError, IndexError):
-        return iso
 
 
 # --------------------------------------------------------------------------- add / remove
@@ -213,9 +191,9 @@ def add(
     (directement ou par son intercommunalité) n'est pas ajoutée deux fois. Un code inconnu
     arrête tout : rien n'est écrit.
     """
-    from cpts_cli.territory import ops as territory_ops
+    from cpts_cli.territory import edit as territory_edit
 
-    _print_edit(territory_ops.add(fichier, codes, dry_run=dry_run), fmt, quiet)
+    _print_edit(territory_edit.add(fichier, codes, dry_run=dry_run), fmt, quiet)
 
 
 @sub.command("remove")
@@ -238,9 +216,9 @@ def remove(
     --detailler-epci (l'intercommunalité est alors remplacée par ses autres communes) ; sans
     cette option, la commande l'explique et ne change rien.
     """
-    from cpts_cli.territory import ops as territory_ops
+    from cpts_cli.territory import edit as territory_edit
 
-    result = territory_ops.remove(fichier, codes, dry_run=dry_run, split_epci=detailler_epci)
+    result = territory_edit.remove(fichier, codes, dry_run=dry_run, split_epci=detailler_epci)
     _print_edit(result, fmt, quiet)
 
 
@@ -264,7 +242,7 @@ def _print_edit(result, fmt: OutputFormat, quiet: bool) -> None:
     elif not result.changed:
         out.print("Aucune modification.")
     after, before = result.after, result.before
-    communes = _plural(after.communes, "commune")
+    communes = counted(after.communes, "commune")
     if not after.communes:
         out.print("Territoire vide : aucune commune.")
     elif after.population is None:
@@ -272,13 +250,13 @@ def _print_edit(result, fmt: OutputFormat, quiet: bool) -> None:
             f"Territoire : {communes}, population incalculable (voir « cpts territory info »)."
         )
     else:
-        line = f"Territoire : {communes}, {_plural(after.population, 'habitant')}, taille ACI {after.taille}"
+        line = f"Territoire : {communes}, {counted(after.population, 'habitant')}, taille ACI {after.taille}"
         if (
             result.changed
             and before.population is not None
             and before.population != after.population
         ):
-            line += f" (avant : {_plural(before.population, 'habitant')}, taille {before.taille})"
+            line += f" (avant : {counted(before.population, 'habitant')}, taille {before.taille})"
         out.print(escape(line) + ".")
         if after.note and not quiet:
             out.print(f"[yellow]Attention :[/] {escape(after.note)}")
@@ -322,7 +300,7 @@ def search(
                 r.code,
                 nom,
                 r.departement or "",
-                _fmt(r.population) if r.population is not None else "—",
+                fmt_int(r.population) if r.population is not None else "—",
             )
         )
     widths = [max(len(row[k]) for row in rows) for k in range(5)]
@@ -363,14 +341,16 @@ def coverage(
     entière couvre tous ses arrondissements. Un fichier illisible est signalé (une ligne sur
     la sortie d'erreur), les autres sont traités, et la commande se termine avec le code 2.
     """
-    from cpts_cli.territory import ops as territory_ops
+    from cpts_cli.territory import coverage as territory_coverage
 
     if (departement is None) == (region is None):
         raise typer.BadParameter(
             "indiquez --departement CODE ou --region CODE (l'un des deux).",
             param_hint="'--departement' / '--region'",
         )
-    report = territory_ops.coverage(project_files(fichiers), departement=departement, region=region)
+    report = territory_coverage.coverage(
+        project_files(fichiers), departement=departement, region=region
+    )
     if fmt is OutputFormat.json:
         print_json(report.to_dict())
     else:
@@ -394,27 +374,27 @@ def _print_coverage(report, quiet: bool) -> None:
     by_arrondissement = any(c.is_arrondissement for c in report.communes)
     n_files = len(report.files)
     out.print(
-        _plural(len(report.communes), "commune")
+        counted(len(report.communes), "commune")
         + (" (Paris, Lyon et Marseille par arrondissement)" if by_arrondissement else "")
-        + f", {_plural(report.population, 'habitant')} ; "
-        + f"{_plural(n_files, 'fichier lu', 'fichiers lus')}."
+        + f", {counted(report.population, 'habitant')} ; "
+        + f"{counted(n_files, 'fichier lu', 'fichiers lus')}."
     )
     out.print(
-        f"Couverture : {_plural(len(report.covered), 'commune')} "
+        f"Couverture : {counted(len(report.covered), 'commune')} "
         f"({_percent(report.percent_communes)}), "
-        f"{_plural(report.covered_population, 'habitant')} "
+        f"{counted(report.covered_population, 'habitant')} "
         f"({_percent(report.percent_population)})."
     )
     style = "green" if not report.blanks else "yellow"
     n_blanks = len(report.blanks)
     out.print(
         f"[{style}]Zones blanches : "
-        f"{_plural(n_blanks, 'commune couverte', 'communes couvertes')} par aucun fichier, "
-        f"{_plural(report.blank_population, 'habitant')}.[/]"
+        f"{counted(n_blanks, 'commune couverte', 'communes couvertes')} par aucun fichier, "
+        f"{counted(report.blank_population, 'habitant')}.[/]"
     )
     style = "green" if not report.overlaps else "red"
     out.print(
-        f"[{style}]Chevauchements : {_plural(len(report.overlaps), 'commune')} dans plusieurs "
+        f"[{style}]Chevauchements : {counted(len(report.overlaps), 'commune')} dans plusieurs "
         "fichiers.[/]"
     )
     if report.without_population:
@@ -431,7 +411,9 @@ def _print_coverage(report, quiet: bool) -> None:
         table.add_column("Communes de la zone", justify="right")
         table.add_column("Population", justify="right")
         for f in report.files:
-            table.add_row(escape(f.file), escape(f.nom or ""), _fmt(f.communes), _fmt(f.population))
+            table.add_row(
+                escape(f.file), escape(f.nom or ""), fmt_int(f.communes), fmt_int(f.population)
+            )
         out.print(table)
     if report.overlaps:
         table = Table(title="Chevauchements", title_justify="left")
@@ -443,7 +425,7 @@ def _print_coverage(report, quiet: bool) -> None:
             table.add_row(
                 o.commune.code,
                 escape(o.commune.nom),
-                _fmt(o.commune.population),
+                fmt_int(o.commune.population),
                 escape(", ".join(report.files[i].file for i in o.files)),
             )
         out.print(table)
@@ -453,5 +435,5 @@ def _print_coverage(report, quiet: bool) -> None:
         table.add_column("Nom")
         table.add_column("Population", justify="right")
         for c in report.blanks:
-            table.add_row(c.code, escape(c.nom), _fmt(c.population))
+            table.add_row(c.code, escape(c.nom), fmt_int(c.population))
         out.print(table)

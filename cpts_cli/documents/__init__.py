@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cpts_cli.checking.findings import Finding, Severity
+from cpts_cli.checking.findings import Finding, Severity, sort_findings
 from cpts_cli.support.errors import CptsError, os_error_fr
 
 FORMATS = ("docx", "md", "pdf")
@@ -138,24 +138,14 @@ def plan(report, docs: list[str] | None, brouillon: bool) -> list[Planned]:
             not s.complete for s in report.steps if s.step.number < step.number
         )
         if earlier_incomplete and not brouillon:
-            refused[doc_id] = _dedupe(general + earlier_missing)
+            refused[doc_id] = sort_findings(general + earlier_missing)
             continue
-        missing = _dedupe(general + earlier_missing + own_missing)
+        missing = sort_findings(general + earlier_missing + own_missing)
         draft = brouillon or bool(missing) or not own.complete
         planned.append(Planned(DELIVERABLES[doc_id], step.id, draft, missing))
     if refused:
         raise RenderRefused(report.file, refused)
     return planned
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen, out = set(), []
-    for f in findings:
-        key = (f.code, f.path, f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return sorted(out, key=Finding.sort_key)
 
 
 # ------------------------------------------------------------------------------ rendering
@@ -312,7 +302,7 @@ def render_project(
     from cpts_cli.documents.environment import make_environment
     from cpts_cli.documents.sanitize import sanitize
     from cpts_cli.project.load import read_path
-    from cpts_cli.support.clock import today as clock_today
+    from cpts_cli.support.dates import today as clock_today
 
     if fmt not in FORMATS:
         raise CptsError(f"Format inconnu « {fmt} » : docx, md ou pdf.")
@@ -377,7 +367,7 @@ def _early_charts(doc):
     from cpts_cli.documents.charts import ChartStore
     from cpts_cli.documents.context import build_context
     from cpts_cli.documents.sanitize import sanitize
-    from cpts_cli.support.clock import today
+    from cpts_cli.support.dates import today
 
     try:
         plain, _cleaned = sanitize(doc.plain, doc.locate, doc.name)

@@ -15,6 +15,7 @@ import unicodedata
 from typing import Any
 
 from cpts_cli.checking.schema import vocabulary
+from cpts_cli.support.dates import add_months
 
 # ------------------------------------------------------------------------------ normalising
 
@@ -87,16 +88,6 @@ def _label(vocab: dict[str, str], code: Any) -> str | None:
     return _str(code)
 
 
-def _add_months(day: _dt.date, months: int) -> _dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    import calendar
-
-    last = calendar.monthrange(year, month)[1]
-    return _dt.date(year, month, min(day.day, last))
-
-
 def _figure(fig) -> dict | None:
     """An ACI data figure with its provenance."""
     if fig is None:
@@ -137,9 +128,9 @@ def _dgos_titles() -> list[tuple[str, str]]:
 
 def build_context(plain: Any, *, today: _dt.date | None = None) -> dict:
     """The context shared by all deliverables of one project (plain data in, plain data out)."""
-    from cpts_cli.support import clock
+    from cpts_cli.support import dates
 
-    return _Builder(plain if isinstance(plain, dict) else {}, today or clock.today()).build()
+    return _Builder(plain if isinstance(plain, dict) else {}, today or dates.today()).build()
 
 
 class _Builder:
@@ -156,11 +147,7 @@ class _Builder:
     def build(self) -> dict:
         from cpts_cli.referentiel import aci as aci_rules
 
-        version = self.data.get("aci")
-        try:
-            self.rules = aci_rules.load(version if isinstance(version, (str, int)) else None)
-        except KeyError:
-            self.rules = aci_rules.load(None)
+        self.rules = aci_rules.of_project(self.data.get("aci"))[0]
         ctx: dict[str, Any] = {
             "aujourdhui": self.today.isoformat(),
             "cpts": self.cpts(),
@@ -842,7 +829,7 @@ class _Builder:
         fir_amounts = [f["montant"] for f in fir if f["montant"] is not None]
         return {
             "envoi_projet": sent,
-            "validation_tacite_le": _add_months(sent_date, 2).isoformat() if sent_date else None,
+            "validation_tacite_le": add_months(sent_date, 2).isoformat() if sent_date else None,
             "decisions": decisions,
             "fir": fir,
             "fir_total": sum(fir_amounts) if fir_amounts else None,
@@ -931,10 +918,10 @@ class _Builder:
                         "libelle": m["libelle"],
                         "demarrage_mois": start,
                         "deploiement_mois": full,
-                        "demarrage_le": _add_months(signature, start).isoformat()
+                        "demarrage_le": add_months(signature, start).isoformat()
                         if start is not None
                         else None,
-                        "deploiement_le": _add_months(signature, full).isoformat()
+                        "deploiement_le": add_months(signature, full).isoformat()
                         if full is not None
                         else None,
                     }

@@ -12,8 +12,8 @@ undefined variable is an error that names the template file and line.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
+import math
 import re
 from importlib.abc import Traversable
 from pathlib import Path
@@ -24,9 +24,9 @@ from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from jinja2.runtime import BlockReference, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from cpts_cli.support.formatting import MONTHS, long_date
-
-NBSP = "\u00a0"
+from cpts_cli.support import formatting as _format
+from cpts_cli.support.dates import as_date
+from cpts_cli.support.formatting import NBSP, long_date, month_year
 
 #: Markers the DOCX builder understands; user text can never produce them (``<`` is escaped).
 PAGE_BREAK = "<!-- saut-de-page -->"
@@ -104,19 +104,6 @@ def paragraphs(value: Any) -> Md:
 # --------------------------------------------------------------------------------- formatting
 
 
-def as_date(value: Any) -> _dt.date | None:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return _dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def date_fr(value: Any, default: str = "") -> Md:
     """``2024-06-20`` → « 20 juin 2024 » (« 1er » for the first day)."""
     if value is None or value == "":
@@ -132,7 +119,7 @@ def month_fr(value: Any) -> Md:
     d = as_date(value)
     if d is None:
         return escape_md(value)
-    return Md(f"{MONTHS[d.month - 1]} {d.year}")
+    return Md(month_year(d))
 
 
 def is_number(value: Any) -> bool:
@@ -145,22 +132,16 @@ def number_fr(value: Any, decimals: int | None = None) -> Md:
         return escape_md(value)
     if isinstance(value, float) and value != value:  # NaN
         return Md("—")
-    if decimals is not None:
-        text = f"{value:,.{decimals}f}"
-    elif isinstance(value, int) or float(value).is_integer():
-        text = f"{int(value):,}"
-    else:
-        text = f"{value:,.4f}".rstrip("0").rstrip(".")
-    text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", NBSP)
-    return Md(text)
+    return Md(_format.decimal(value, decimals, NBSP))
 
 
 def euros(value: Any) -> Md:
     """75000 → « 75 000 € »; a non-number is printed as written."""
     if not is_number(value):
         return escape_md(value) if value not in (None, "") else Md("—")
-    decimals = 0 if float(value).is_integer() else 2
-    return Md(f"{number_fr(value, decimals)}{NBSP}€")
+    if not math.isfinite(value):
+        return Md("—")
+    return Md(_format.euros(value, NBSP))
 
 
 def percent(value: Any, decimals: int = 0) -> Md:

@@ -812,7 +812,7 @@ class Filler:
 
     def _say_territory(self, codes: list[str]) -> None:
         from cpts_cli.referentiel import store
-        from cpts_cli.territory.ops import fmt_int
+        from cpts_cli.support.formatting import fmt_int
         from cpts_cli.territory.summary import derive
 
         names = []
@@ -1036,7 +1036,7 @@ def _clean_code(text: str, q: Question) -> str:
 
 
 def _describe(result) -> str:
-    from cpts_cli.territory.ops import fmt_int
+    from cpts_cli.support.formatting import fmt_int
 
     where = f"dép. {result.departement}" if result.departement else ""
     pop = f"{fmt_int(result.population)} hab." if result.population is not None else ""

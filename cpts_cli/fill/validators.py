@@ -9,15 +9,14 @@ from __future__ import annotations
 import re
 
 from cpts_cli.referentiel import store
+from cpts_cli.territory.codes import INSEE_RE, SIREN_RE
 
-_INSEE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$")
-_SIREN = re.compile(r"^[0-9]{9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def check_commune(code: str) -> str | None:
     code = code.strip().upper()
-    if not _INSEE.match(code):
+    if not INSEE_RE.match(code):
         return (
             f"« {code} » n'est pas un code INSEE (5 caractères, ex. 21231 ; le code "
             "postal ne convient pas)."
@@ -42,7 +41,7 @@ def check_commune(code: str) -> str | None:
 
 def check_epci(siren: str) -> str | None:
     siren = siren.strip()
-    if not _SIREN.match(siren):
+    if not SIREN_RE.match(siren):
         return f"« {siren} » n'est pas un SIREN d'intercommunalité (9 chiffres)."
     if store.epci(siren) is None:
         return f"Intercommunalité inconnue : SIREN « {siren} »."
@@ -203,13 +202,13 @@ def check_siren(text: str) -> str | None:
 
 def check_year(text: str, today=None, code: str = "?") -> str | None:
     """A year already begun (CPTS-D006: a published figure is about the past)."""
-    from cpts_cli.support import clock
+    from cpts_cli.support import dates
 
     problem = check_number(text, "Année", integer=True)
     if problem:
         return problem
     year = int(parse_number(text) or 0)
-    current = (today or clock.today()).year
+    current = (today or dates.today()).year
     if year > current:
         return _template("CPTS-D006", code=code, annee=year)
     return check_range(year, "Année", 1900, current)

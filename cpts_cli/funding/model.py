@@ -57,7 +57,8 @@ from pathlib import Path
 from typing import Any
 
 from cpts_cli.referentiel import aci as _aci
-from cpts_cli.support.formatting import long_date, thousands
+from cpts_cli.support import formatting as _format
+from cpts_cli.support.formatting import thousands
 
 __all__ = [
     "CALCULE",
@@ -313,24 +314,13 @@ class Funding:
 
 
 def euros(value: int | float | None) -> str:
-    """``75000`` → ``75 000 €`` (narrow no-break spaces, decimal comma when there are cents)."""
-    if value is None:
-        return "non publié"
-    d = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    units = int(d)
-    cents = int(abs(d - units) * 100)
-    text = thousands(units)
-    if cents:
-        text += f",{cents:02d}"
-    return text + "\u00a0€"
+    """``75000`` → ``75 000 €``; an amount no text publishes → « non publié »."""
+    return "non publié" if value is None else _format.euros(value)
 
 
 def date_fr(value: str | _dt.date | None) -> str:
-    """``2024-06-20`` → ``20 juin 2024`` (``1er`` for the first day)."""
-    if value is None:
-        return "date non renseignée"
-    day = value if isinstance(value, _dt.date) else _dt.date.fromisoformat(value)
-    return long_date(day)
+    """``2024-06-20`` → ``20 juin 2024``; ``None`` → « date non renseignée »."""
+    return _format.date_text(value, "date non renseignée")
 
 
 def amount_text(amount: Amount | None, *, with_status: bool = True) -> str:
@@ -351,10 +341,6 @@ def amount_text(amount: Amount | None, *, with_status: bool = True) -> str:
     if amount.valeur is None and not amount.lectures:
         return f"{figure} ({amount.source})"
     return f"{figure} ({amount.statut} — {amount.source})"
-
-
-def _fr_int(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
 
 
 def _money(value: float | int | Decimal) -> int | float:
@@ -390,9 +376,9 @@ def funding_for_path(path: Path, *, today: _dt.date | None = None) -> Funding:
 
 def compute(data: dict, *, name: str = "cpts.yaml", today: _dt.date | None = None) -> Funding:
     """The funding of a project, from its plain data (``ProjectDocument.plain``)."""
-    from cpts_cli.support import clock
+    from cpts_cli.support import dates
 
-    return _Builder(data if isinstance(data, dict) else {}, name, today or clock.today()).build()
+    return _Builder(data if isinstance(data, dict) else {}, name, today or dates.today()).build()
 
 
 # --------------------------------------------------------------------------------------------
@@ -470,16 +456,10 @@ class _Builder:
     # -- ACI version -------------------------------------------------------------------------
 
     def _version(self) -> _aci.AciVersion:
-        code = self.data.get("aci")
-        try:
-            return _aci.load(code if isinstance(code, str | int) else None)
-        except KeyError:
-            default = _aci.default_version()
-            self.alertes.append(
-                f"Version de l'ACI inconnue « {code} » : règles de « {default} » appliquées "
-                f"(versions connues : {', '.join(_aci.versions())})."
-            )
-            return _aci.load(None)
+        version, alert = _aci.of_project(self.data.get("aci"))
+        if alert:
+            self.alertes.append(alert)
+        return version
 
     def _mission_rule(self, code: str) -> _aci.Mission | None:
         found = self.version.missions.get(code)
@@ -581,7 +561,7 @@ class _Builder:
             reference = territory.population_reference
             note = (
                 f"Remplace la population calculée à partir des communes "
-                f"({_fr_int(reference)} habitants)."
+                f"({thousands(reference)} habitants)."
                 if reference is not None
                 else None
             )
@@ -629,11 +609,11 @@ class _Builder:
         found = self.version.tier_for(population.valeur)
         lo, hi = found.tier.bounds
         if hi is None:
-            libelle = f"plus de {_fr_int(lo)} habitants"
+            libelle = f"plus de {thousands(lo)} habitants"
         elif lo == 0:
-            libelle = f"moins de {_fr_int(hi)} habitants"
+            libelle = f"moins de {thousands(hi)} habitants"
         else:
-            libelle = f"{_fr_int(lo)} à {_fr_int(hi)} habitants"
+            libelle = f"{thousands(lo)} à {thousands(hi)} habitants"
         if found.bound_note:
             self.alertes.append(found.bound_note)
         return Tier(
@@ -715,7 +695,7 @@ class _Builder:
             and self.signature is not None
             and int(start.valeur) // 12 < self.duree
         ):
-            from cpts_cli.checking.rules.validation import add_months
+            from cpts_cli.support.dates import add_months
 
             demarrage = add_months(self.signature, int(start.valeur)).isoformat()
         conditional = self._conditional(code)
@@ -1064,7 +1044,7 @@ class _Builder:
 
     def _pay_fixed(self, ledger: _Ledger, missions: list[MissionFunding]) -> dict[str, int]:
         """The fixed parts; returns the contract year each dated mission starts in."""
-        from cpts_cli.checking.rules.validation import add_months
+        from cpts_cli.support.dates import add_months
 
         rule = self.version.paiement.regles.get("part_fixe")
         first, advance = _rate(rule, "premier_versement"), _rate(rule, "avance_anniversaire")

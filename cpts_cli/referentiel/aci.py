@@ -21,6 +21,8 @@ from importlib.resources import files
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from cpts_cli.support.formatting import thousands
+
 __all__ = [
     "A_VERIFIER",
     "EXEMPLE",
@@ -274,10 +276,6 @@ class AciVersion:
         raise KeyError(f"Exemple de contrat inconnu : « {code} »")
 
 
-def _fr_int(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
-
-
 def _bound_note(version: AciVersion, bound: int, population: int, taille: int) -> str:
     pct = round(version.marge_alerte * 100)
     if version.borne.valeur == BORNE_SUPERIEURE_INCLUSE:
@@ -285,8 +283,8 @@ def _bound_note(version: AciVersion, bound: int, population: int, taille: int) -
     else:
         reading = "une population égale à la borne compte dans la taille supérieure"
     return (
-        f"Population de {_fr_int(population)} habitants à moins de {pct} % de la borne "
-        f"{_fr_int(bound)} : taille {taille} retenue, mais les textes ne disent pas de quel "
+        f"Population de {thousands(population)} habitants à moins de {pct} % de la borne "
+        f"{thousands(bound)} : taille {taille} retenue, mais les textes ne disent pas de quel "
         f"côté tombe la borne exacte (lecture de l'outil : {reading} ; statut "
         f"{version.borne.statut}). Une petite variation de population ou de millésime peut "
         "changer la taille : à confirmer avec l'ARS et la CPAM."
@@ -340,6 +338,22 @@ def load(version: str | None = None) -> AciVersion:
         known = ", ".join(versions())
         raise KeyError(f"Version de l'ACI inconnue : « {version} » (connues : {known})")
     return _build(code)
+
+
+def of_project(value: Any) -> tuple[AciVersion, str | None]:
+    """The rules a project's ``aci:`` value asks for, and a French alert when that version
+    is unknown (the rules in force are then applied). ``aci: 2019`` written without quotes
+    reads as a number and is accepted; no value means the version in force."""
+    if value is None:
+        return load(None), None
+    try:
+        return load(value), None
+    except KeyError:
+        default = default_version()
+        return load(None), (
+            f"Version de l'ACI inconnue « {value} » : règles de « {default} » appliquées "
+            f"(versions connues : {', '.join(versions())})."
+        )
 
 
 @cache

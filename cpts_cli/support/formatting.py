@@ -1,8 +1,13 @@
-"""French renderings of dates and numbers, shared by the commands and the documents."""
+"""French renderings of dates, numbers and amounts, shared by the commands and the documents.
+
+The documents' Jinja filters (``documents/environment.py``) wrap these with Markdown
+escaping; the commands print them as they are.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
+from decimal import ROUND_HALF_UP, Decimal
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -10,6 +15,7 @@ MONTHS = (
 )  # fmt: skip
 
 NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
 
 
 def long_date(day: _dt.date, space: str = " ") -> str:
@@ -18,6 +24,55 @@ def long_date(day: _dt.date, space: str = " ") -> str:
     return f"{first}{space}{MONTHS[day.month - 1]} {day.year}"
 
 
+def month_year(day: _dt.date) -> str:
+    """``2024-06-20`` → ``juin 2024``."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
 def thousands(n: int, sep: str = NARROW_NBSP) -> str:
     """``86751`` → ``86 751``."""
     return f"{n:,}".replace(",", sep)
+
+
+def fmt_int(n: int | None) -> str:
+    """``86751`` → ``86 751``; ``None`` → « inconnue » (a population nobody published)."""
+    return "inconnue" if n is None else thousands(n)
+
+
+def decimal(value: int | float, decimals: int | None = None, sep: str = NARROW_NBSP) -> str:
+    """``9.6`` → ``9,6``, ``86751`` → ``86 751``; ``decimals`` fixes the number of decimals,
+    otherwise up to four are kept, without trailing zeros."""
+    if decimals is not None:
+        text = f"{value:,.{decimals}f}"
+    elif isinstance(value, int) or float(value).is_integer():
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", sep)
+
+
+def euros(value: int | float | Decimal, sep: str = NARROW_NBSP) -> str:
+    """``75000`` → ``75 000 €``; cents, rounded half up, only when there are some."""
+    d = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    units = int(d)
+    cents = int(abs(d - units) * 100)
+    text = ("-" if d < 0 and units == 0 else "") + thousands(units, sep)
+    if cents:
+        text += f",{cents:02d}"
+    return text + NBSP + "€"
+
+
+def counted(n: int, word: str, words: str | None = None) -> str:
+    """``3, "commune"`` → ``3 communes``; French singular for 0 and 1 (``0 commune``)."""
+    return f"{fmt_int(n)} {word if n <= 1 else (words or word + 's')}"
+
+
+def date_text(value: object, missing: str = "") -> str:
+    """A date or an ISO text → ``20 juin 2024``; a text that is not a date is kept as
+    written; ``None`` or empty → ``missing``."""
+    from cpts_cli.support.dates import as_date
+
+    if value is None or value == "":
+        return missing
+    day = as_date(value)
+    return long_date(day) if day is not None else str(value)

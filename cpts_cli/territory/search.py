@@ -1,4 +1,4 @@
-"""``cpts territory search``: communes and EPCI by name. Kept apart from ``territory_ops``
+"""``cpts territory search``: communes and EPCI by name. Kept apart from the other ``territory`` modules
 so that a search loads only the reference store (it answers as fast as ``cpts --version``)."""
 
 from __future__ import annotations

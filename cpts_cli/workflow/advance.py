@@ -10,7 +10,7 @@ from cpts_cli.checking.check import FileReport, check_document, step_of
 from cpts_cli.checking.findings import Finding, Severity
 from cpts_cli.project.load import read_path
 from cpts_cli.project.save import save
-from cpts_cli.support import clock
+from cpts_cli.support import dates
 from cpts_cli.support.errors import CptsError
 from cpts_cli.workflow.steps import STEP_IDS, STEPS, Step, top_level_position
 
@@ -27,7 +27,7 @@ class Advance:
 
 
 def advance(path: Path, today: _dt.date | None = None) -> Advance:
-    today = today or clock.today()
+    today = today or dates.today()
     doc = read_path(Path(path))
     report = check_document(doc, today=today)
     if not report.parsed or not report.steps:

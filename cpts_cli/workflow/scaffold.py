@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from cpts_cli.project.save import write_atomic
-from cpts_cli.support import clock
+from cpts_cli.support import dates
 from cpts_cli.support.errors import CptsError, os_error_fr
 from cpts_cli.support.resources import schema_path_hint
 
@@ -79,7 +79,7 @@ def new_project_text(
         schema_uri=schema_path_hint(),
         nom=_yaml_str(nom),
         nom_comment="".join(c for c in " ".join(nom.split()) if c.isprintable()),
-        date=(today or clock.today()).isoformat(),
+        date=(today or dates.today()).isoformat(),
         porteur_block="\n".join(extra),
         communes="[" + ", ".join(_yaml_str(c) for c in communes or []) + "]",
         epci="[" + ", ".join(_yaml_str(c) for c in epci or []) + "]",

@@ -77,7 +77,7 @@ def status_to_dict(report: FileReport) -> dict:
 
 def _territory_summary(report: FileReport) -> dict | None:
     """Communes, population, tier and ARS: what a user wants to see at a glance."""
-    from cpts_cli.territory.ops import territory_info
+    from cpts_cli.territory.info import territory_info
 
     if report.document is None:
         return None

@@ -39,7 +39,6 @@ ACTOR_FIELDS = (
 )
 
 RPPS_RE = re.compile(r"^[0-9]{11}$")
-INSEE_RE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$")
 
 
 def norm(text: object) -> str:

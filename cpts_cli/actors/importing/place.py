@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cpts_cli.actors.importing.model import INSEE_RE, norm
+from cpts_cli.actors.importing.model import norm
 from cpts_cli.referentiel import store
+from cpts_cli.territory.codes import INSEE_RE
 from cpts_cli.territory.summary import Territory
 
 #: Paris, Lyon, Marseille: an address may carry the whole city's code or an arrondissement's.

@@ -19,7 +19,7 @@ from pathlib import Path
 from cpts_cli.checking.codes import define
 from cpts_cli.checking.findings import Finding
 from cpts_cli.project.document import ProjectDocument
-from cpts_cli.territory.ops import covered_units
+from cpts_cli.territory.coverage import covered_units
 from cpts_cli.territory.summary import of_document
 
 #: How many other CPTS a finding names before "et N autres".

@@ -17,7 +17,7 @@ from cpts_cli.checking.codes import Code, define
 from cpts_cli.checking.findings import Finding, Severity
 from cpts_cli.project.document import ProjectDocument
 from cpts_cli.project.positions import resolve
-from cpts_cli.support import clock
+from cpts_cli.support import dates
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Context:
     def __init__(self, doc: ProjectDocument, today: _dt.date | None = None) -> None:
         self.doc = doc
         self.data: dict = doc.plain if isinstance(doc.plain, dict) else {}
-        self.today = today or clock.today()
+        self.today = today or dates.today()
 
     def get(self, ptr: str, default: Any = None) -> Any:
         value = resolve(self.data, ptr, default)
@@ -82,13 +82,7 @@ class Context:
     def aci(self):
         from cpts_cli.referentiel import aci
 
-        version = self.data.get("aci")
-        if isinstance(version, int) and not isinstance(version, bool):
-            version = str(version)  # `aci: 2019` unquoted reads as a number
-        try:
-            return aci.load(version if isinstance(version, str) else None)
-        except KeyError:
-            return aci.load(None)
+        return aci.of_project(self.data.get("aci"))[0]
 
     @cached_property
     def socle_missions(self) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cpts_cli.checking.rules.engine import Context, filled, hit, rule
 from cpts_cli.referentiel import store
+from cpts_cli.support.formatting import thousands
 from cpts_cli.territory.summary import as_code
 
 STEP = "territoire"
@@ -277,12 +278,8 @@ def near_tier_bound(ctx: Context):
     if result.near_bound:
         yield hit(
             "/territoire",
-            population=_fmt(population),
-            bound=_fmt(result.near_bound),
+            population=thousands(population),
+            bound=thousands(result.near_bound),
             taille=result.taille,
             note="à confirmer avec la CPAM",
         )
-
-
-def _fmt(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-
 from cpts_cli.checking.rules.engine import Context, filled, hit, parse_date, rule
 from cpts_cli.project.positions import pointer
+from cpts_cli.support import formatting as _format
+from cpts_cli.support.dates import add_months
 
 STEP = "validation"
 TACIT_MONTHS = 2
-
-
-def add_months(day: _dt.date, months: int) -> _dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return _dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def last_decision(ctx: Context) -> tuple[int, dict] | None:
@@ -184,14 +172,9 @@ def indicator_total(ctx: Context):
             yield hit(
                 pointer("validation", "contrat", "missions", i, "indicateurs"),
                 mission=m.get("mission", "?"),
-                total=_fmt(total),
-                variable=_fmt(variable),
+                total=_format.decimal(total),
+                variable=_format.decimal(variable),
             )
-
-
-def _fmt(amount: float) -> str:
-    text = f"{amount:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f").replace(".", ",")
 
 
 @rule(

@@ -1,0 +1,453 @@
+"""``cpts territory add`` / ``remove``: edit ``territoire.communes`` / ``territoire.epci``.
+
+The edit is planned first (``_plan_add``, ``_plan_remove``: which items to add or drop,
+with one French sentence per code), then applied to the round-trip tree and saved through
+``cpts_cli.project.save``: only the lines of the codes added or removed change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cpts_cli.project.document import ProjectDocument, to_plain
+from cpts_cli.project.load import read_usable as read_document
+from cpts_cli.referentiel import store
+from cpts_cli.support.errors import CptsError
+from cpts_cli.territory.codes import INSEE_RE, SIREN_RE
+from cpts_cli.territory.codes import arrondissements as _arrondissements
+from cpts_cli.territory.codes import clean_code as _clean
+from cpts_cli.territory.codes import commune_label as _name
+from cpts_cli.territory.summary import Territory, derive
+from cpts_cli.territory.yaml_list import (
+    append_item,
+    code_list,
+    comment_column,
+    delete_item,
+    territoire_map,
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The territory in a few figures, before or after an edit."""
+
+    communes: int
+    population: int | None
+    taille: int | None
+    note: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class EditResult:
+    file: str
+    messages: list[str]  # one French sentence per code, in the order given
+    changed: bool
+    written: bool
+    dry_run: bool
+    before: Summary
+    after: Summary
+    diff: list[str] = field(default_factory=list)  # unified diff of the file (dry run)
+
+    def to_dict(self) -> dict:
+        return {
+            "fichier": self.file,
+            "messages": self.messages,
+            "modifie": self.changed,
+            "enregistre": self.written,
+            "simulation": self.dry_run,
+            "avant": self.before.to_dict(),
+            "apres": self.after.to_dict(),
+            "diff": self.diff,
+        }
+
+
+def _summary(doc: ProjectDocument, plain: Any) -> Summary:
+    from cpts_cli.checking.rules.engine import Context
+
+    territory = derive(plain.get("territoire") if isinstance(plain, dict) else None)
+    population = territory.population
+    taille = note = None
+    if population is not None:
+        ctx = Context(doc)
+        result = ctx.aci.tier_for(population)
+        taille, note = result.taille, result.bound_note
+    return Summary(len(territory.members), population, taille, note)
+
+
+def _not_a_code(code: str) -> str:
+    if len(code) == 4 and code.isdigit():
+        # A spreadsheet turned "01053" into 1053: the lost leading zero.
+        found = store.commune("0" + code)
+        if found is not None:
+            return (
+                f"« {code} » n'a que 4 chiffres : le zéro initial manque-t-il ? "
+                f"« 0{code} » est {_name(found)}."
+            )
+    return (
+        f"« {code} » n'est ni un code INSEE de commune (5 caractères, ex. 21231) ni un SIREN "
+        "d'intercommunalité (9 chiffres) ; « cpts territory search NOM » retrouve un code."
+    )
+
+
+def _unknown_commune(code: str, resolution: store.Resolution) -> str:
+    postal = store.postal_codes(code) if code.isdigit() else []
+    if postal:
+        names = ", ".join(_name(c) for c in map(store.commune, postal[:5]) if c)
+        return f"« {code} » est un code postal, pas un code INSEE : communes desservies : {names}."
+    names = [_name(c) for c in map(store.commune, resolution.suggestions[:3]) if c]
+    hint = f" ; codes proches : {', '.join(names)}" if names else ""
+    return (
+        f"Code commune inconnu : « {code} »{hint}. « cpts territory search NOM » retrouve "
+        "un code à partir du nom."
+    )
+
+
+@dataclass
+class _Plan:
+    """What an edit will do, decided before anything is touched."""
+
+    add_communes: list[tuple[str, str]] = field(default_factory=list)  # (code, label)
+    add_epci: list[tuple[str, str]] = field(default_factory=list)
+    drop_commune_items: set[int] = field(default_factory=set)
+    drop_epci_items: set[int] = field(default_factory=set)
+    messages: list[str] = field(default_factory=list)
+
+
+def _index_of(ptr: str) -> tuple[str, int]:
+    parts = ptr.strip("/").split("/")
+    return parts[1], int(parts[2])
+
+
+def _direct_items(territory: Territory, code: str) -> list[int]:
+    """Indexes in ``communes`` of the entries that bring ``code`` in."""
+    member = territory.members.get(code)
+    if member is None:
+        return []
+    out = []
+    for ptr in member.origins:
+        kind, i = _index_of(ptr)
+        if kind == "communes":
+            out.append(i)
+    return out
+
+
+def _via_epci(territory: Territory, code: str) -> store.Epci | None:
+    member = territory.members.get(code)
+    if member is None:
+        return None
+    by_ptr = dict(territory.epcis)
+    for ptr in member.origins:
+        if ptr in by_ptr:
+            return by_ptr[ptr]
+    return None
+
+
+def _literal_items(values: list | None, code: str, width: int) -> list[int]:
+    """Positions of ``code`` in ``values``, written as text or, unquoted, as a number."""
+    from cpts_cli.territory.summary import as_code
+
+    if not isinstance(values, list):
+        return []
+    found = []
+    for i, v in enumerate(values):
+        text = _clean(v) if isinstance(v, str) else as_code(v, width)
+        if text == code:
+            found.append(i)
+    return found
+
+
+def _plan_add(territory: Territory, plain_terr: dict, codes: list[str]) -> _Plan:
+    plan = _Plan()
+    errors: list[str] = []
+    adding: set[str] = set()  # commune codes and SIREN planned, against repeats on the line
+    epci_given = plain_terr.get("epci") if isinstance(plain_terr.get("epci"), list) else []
+    # EPCI first: a commune given on the same line as its own EPCI is then already covered.
+    codes = sorted(codes, key=lambda c: 0 if SIREN_RE.match(_clean(c)) else 1)
+    covered: dict[str, str] = {}  # member commune -> name of an EPCI added on this line
+    for raw in codes:
+        code = _clean(raw)
+        if SIREN_RE.match(code):
+            found = store.epci(code)
+            if found is None:
+                errors.append(
+                    f"Intercommunalité inconnue : SIREN « {code} » ; « cpts territory search "
+                    "NOM » retrouve une intercommunalité par son nom."
+                )
+                continue
+            label = f"l'intercommunalité {found.nom} ({found.siren}, {len(found.membres)} communes)"
+            if code in adding or _literal_items(epci_given, code, 9):
+                plan.messages.append(f"{label[0].upper()}{label[1:]} est déjà dans le territoire.")
+                continue
+            adding.add(code)
+            plan.add_epci.append((code, found.nom))
+            for member in found.membres:
+                covered.setdefault(member, found.nom)
+            redundant = []
+            for member in found.membres:
+                for i in _direct_items(territory, member):
+                    if i not in plan.drop_commune_items:
+                        plan.drop_commune_items.add(i)
+                        redundant.append(member)
+            message = f"Ajoutée : {label}."
+            if redundant:
+                message += (
+                    f" Les communes déjà listées qui en font partie ({', '.join(redundant)}) "
+                    "sont retirées de « communes » pour ne pas être comptées deux fois."
+                )
+            plan.messages.append(message)
+            continue
+        if not INSEE_RE.match(code):
+            errors.append(_not_a_code(code))
+            continue
+        resolution = store.resolve_commune(code)
+        if not resolution.is_known or resolution.commune is None:
+            errors.append(_unknown_commune(code, resolution))
+            continue
+        commune = resolution.commune
+        prefix = ""
+        if not resolution.is_current:
+            what = (
+                "un ancien code"
+                if resolution.status == store.OLD_CODE
+                else f"le code de la commune déléguée ou associée {resolution.former_nom}"
+            )
+            prefix = (
+                f"« {code} » est {what} : la commune est aujourd'hui {_name(commune)}, c'est "
+                "ce code qui est utilisé. "
+            )
+        current = commune.code
+        if current in covered:
+            plan.messages.append(
+                prefix + f"{_name(commune)} fait partie de l'intercommunalité {covered[current]}"
+                ", ajoutée : elle n'est pas ajoutée une seconde fois."
+            )
+            continue
+        if current in adding:
+            plan.messages.append(prefix + f"{_name(commune)} est déjà dans la liste à ajouter.")
+            continue
+        if current in territory.members:
+            epci = _via_epci(territory, current)
+            where = f" par l'intercommunalité {epci.nom}" if epci else ""
+            plan.messages.append(prefix + f"{_name(commune)} est déjà dans le territoire{where}.")
+            continue
+        parent = commune.commune_parente if commune.is_arrondissement else None
+        if parent and parent in territory.members:
+            city = territory.members[parent].commune
+            plan.messages.append(
+                prefix + f"{_name(commune)} est déjà couverte : {_name(city)} figure entière "
+                "dans le territoire."
+            )
+            continue
+        adding.add(current)
+        plan.add_communes.append((current, commune.nom))
+        message = prefix + f"Ajoutée : {_name(commune)}."
+        arrs = [a.code for a in _arrondissements(current)] if not parent else []
+        present = [a for a in arrs if a in territory.members]
+        for a in present:
+            plan.drop_commune_items.update(_direct_items(territory, a))
+        if present:
+            message += (
+                f" Ses arrondissements déjà listés ({', '.join(present)}) sont retirés pour ne "
+                "pas être comptés deux fois."
+            )
+        plan.messages.append(message)
+    if errors:
+        raise CptsError("\n".join(errors + ["Le fichier n'a pas été modifié."]))
+    return plan
+
+
+def _plan_remove(
+    territory: Territory, plain_terr: dict, codes: list[str], split_epci: bool = False
+) -> _Plan:
+    plan = _Plan()
+    errors: list[str] = []
+    communes_given = plain_terr.get("communes")
+    epci_given = plain_terr.get("epci")
+    # EPCI to replace by their communes, and the communes to leave out of each.
+    splits: dict[str, tuple[store.Epci, set[str]]] = {}
+    for raw in codes:
+        code = _clean(raw)
+        # What is written in the file goes first: a mistyped or old code can be removed too.
+        literal_epci = _literal_items(epci_given, code, 9)
+        if literal_epci:
+            found = store.epci(code)
+            plan.drop_epci_items.update(literal_epci)
+            what = f"l'intercommunalité {found.nom} ({code})" if found else f"« {code} »"
+            plan.messages.append(f"Retirée : {what}.")
+            continue
+        literal = _literal_items(communes_given, code, 5)
+        resolution = store.resolve_commune(code) if INSEE_RE.match(code) else None
+        commune = resolution.commune if resolution is not None else None
+        items = set(literal)
+        if commune is not None:
+            items.update(_direct_items(territory, commune.code))
+        if items:
+            plan.drop_commune_items.update(items)
+            what = _name(commune) if commune else f"« {code} »"
+            message = f"Retirée : {what}."
+            epci = _via_epci(territory, commune.code) if commune is not None else None
+            if epci is not None and split_epci:
+                splits.setdefault(epci.siren, (epci, set()))[1].add(commune.code)
+            elif epci is not None:
+                message += f" Elle reste dans le territoire par l'intercommunalité {epci.nom}."
+            plan.messages.append(message)
+            continue
+        if SIREN_RE.match(code):
+            found = store.epci(code)
+            if found is None:
+                errors.append(f"Intercommunalité inconnue : SIREN « {code} ».")
+            else:
+                plan.messages.append(
+                    f"L'intercommunalité {found.nom} ({code}) n'est pas dans le territoire : "
+                    "rien à retirer."
+                )
+            continue
+        if resolution is None:
+            errors.append(_not_a_code(code))
+            continue
+        if commune is None:
+            errors.append(_unknown_commune(code, resolution))
+            continue
+        epci = _via_epci(territory, commune.code)
+        if epci is not None and split_epci:
+            splits.setdefault(epci.siren, (epci, set()))[1].add(commune.code)
+            plan.messages.append(f"Retirée : {_name(commune)}.")
+            continue
+        if epci is not None:
+            plan.messages.append(
+                f"{_name(commune)} fait partie du territoire par l'intercommunalité {epci.nom} "
+                f"({epci.siren}) : on ne peut pas la retirer seule. Relancez avec "
+                "« --detailler-epci » pour remplacer l'intercommunalité par la liste de ses "
+                "communes, sans celle-ci. Rien n'a été modifié pour elle."
+            )
+            continue
+        parent = commune.commune_parente if commune.is_arrondissement else None
+        if parent and parent in territory.members:
+            city = territory.members[parent].commune
+            plan.messages.append(
+                f"{_name(commune)} fait partie de {_name(city)}, donnée entière : pour la "
+                f"retirer, remplacez {city.code} par les arrondissements à garder. Rien n'a été "
+                "modifié pour elle."
+            )
+            continue
+        arrs = [a.code for a in _arrondissements(commune.code) if a.code in territory.members]
+        if arrs:
+            plan.messages.append(
+                f"{_name(commune)} n'est pas dans le territoire en entier ; ses arrondissements "
+                f"{', '.join(arrs)} y sont : retirez-les par leur code."
+            )
+            continue
+        plan.messages.append(f"{_name(commune)} n'est pas dans le territoire : rien à retirer.")
+    if errors:
+        raise CptsError("\n".join(errors + ["Le fichier n'a pas été modifié."]))
+    for epci, excluded in splits.values():
+        _split_epci(plan, territory, epci_given, epci, excluded)
+    return plan
+
+
+def _split_epci(plan: _Plan, territory: Territory, epci_given, epci, excluded: set[str]) -> None:
+    """Replace ``epci`` by its member communes but ``excluded`` (and but those the territory
+    brings in another way: listed themselves, or by another EPCI)."""
+    plan.drop_epci_items.update(_literal_items(epci_given, epci.siren, 9))
+    own = {ptr for ptr, e in territory.epcis if e.siren == epci.siren}
+    kept = []
+    for code in epci.membres:
+        member = territory.members.get(code)
+        elsewhere = member is not None and any(o not in own for o in member.origins)
+        commune = store.commune(code)
+        if code in excluded or elsewhere or commune is None:
+            continue
+        kept.append((code, commune.nom))
+    plan.add_communes.extend(kept)
+    plan.messages.append(
+        f"L'intercommunalité {epci.nom} ({epci.siren}) est remplacée par la liste de ses "
+        f"{len(kept)} autres communes."
+    )
+
+
+def _apply(doc: ProjectDocument, plan: _Plan) -> None:
+    needs_map = bool(plan.add_communes or plan.add_epci)
+    terr = territoire_map(doc, create=needs_map)
+    # New items get their name as an end-of-line comment when the file's lists already have
+    # such comments (as the examples and « cpts init » write them).
+    offsets = [comment_column(terr.get(k)) for k in ("communes", "epci")] if terr else []
+    offset = next((c for c in offsets if c is not None), None)
+    for key, drops in (("communes", plan.drop_commune_items), ("epci", plan.drop_epci_items)):
+        seq = code_list(doc, terr, key, create=False)
+        for index in sorted(drops, reverse=True):
+            delete_item(terr, key, seq, index)
+    for key, additions in (("communes", plan.add_communes), ("epci", plan.add_epci)):
+        if not additions:
+            continue
+        seq = code_list(doc, terr, key, create=True)
+        for code, label in additions:
+            append_item(seq, code, label if offset is not None else None, offset or 0)
+
+
+def add(path: Path, codes: list[str], *, dry_run: bool = False) -> EditResult:
+    """Add communes (INSEE) or EPCI (SIREN) to the territory of a project file."""
+    return _edit(path, codes, _plan_add, dry_run)
+
+
+def remove(
+    path: Path, codes: list[str], *, dry_run: bool = False, split_epci: bool = False
+) -> EditResult:
+    """Remove communes (INSEE) or EPCI (SIREN) from the territory of a project file;
+    ``split_epci``: a commune brought in by an EPCI is removed by replacing the EPCI with
+    the list of its other communes."""
+
+    def planner(territory, plain_terr, codes):
+        return _plan_remove(territory, plain_terr, codes, split_epci)
+
+    return _edit(path, codes, planner, dry_run)
+
+
+def _edit(path: Path, codes: list[str], planner, dry_run: bool) -> EditResult:
+    from cpts_cli.project import save as _save
+
+    if not codes:
+        raise CptsError("Indiquez au moins un code de commune (INSEE) ou d'EPCI (SIREN).")
+    doc = read_document(path)
+    if not doc.editable:
+        raise CptsError(
+            f"« {doc.name} » contient des clés en double ou des alias YAML : corrigez-les "
+            "d'abord (voir « cpts validate »), le fichier n'a pas été modifié."
+        )
+    plain = doc.plain if isinstance(doc.plain, dict) else {}
+    plain_terr = plain.get("territoire") if isinstance(plain.get("territoire"), dict) else {}
+    before = _summary(doc, plain)
+    plan = planner(derive(plain_terr), plain_terr, codes)
+    changed = bool(
+        plan.add_communes or plan.add_epci or plan.drop_commune_items or plan.drop_epci_items
+    )
+    written = False
+    diff: list[str] = []
+    after = before
+    if changed:
+        _apply(doc, plan)
+        new_plain = to_plain(doc.data)
+        after = _summary(doc, new_plain)
+        if dry_run:
+            import difflib
+
+            diff = list(
+                difflib.unified_diff(
+                    doc.text.splitlines(),
+                    _save.updated_text(doc).splitlines(),
+                    doc.name,
+                    doc.name,
+                    lineterm="",
+                )
+            )
+        else:
+            written = _save.save(doc)
+            doc.plain = new_plain
+    return EditResult(doc.name, plan.messages, changed, written, dry_run, before, after, diff)
+
+
+# --------------------------------------------------------------------------- coverage
