@@ -345,93 +345,100 @@ def aggregate(activities: list[Activity], *, source: str, per_activity: bool = F
         ident = act.ident.strip()
         key = f"id:{ident}" if ident else "nom:" + name_key(act.nom, act.prenom)
         groups.setdefault(key, []).append(act)
-
-    actors: list[ImportedActor] = []
-    for group in groups.values():
-        first = group[0]
-        lines = [a.line for a in group]
-        values: dict[str, str] = {"nom": tidy_name(first.nom)}
-        if first.prenom.strip():
-            values["prenom"] = tidy_name(first.prenom)
-        who = " ".join(v for v in (values.get("prenom"), values["nom"]) if v)
-        if len(group) > 1 and not per_activity:
-            add(
-                A_DUPLICATE,
-                group[1].line,
-                detail=f"{who} figure sur {len(group)} lignes ({_lines(lines)}) : importé "
-                "une seule fois.",
-            )
-
-        profession, certain, note_line = _profession(group)
-        if profession:
-            values["profession"] = profession
-            if not certain:
-                add(
-                    A_PROFESSION,
-                    note_line,
-                    detail=f"« Médecin » pour {who} : importé comme médecin généraliste ; "
-                    "corrigez en medecin_specialiste s'il y a lieu.",
-                )
-        else:
-            shown = next((a.profession or a.code_profession for a in group), "")
-            add(
-                A_PROFESSION,
-                note_line,
-                detail=f"Profession « {shown} » de {who} non reconnue : importé sans "
-                "profession, choisissez-la dans la liste."
-                if shown
-                else f"Pas de profession pour {who} : importé sans profession.",
-            )
-
-        modes: list[str] = []
-        for act in group:
-            text = act.code_mode or act.mode
-            if not text.strip():
-                continue
-            mode = mode_from_text(text)
-            if mode is None:
-                add(
-                    A_VALUE,
-                    act.line,
-                    detail=f"Mode d'exercice « {text.strip()} » non reconnu pour {who} "
-                    "(libéral, salarié ou mixte) : non importé.",
-                )
-                continue
-            modes.append(mode)
-        mode = combine_modes(modes)
-        if mode:
-            values["mode_exercice"] = mode
-
-        commune = _commune(group)
-        if commune:
-            values["commune"] = commune
-        for act in group:
-            if act.commune_note:
-                add(A_COMMUNE, act.line, detail=act.commune_note)
-
-        rpps = _rpps(group, who, add)
-        if rpps:
-            values["rpps"] = rpps
-        for key, attr in (
-            ("email", "email"),
-            ("telephone", "telephone"),
-            ("structure", "structure"),
-            ("role", "role"),
-        ):
-            text = next((getattr(a, attr).strip() for a in group if getattr(a, attr).strip()), "")
-            if not text:
-                continue
-            if key == "email" and ("@" not in text or " " in text):
-                add(
-                    A_VALUE,
-                    first.line,
-                    detail=f"Adresse électronique « {text} » de {who} invalide : non importée.",
-                )
-                continue
-            values[key] = tidy_phone(text) if key == "telephone" else " ".join(text.split())
-        key = f"rpps:{rpps}" if rpps else "nom:" + name_key(values["nom"], values.get("prenom"))
-        actors.append(ImportedActor(key, values, lines))
+    actors = [_one_actor(group, add, per_activity) for group in groups.values()]
     return Aggregated(_merge_same_keys(actors), findings)
+
+
+def _one_actor(group: list[Activity], add, per_activity: bool) -> ImportedActor:
+    """The actor of one professional's lines; what cannot be imported is reported by ``add``."""
+    first = group[0]
+    lines = [a.line for a in group]
+    values: dict[str, str] = {"nom": tidy_name(first.nom)}
+    if first.prenom.strip():
+        values["prenom"] = tidy_name(first.prenom)
+    who = " ".join(v for v in (values.get("prenom"), values["nom"]) if v)
+    if len(group) > 1 and not per_activity:
+        add(
+            A_DUPLICATE,
+            group[1].line,
+            detail=f"{who} figure sur {len(group)} lignes ({_lines(lines)}) : importé "
+            "une seule fois.",
+        )
+    for key, value in (
+        ("profession", _group_profession(group, who, add)),
+        ("mode_exercice", _group_mode(group, who, add)),
+        ("commune", _commune(group)),
+    ):
+        if value:
+            values[key] = value
+    for act in group:
+        if act.commune_note:
+            add(A_COMMUNE, act.line, detail=act.commune_note)
+    rpps = _rpps(group, who, add)
+    if rpps:
+        values["rpps"] = rpps
+    values.update(_contact_fields(group, who, add))
+    key = f"rpps:{rpps}" if rpps else "nom:" + name_key(values["nom"], values.get("prenom"))
+    return ImportedActor(key, values, lines)
+
+
+def _group_profession(group: list[Activity], who: str, add) -> str | None:
+    profession, certain, note_line = _profession(group)
+    if profession and not certain:
+        add(
+            A_PROFESSION,
+            note_line,
+            detail=f"« Médecin » pour {who} : importé comme médecin généraliste ; "
+            "corrigez en medecin_specialiste s'il y a lieu.",
+        )
+    elif not profession:
+        shown = next((a.profession or a.code_profession for a in group), "")
+        add(
+            A_PROFESSION,
+            note_line,
+            detail=f"Profession « {shown} » de {who} non reconnue : importé sans "
+            "profession, choisissez-la dans la liste."
+            if shown
+            else f"Pas de profession pour {who} : importé sans profession.",
+        )
+    return profession
+
+
+def _group_mode(group: list[Activity], who: str, add) -> str | None:
+    modes: list[str] = []
+    for act in group:
+        text = act.code_mode or act.mode
+        if not text.strip():
+            continue
+        mode = mode_from_text(text)
+        if mode is None:
+            add(
+                A_VALUE,
+                act.line,
+                detail=f"Mode d'exercice « {text.strip()} » non reconnu pour {who} "
+                "(libéral, salarié ou mixte) : non importé.",
+            )
+            continue
+        modes.append(mode)
+    return combine_modes(modes)
+
+
+def _contact_fields(group: list[Activity], who: str, add) -> dict[str, str]:
+    """E-mail, phone, structure and role: the first line that gives each."""
+    values: dict[str, str] = {}
+    for key in ("email", "telephone", "structure", "role"):
+        text = next((getattr(a, key).strip() for a in group if getattr(a, key).strip()), "")
+        if not text:
+            continue
+        if key == "email" and ("@" not in text or " " in text):
+            add(
+                A_VALUE,
+                group[0].line,
+                detail=f"Adresse électronique « {text} » de {who} invalide : non importée.",
+            )
+            continue
+        values[key] = tidy_phone(text) if key == "telephone" else " ".join(text.split())
+    return values
 
 
 def _lines(lines: list[int]) -> str:
