@@ -5,6 +5,7 @@ from cpts_cli.checking.rules import (  # noqa: F401 - imported to register the r
     lettre_intention,
     mise_en_oeuvre,
     mobilisation,
+    presence,
     presentation,
     priorites,
     projet_sante,

@@ -16,23 +16,6 @@ REQUIRED_FIELDS = {
 
 
 @rule(
-    "CPTS-D001",
-    step=STEP,
-    title="Aucun indicateur",
-    message="Le diagnostic ne contient aucun indicateur : ajoutez-en (démographie, offre de "
-    "soins, accès aux soins, prévention…).",
-)
-def no_indicator(ctx: Context):
-    """Le diagnostic s'appuie sur des indicateurs chiffrés.
-
-    Incorrect : `indicateurs: []`. Correct : au moins un indicateur avec sa valeur, son année
-    et sa source.
-    """
-    if not any(True for _ in ctx.items("/diagnostic/indicateurs")):
-        yield hit("/diagnostic/indicateurs")
-
-
-@rule(
     "CPTS-D002",
     step=STEP,
     title="Indicateur incomplet",
@@ -145,38 +128,6 @@ def future_year(ctx: Context):
 
 
 @rule(
-    "CPTS-D007",
-    step=STEP,
-    title="Aucun constat",
-    message="Le diagnostic ne contient aucun constat : rédigez ce que les indicateurs montrent.",
-)
-def no_finding(ctx: Context):
-    """Les constats résument ce que les indicateurs montrent ; les priorités s'y rattachent.
-
-    Incorrect : `constats: []`. Correct : `- id: C1` avec un libellé et ses indicateurs.
-    """
-    if not any(True for _ in ctx.items("/diagnostic/constats")):
-        yield hit("/diagnostic/constats")
-
-
-@rule(
-    "CPTS-D008",
-    step=STEP,
-    title="Constat sans indicateur",
-    message="Le constat « {id} » ne renvoie à aucun indicateur : citez les codes des "
-    "indicateurs qui le fondent.",
-)
-def finding_without_indicator(ctx: Context):
-    """Chaque constat s'appuie sur au moins un indicateur du diagnostic.
-
-    Incorrect : `- id: C1` sans `indicateurs`. Correct : `indicateurs: [densite_mg]`.
-    """
-    for i, c in ctx.items("/diagnostic/constats"):
-        if not filled(c.get("indicateurs")):
-            yield hit(pointer("diagnostic", "constats", i), id=c.get("id", "?"))
-
-
-@rule(
     "CPTS-D009",
     step=STEP,
     title="Indicateur inconnu dans un constat",
@@ -207,20 +158,3 @@ def unknown_indicator_ref(ctx: Context):
                     code=ref,
                     hint=f" (vouliez-vous dire « {close[0]} » ?)" if close else "",
                 )
-
-
-@rule(
-    "CPTS-D010",
-    step=STEP,
-    title="Constat sans libellé",
-    message="Le constat « {id} » n'a pas de libellé : écrivez ce qu'il constate.",
-)
-def finding_label(ctx: Context):
-    """Un constat est une phrase.
-
-    Incorrect : `- id: C1` seul. Correct : `libelle: 18 % des patients n'ont pas de médecin
-    traitant`.
-    """
-    for i, c in ctx.items("/diagnostic/constats"):
-        if not filled(c.get("libelle")):
-            yield hit(pointer("diagnostic", "constats", i), id=c.get("id", "?"))

@@ -9,21 +9,6 @@ BASE = "/lettre_intention"
 
 
 @rule(
-    "CPTS-L001",
-    step=STEP,
-    title="Lettre d'intention non datée",
-    message="La lettre d'intention n'a pas de date.",
-)
-def letter_date(ctx: Context):
-    """La lettre porte sa date d'envoi.
-
-    Incorrect : pas de `date`. Correct : `date: 2022-12-01`.
-    """
-    if not filled(ctx.get(f"{BASE}/date")):
-        yield hit(f"{BASE}/date")
-
-
-@rule(
     "CPTS-L002",
     step=STEP,
     title="Orientation manquante pour une mission socle",
@@ -40,53 +25,6 @@ def orientations(ctx: Context):
     for mission in ctx.aci.socle():
         if not filled(given.get(mission.code) if isinstance(given, dict) else None):
             yield hit(f"{BASE}/orientations", mission=mission.libelle)
-
-
-@rule(
-    "CPTS-L003",
-    step=STEP,
-    title="Calendrier prévisionnel absent",
-    message="Le calendrier prévisionnel de la lettre d'intention est vide.",
-)
-def calendar(ctx: Context):
-    """La lettre donne un calendrier prévisionnel (association, projet de santé, contrat).
-
-    Incorrect : `calendrier: []`. Correct : `- {echeance: 2023-03-31, etape: Création de
-    l'association}`.
-    """
-    if not filled(ctx.get(f"{BASE}/calendrier")):
-        yield hit(f"{BASE}/calendrier")
-
-
-@rule(
-    "CPTS-L004",
-    step=STEP,
-    title="Moyens demandés absents",
-    message="La lettre d'intention ne dit pas quels moyens et quel accompagnement sont demandés.",
-)
-def means(ctx: Context):
-    """La lettre précise les moyens demandés (FIR, appui juridique, rédaction, gestion de
-    projet…).
-
-    Incorrect : pas de `moyens_demandes`. Correct : `- {type: fir, description: …}`.
-    """
-    if not filled(ctx.get(f"{BASE}/moyens_demandes")):
-        yield hit(f"{BASE}/moyens_demandes")
-
-
-@rule(
-    "CPTS-L005",
-    step=STEP,
-    title="Aucun signataire",
-    message="La lettre d'intention n'a aucun signataire.",
-)
-def signatories(ctx: Context):
-    """La lettre est signée par le porteur et, souvent, les professionnels fondateurs.
-
-    Incorrect : `signataires: []`. Correct : `- {nom: Dr Claire Martin, fonction: porteuse}`.
-    """
-    if not filled(ctx.get(f"{BASE}/signataires")):
-        yield hit(f"{BASE}/signataires")
 
 
 @rule(
@@ -124,19 +62,3 @@ def existing_projects(ctx: Context):
     section = ctx.section("lettre_intention")
     if "projets_existants" not in section:
         yield hit(BASE)
-
-
-@rule(
-    "CPTS-L008",
-    step=STEP,
-    title="Acteurs à associer non renseignés",
-    message="Indiquez les acteurs qu'il reste à associer (« acteurs_a_associer »).",
-)
-def actors_to_involve(ctx: Context):
-    """La lettre dit qui est déjà engagé (les acteurs recensés) et qui reste à associer.
-
-    Incorrect : pas de `acteurs_a_associer`. Correct : `acteurs_a_associer: Les
-    chirurgiens-dentistes et le centre hospitalier…`.
-    """
-    if not filled(ctx.get(f"{BASE}/acteurs_a_associer")):
-        yield hit(f"{BASE}/acteurs_a_associer")

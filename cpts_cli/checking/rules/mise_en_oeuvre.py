@@ -18,21 +18,6 @@ def contract_indicators(ctx: Context) -> dict[str, dict]:
 
 
 @rule(
-    "CPTS-E001",
-    step=STEP,
-    title="Aucune année de contrat renseignée",
-    message="Aucune année de contrat n'est renseignée : notez les résultats de la première année.",
-)
-def no_year(ctx: Context):
-    """Chaque année de contrat, la CPTS rend compte des résultats de ses indicateurs.
-
-    Incorrect : `annees: []`. Correct : `- annee: 1` avec ses `resultats`.
-    """
-    if not any(True for _ in ctx.items("/mise_en_oeuvre/annees")):
-        yield hit("/mise_en_oeuvre/annees")
-
-
-@rule(
     "CPTS-E002",
     step=STEP,
     title="Indicateur du contrat sans résultat",

@@ -67,22 +67,6 @@ def structure_or_meeting(ctx: Context):
 
 
 @rule(
-    "CPTS-M004",
-    step=STEP,
-    title="Profession de l'acteur absente",
-    message="L'acteur « {nom} » n'a pas de profession : choisissez-la dans la liste.",
-)
-def actor_profession(ctx: Context):
-    """Chaque acteur a une profession de la liste (elle sert aux décomptes par profession).
-
-    Incorrect : `- nom: Martin` seul. Correct : `- nom: Martin` avec `profession: infirmier`.
-    """
-    for i, actor in ctx.items("/mobilisation/acteurs"):
-        if not filled(actor.get("profession")):
-            yield hit(pointer("mobilisation", "acteurs", i), nom=actor.get("nom", "?"))
-
-
-@rule(
     "CPTS-M005",
     step=STEP,
     severity="warning",
@@ -165,19 +149,3 @@ def duplicate_rpps(ctx: Context):
             )
         else:
             seen[rpps] = i
-
-
-@rule(
-    "CPTS-M008",
-    step=STEP,
-    title="Réunion incomplète",
-    message="La réunion du {date} n'a pas d'objet : indiquez de quoi il a été question.",
-)
-def meeting_subject(ctx: Context):
-    """Chaque réunion a une date et un objet.
-
-    Incorrect : `- date: 2022-10-04` seul. Correct : avec `objet: Réunion de lancement`.
-    """
-    for i, meeting in ctx.items("/mobilisation/reunions"):
-        if not filled(meeting.get("objet")):
-            yield hit(pointer("mobilisation", "reunions", i), date=meeting.get("date", "?"))

@@ -9,38 +9,6 @@ STEP = "priorites"
 
 
 @rule(
-    "CPTS-P001",
-    step=STEP,
-    title="Aucune problématique",
-    message="Aucune problématique prioritaire : déduisez-les des constats du diagnostic.",
-)
-def no_problem(ctx: Context):
-    """Au moins une problématique prioritaire.
-
-    Incorrect : `problematiques: []`. Correct : `- id: P1` reliée à des constats et à une
-    mission.
-    """
-    if not any(True for _ in ctx.items("/priorites/problematiques")):
-        yield hit("/priorites/problematiques")
-
-
-@rule(
-    "CPTS-P002",
-    step=STEP,
-    title="Problématique sans constat",
-    message="La problématique « {id} » n'est reliée à aucun constat.",
-)
-def problem_without_finding(ctx: Context):
-    """Chaque problématique découle d'au moins un constat du diagnostic.
-
-    Incorrect : `- id: P1` sans `constats`. Correct : `constats: [C1]`.
-    """
-    for i, p in ctx.items("/priorites/problematiques"):
-        if not filled(p.get("constats")):
-            yield hit(pointer("priorites", "problematiques", i), id=p.get("id", "?"))
-
-
-@rule(
     "CPTS-P003",
     step=STEP,
     title="Constat inconnu",
@@ -63,22 +31,6 @@ def unknown_finding(ctx: Context):
                         id=p.get("id", "?"),
                         ref=ref,
                     )
-
-
-@rule(
-    "CPTS-P004",
-    step=STEP,
-    title="Problématique sans mission",
-    message="La problématique « {id} » n'est rattachée à aucune mission ACI.",
-)
-def problem_without_mission(ctx: Context):
-    """Chaque problématique se rattache à une mission de l'ACI.
-
-    Incorrect : pas de `mission`. Correct : `mission: acces_soins`.
-    """
-    for i, p in ctx.items("/priorites/problematiques"):
-        if not filled(p.get("mission")):
-            yield hit(pointer("priorites", "problematiques", i), id=p.get("id", "?"))
 
 
 @rule(
@@ -124,20 +76,3 @@ def duplicate_ids(ctx: Context):
                 yield hit(pointer(section, key, i, "id"), id=ident, first=seen[ident] + 1)
             else:
                 seen[ident] = i
-
-
-@rule(
-    "CPTS-P007",
-    step=STEP,
-    title="Problématique sans libellé",
-    message="La problématique « {id} » n'a pas de libellé.",
-)
-def problem_label(ctx: Context):
-    """Une problématique s'énonce en une phrase.
-
-    Incorrect : `- id: P1` seul. Correct : `libelle: Difficulté d'accès à un médecin
-    traitant`.
-    """
-    for i, p in ctx.items("/priorites/problematiques"):
-        if not filled(p.get("libelle")):
-            yield hit(pointer("priorites", "problematiques", i), id=p.get("id", "?"))
