@@ -485,16 +485,23 @@ def epci_for_commune(code: str) -> Epci | None:
 
 # --------------------------------------------------------------------------- search
 
-_SEARCH_SQL = """
+
+def _rank(code: str, name: str) -> str:
+    """The rank of a match: the code or the whole name (0), the start of the name (1), the
+    start of a word (2), anywhere (3)."""
+    return f"""CASE
+            WHEN {code} = :code THEN 0
+            WHEN {name} = :q THEN 0
+            WHEN {name} LIKE :prefix THEN 1
+            WHEN {name} LIKE :word THEN 2
+            ELSE 3
+        END AS rank"""
+
+
+_SEARCH_SQL = f"""
 SELECT * FROM (
     SELECT
-        CASE
-            WHEN c.code = :code THEN 0
-            WHEN c.nom_normalise = :q THEN 0
-            WHEN c.nom_normalise LIKE :prefix THEN 1
-            WHEN c.nom_normalise LIKE :word THEN 2
-            ELSE 3
-        END AS rank,
+        {_rank("c.code", "c.nom_normalise")},
         c.type AS kind, c.code, c.nom, c.departement, c.population, c.commune_parente
     FROM communes c
     WHERE (c.nom_normalise LIKE :sub OR c.code = :code)
@@ -506,13 +513,7 @@ SELECT * FROM (
       )
     UNION ALL
     SELECT
-        CASE
-            WHEN e.siren = :code THEN 0
-            WHEN e.nom_normalise = :q THEN 0
-            WHEN e.nom_normalise LIKE :prefix THEN 1
-            WHEN e.nom_normalise LIKE :word THEN 2
-            ELSE 3
-        END AS rank,
+        {_rank("e.siren", "e.nom_normalise")},
         'EPCI' AS kind, e.siren, e.nom, e.departements, e.population_communes, NULL
     FROM epci e
     WHERE e.nom_normalise LIKE :sub OR e.siren = :code

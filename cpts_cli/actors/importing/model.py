@@ -73,6 +73,20 @@ class Activity:
     #: Set by the reader: why the commune is missing or uncertain (French, for a finding).
     commune_note: str = ""
 
+    #: The fields a reader takes as the source gives them.
+    AS_GIVEN = (
+        "ident_type", "nom", "prenom", "code_profession", "profession", "savoir_faire",
+        "code_mode", "mode", "code_postal", "email", "telephone", "structure", "role",
+    )  # fmt: skip
+
+    @classmethod
+    def read(cls, line: int, get, place, **fields: str) -> Activity:
+        """The activity of one line: ``get(field)`` gives a field's text, ``place`` (with
+        ``commune`` and ``note``) where it is; ``fields`` are what the reader decided."""
+        given = {name: get(name) for name in cls.AS_GIVEN}
+        given.update(commune=place.commune or "", commune_note=place.note)
+        return cls(line=line, **{**given, **fields})
+
 
 @dataclass
 class ImportedActor:

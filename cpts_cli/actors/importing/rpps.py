@@ -256,22 +256,8 @@ class _Reader:
         ident = get("ident") or from_national_id(get("ident_national"))
         savoir_faire = get("savoir_faire") or get("savoir_faire_label")
         self.result.activities.append(
-            Activity(
-                line=number,
-                ident=ident,
-                ident_type=get("ident_type"),
-                nom=get("nom"),
-                prenom=get("prenom"),
-                code_profession=get("code_profession"),
-                profession=get("profession"),
-                savoir_faire=savoir_faire,
-                code_mode=get("code_mode"),
-                mode=get("mode"),
-                commune=place.commune or "",
-                code_postal=cp,
-                email=get("email"),
-                telephone=get("telephone"),
-                commune_note=place.note,
+            Activity.read(
+                number, get, place, ident=ident, savoir_faire=savoir_faire, code_postal=cp
             )
         )
 

@@ -468,26 +468,17 @@ def _activity(number: int, get, places: Places, rpps_like: bool) -> tuple[Activi
     else:
         place = places.resolve_text(get("commune"), cp)
     ident = clean_code(get("ident")) or from_national_id(get("ident_national"))
-    activity = Activity(
-        line=number,
+    activity = Activity.read(
+        number,
+        get,
+        place,
         ident=ident,
-        ident_type=get("ident_type"),
         nom=nom,
         prenom=prenom,
-        code_profession=get("code_profession"),
-        profession=get("profession"),
-        savoir_faire=get("savoir_faire"),
-        code_mode=get("code_mode"),
-        mode=get("mode"),
-        commune=place.commune or "",
         commune_text=get("commune") or code,
         code_postal=cp,
-        email=get("email"),
-        telephone=get("telephone"),
         # the extraction's "Raison sociale site" is a cabinet's name, not a structure of
         # the CPTS: read like the extraction itself, which does not import it
         structure="" if rpps_like else get("structure"),
-        role=get("role"),
-        commune_note=place.note,
     )
     return activity, place.by_postcode
