@@ -163,7 +163,7 @@ def main() -> int:
             f"{expected} overlap findings expected ({time.perf_counter() - t0:.1f} s)"
         )
         elapsed, rss_mb, report = run(folder, args.profile)
-        findings = [f for r in report["files"] for f in r["findings"]]
+        findings = [f for r in report["fichiers"] for f in r["constats"]]
         x001 = sum(1 for f in findings if f["code"] == "CPTS-X001")
         others = sorted({f["code"] for f in findings if f["code"] != "CPTS-X001"})
         print(f"validated {len(report['files'])} files: {x001} CPTS-X001, other codes: {others}")

@@ -231,7 +231,7 @@ def test_rpps_import_filters_dedupes_maps(project, tmp_path, cli):
     assert "cpts.yaml enregistré" in result.out
     # the project stays valid (schema and rules on the imported entries)
     check = cli("validate", project, "--format", "json").json()
-    codes = {f["code"] for f in check["files"][0]["findings"]}
+    codes = {f["code"] for f in check["fichiers"][0]["constats"]}
     assert not any(c.startswith(("CPTS-S", "CPTS-M00")) for c in codes), codes
 
 
@@ -351,8 +351,8 @@ def test_lines_with_a_wrong_number_of_fields_are_reported_with_their_number(proj
     result = cli("actors", "import", source, "-f", project, "--format", "json")
     assert result.code == 1  # lines were skipped
     data = result.json()
-    bad = [f for f in data["findings"] if f["code"] == "CPTS-A001"]
-    assert [f["line"] for f in bad] == [3, 5]
+    bad = [f for f in data["constats"] if f["code"] == "CPTS-A001"]
+    assert [f["ligne"] for f in bad] == [3, 5]
     assert "37 champs au lieu de 56" in bad[0]["message"]
     assert "tronqué" in bad[1]["message"]
     assert data["professionnels"] == 2 and data["lignes_ignorees"] == 2
@@ -551,7 +551,7 @@ def test_csv_with_semicolons_in_windows_1252(project, tmp_path, cli):
     assert result.code == 0, result
     data = result.json()
     assert data["type"] == "csv" and data["encodage"] == "windows-1252"
-    codes = [(f["code"], f["line"], f["column"]) for f in data["findings"]]
+    codes = [(f["code"], f["ligne"], f["colonne"]) for f in data["constats"]]
     assert ("CPTS-A002", 1, 7) in codes  # "Remarques"
     assert ("CPTS-A003", 4, 0) in codes  # "Soignante"
     assert ("CPTS-A005", 4, 0) in codes  # Dijon: outside the territory
@@ -576,8 +576,8 @@ def test_csv_wrong_number_of_fields_and_no_header(project, tmp_path, cli):
     source.write_text("nom,profession\nMartin,infirmier\nDurand,infirmier,en trop\n")
     result = cli("actors", "import", source, "-f", project, "--format", "json")
     assert result.code == 1
-    bad = [f for f in result.json()["findings"] if f["code"] == "CPTS-A001"]
-    assert [f["line"] for f in bad] == [3] and "3 champs au lieu de 2" in bad[0]["message"]
+    bad = [f for f in result.json()["constats"] if f["code"] == "CPTS-A001"]
+    assert [f["ligne"] for f in bad] == [3] and "3 champs au lieu de 2" in bad[0]["message"]
     assert "Martin" in _by_name(project)
 
     before = project.read_bytes()
@@ -608,7 +608,7 @@ def test_xlsx_sheet(project, tmp_path, cli):
     assert actors["Perrin"]["mode_exercice"] == "liberal"
     assert actors["Roussel"]["profession"] == "medecin_generaliste"
     assert actors["Garcia"]["commune"] == "01053"  # the lost leading zero
-    codes = [(f["code"], f["line"]) for f in data["findings"]]
+    codes = [(f["code"], f["ligne"]) for f in data["constats"]]
     assert ("CPTS-A003", 3) in codes  # "Médecin" alone: généraliste, to check
     assert ("CPTS-A004", 5) in codes and ("CPTS-A008", 5) in codes
     # twice: nothing changes

@@ -64,7 +64,7 @@ def test_init_no_input_then_status_validate_next(tmp_path, cli):
     assert 'communes: ["21166", "21355"]' in text
 
     status = cli("status", path, "--format", "json").json()
-    assert status["step"] == "territoire"
+    assert status["etape"] == "territoire"
     assert [m["code"] for m in status["manquants"]] == ["CPTS-T008"]
 
     result = cli("next", path)
@@ -86,7 +86,7 @@ def test_init_no_input_then_status_validate_next(tmp_path, cli):
         == before
     )
     status = cli("status", path, "--format", "json").json()
-    assert status["step"] == "mobilisation"
+    assert status["etape"] == "mobilisation"
     assert status["etapes"][0]["etat"] == "terminee"
 
 
@@ -130,8 +130,8 @@ def test_worked_example_validates_through_step_9(tmp_path, cli):
     result = cli("validate", path, "--strict", "--etape", "mise_en_oeuvre")
     assert result.code == 0, result.out
     report = cli("validate", path, "--format", "json").json()
-    assert report["files"][0]["valid"] is True
-    assert report["files"][0]["step"] == "mise_en_oeuvre"
+    assert report["fichiers"][0]["valide"] is True
+    assert report["fichiers"][0]["etape"] == "mise_en_oeuvre"
     status = cli("status", path, "--format", "json").json()
     assert all(s["etat"] == "terminee" for s in status["etapes"])
     assert cli("next", path).code == 0
@@ -141,10 +141,10 @@ def test_json_output_equals_the_api(example, cli):
     example.write_text(example.read_text().replace('"21166"', '"21999"', 1))
     printed = cli("validate", example, "--format", "json").json()
     assert printed == reports_to_dict([check_path(example)])
-    assert printed["files"][0]["valid"] is False
-    finding = next(f for f in printed["files"][0]["findings"] if f["code"] == "CPTS-T001")
-    assert set(finding) == {"severity", "code", "path", "line", "column", "message"}
-    assert finding["path"].startswith("/territoire/communes/")
+    assert printed["fichiers"][0]["valide"] is False
+    finding = next(f for f in printed["fichiers"][0]["constats"] if f["code"] == "CPTS-T001")
+    assert set(finding) == {"gravite", "code", "chemin", "ligne", "colonne", "message"}
+    assert finding["chemin"].startswith("/territoire/communes/")
 
 
 def test_text_output_format(example, cli):
@@ -184,11 +184,11 @@ def test_several_files_and_a_folder(tmp_path, cli):
     both = cli(
         "validate", tmp_path / "a" / "cpts.yaml", tmp_path / "b" / "cpts.yaml", "--format", "json"
     ).json()
-    assert [f["file"] for f in both["files"]] == [
+    assert [f["fichier"] for f in both["fichiers"]] == [
         str(tmp_path / n / "cpts.yaml") for n in ("a", "b")
     ]
     folder = cli("validate", tmp_path / "a", "--format", "json").json()
-    assert len(folder["files"]) == 1
+    assert len(folder["fichiers"]) == 1
 
 
 def test_guide(cli):

@@ -22,45 +22,45 @@ def position(path, needle: str) -> tuple[int, int]:
 
 
 def x001(report_dict: dict) -> list[dict]:
-    return [f for f in report_dict["findings"] if f["code"] == "CPTS-X001"]
+    return [f for f in report_dict["constats"] if f["code"] == "CPTS-X001"]
 
 
 def test_overlap_reported_in_both_files_with_position(tmp_path, cli):
     a = write_project(tmp_path / "a.yaml", "CPTS A", ["21166", "21355"])
     b = write_project(tmp_path / "b.yaml", "CPTS B", ["21390", "21355"])
     data = cli("validate", a, b, "--format", "json").json()
-    fa, fb = (x001(f) for f in data["files"])
+    fa, fb = (x001(f) for f in data["fichiers"])
     assert len(fa) == 1 and len(fb) == 1
     line, col = position(a, '"21355"')
-    assert (fa[0]["path"], fa[0]["line"], fa[0]["column"]) == ("/territoire/communes/1", line, col)
+    assert (fa[0]["chemin"], fa[0]["ligne"], fa[0]["colonne"]) == ("/territoire/communes/1", line, col)
     line, col = position(b, '"21355"')
-    assert (fb[0]["path"], fb[0]["line"], fb[0]["column"]) == ("/territoire/communes/1", line, col)
-    assert fa[0]["severity"] == "error"
+    assert (fb[0]["chemin"], fb[0]["ligne"], fb[0]["colonne"]) == ("/territoire/communes/1", line, col)
+    assert fa[0]["gravite"] == "erreur"
     assert fa[0]["message"].startswith("Longvic (21355) figure aussi dans le territoire de")
     assert f"« CPTS B » ({b})" in fa[0]["message"]
     assert f"« CPTS A » ({a})" in fb[0]["message"]
 
     result = cli("validate", a, b)
     assert result.code == 1
-    assert f"{a}:{fa[0]['line']}:{fa[0]['column']}: erreur CPTS-X001" in result.out
+    assert f"{a}:{fa[0]['ligne']}:{fa[0]['colonne']}: erreur CPTS-X001" in result.out
 
 
 def test_overlap_through_an_epci_is_located_at_the_epci(tmp_path):
     a = write_project(tmp_path / "a.yaml", "CPTS A", epci=[DIJON_METROPOLE])
     b = write_project(tmp_path / "b.yaml", "CPTS B", ["21231", "21292"])
-    ra, rb = reports_to_dict(check_paths([a, b]))["files"]
+    ra, rb = reports_to_dict(check_paths([a, b]))["fichiers"]
     fa = x001(ra)
-    assert [f["path"] for f in fa] == ["/territoire/epci/0"]
-    assert (fa[0]["line"], fa[0]["column"]) == position(a, f'"{DIJON_METROPOLE}"')
+    assert [f["chemin"] for f in fa] == ["/territoire/epci/0"]
+    assert (fa[0]["ligne"], fa[0]["colonne"]) == position(a, f'"{DIJON_METROPOLE}"')
     assert "Dijon (21231)" in fa[0]["message"]
-    assert [f["path"] for f in x001(rb)] == ["/territoire/communes/0"]
+    assert [f["chemin"] for f in x001(rb)] == ["/territoire/communes/0"]
 
 
 def test_whole_city_overlaps_its_arrondissements_only(tmp_path):
     paris = write_project(tmp_path / "paris.yaml", "CPTS Paris", ["75056"])
     p13 = write_project(tmp_path / "p13.yaml", "CPTS Paris 13", ["75113"])
     p14 = write_project(tmp_path / "p14.yaml", "CPTS Paris 14", ["75114"])
-    r_paris, r13, r14 = reports_to_dict(check_paths([paris, p13, p14]))["files"]
+    r_paris, r13, r14 = reports_to_dict(check_paths([paris, p13, p14]))["fichiers"]
     assert sorted(f["message"].split(" figure")[0] for f in x001(r_paris)) == [
         f"{store.commune(c).nom} ({c})" for c in ("75113", "75114")
     ]
@@ -70,8 +70,8 @@ def test_whole_city_overlaps_its_arrondissements_only(tmp_path):
 
 def test_no_cross_check_for_one_file_or_the_same_file_twice(tmp_path):
     a = write_project(tmp_path / "a.yaml", "CPTS A", ["21166"])
-    assert not x001(reports_to_dict(check_paths([a]))["files"][0])
-    assert all(not x001(f) for f in reports_to_dict(check_paths([a, a]))["files"])
+    assert not x001(reports_to_dict(check_paths([a]))["fichiers"][0])
+    assert all(not x001(f) for f in reports_to_dict(check_paths([a, a]))["fichiers"])
 
 
 def test_unparsable_file_takes_no_part(tmp_path, cli):
@@ -80,7 +80,7 @@ def test_unparsable_file_takes_no_part(tmp_path, cli):
     bad.write_text('territoire: {communes: ["21166"\n')
     result = cli("validate", a, bad, "--format", "json")
     assert result.code == 2
-    assert all(not x001(f) for f in result.json()["files"])
+    assert all(not x001(f) for f in result.json()["fichiers"])
 
 
 def test_json_equals_the_api_for_several_files(tmp_path, cli):
@@ -91,11 +91,11 @@ def test_json_equals_the_api_for_several_files(tmp_path, cli):
     paths = sorted(folder.glob("*.yaml"))
     printed = cli("validate", folder, "--format", "json").json()
     assert printed == reports_to_dict(check_paths(paths))
-    codes = [f["code"] for f in printed["files"][0]["findings"]]
+    codes = [f["code"] for f in printed["fichiers"][0]["constats"]]
     assert "CPTS-X001" in codes and "CPTS-T001" in codes
-    findings = printed["files"][1]["findings"]
-    assert [(f["line"], f["column"]) for f in findings] == sorted(
-        (f["line"], f["column"]) for f in findings
+    findings = printed["fichiers"][1]["constats"]
+    assert [(f["ligne"], f["colonne"]) for f in findings] == sorted(
+        (f["ligne"], f["colonne"]) for f in findings
     )
 
 

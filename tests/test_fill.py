@@ -573,7 +573,7 @@ def test_a_later_step_written_round_trip(example_without, cli):
     assert removed == ["lettre_intention: {}"]
     assert added[0] == "lettre_intention:" and all(line.startswith("  ") for line in added[1:])
     report = cli("validate", "--format", "json", "--etape", "lettre_intention", path).json()
-    assert not [f for f in report["files"][0]["findings"] if f["severity"] == "error"]
+    assert not [f for f in report["fichiers"][0]["constats"] if f["gravite"] == "erreur"]
 
 
 def test_mise_en_oeuvre_asks_one_result_per_contract_indicator(example_without):

@@ -443,7 +443,7 @@ def test_add_commune_and_its_epci_on_one_line(tmp_path, cli):
     assert result.code == 0, result
     assert "fait partie de l'intercommunalité Dijon Métropole" in result.out
     report = cli("validate", path, "--format", "json").json()
-    codes = [f["code"] for f in report["files"][0]["findings"]]
+    codes = [f["code"] for f in report["fichiers"][0]["constats"]]
     assert "CPTS-T005" not in codes  # nothing counted twice
     from cpts_cli.project.load import read_path
 

@@ -229,15 +229,15 @@ def check_path(path: Path, **kwargs) -> FileReport:
 
 def report_to_dict(report: FileReport) -> dict:
     return {
-        "file": report.file,
-        "valid": report.valid,
-        "step": report.current,
-        "findings": [f.to_dict() for f in report.findings],
+        "fichier": report.file,
+        "valide": report.valid,
+        "etape": report.current,
+        "constats": [f.to_dict() for f in report.findings],
     }
 
 
 def reports_to_dict(reports: list[FileReport]) -> dict:
-    return {"files": [report_to_dict(r) for r in reports]}
+    return {"fichiers": [report_to_dict(r) for r in reports]}
 
 
 def check_paths(paths: list[Path], **kwargs) -> list[FileReport]:

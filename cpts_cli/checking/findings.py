@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -40,11 +40,15 @@ class Finding:
         return (self.file, self.line, self.column, self.code, self.path, self.message)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        data.pop("file")
-        data.pop("step")
-        return data
+        """The finding as ``--format json`` prints it (French keys, ``docs/json.md``)."""
+        return {
+            "gravite": self.severity.label,
+            "code": self.code,
+            "chemin": self.path,
+            "ligne": self.line,
+            "colonne": self.column,
+            "message": self.message,
+        }
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -293,12 +293,12 @@ def next_step(
     if fmt is OutputFormat.json:
         print_json(
             {
-                "file": report.file,
-                "step": result.step.id if result.step else None,
-                "recorded": result.recorded,
-                "all_done": result.all_done,
-                "blocking_step": result.blocking_step.id if result.blocking_step else None,
-                "missing": [f.to_dict() for f in result.missing],
+                "fichier": report.file,
+                "etape": result.step.id if result.step else None,
+                "enregistree": result.recorded,
+                "toutes_terminees": result.all_done,
+                "etape_bloquante": result.blocking_step.id if result.blocking_step else None,
+                "manquants": [f.to_dict() for f in result.missing],
             }
         )
         raise typer.Exit(0 if result.recorded or result.all_done else 2 if not report.parsed else 1)

@@ -9,16 +9,16 @@ from cpts_cli.checking.findings import Severity
 def status_to_dict(report: FileReport) -> dict:
     if not report.parsed or not report.steps:
         return {
-            "file": report.file,
-            "parsed": report.parsed,
+            "fichier": report.file,
+            "lisible": report.parsed,
             "cpts": None,
-            "step": None,
+            "etape": None,
             "etapes": [],
             "etape_en_cours": None,
             "manquants": [],
             "alertes": [],
             "prochaine_action": "Corrigez le fichier (voir cpts validate).",
-            "findings": [f.to_dict() for f in report.findings],
+            "constats": [f.to_dict() for f in report.findings],
         }
     data = report.document.plain if report.document else {}
     nom = data.get("cpts", {}).get("nom") if isinstance(data.get("cpts"), dict) else None
@@ -58,11 +58,11 @@ def status_to_dict(report: FileReport) -> dict:
     else:
         action = current.step.action
     return {
-        "file": report.file,
-        "parsed": True,
+        "fichier": report.file,
+        "lisible": True,
         "cpts": nom,
         "territoire": _territory_summary(report),
-        "step": report.current,
+        "etape": report.current,
         "etapes": steps,
         "etape_en_cours": (
             {"id": current.step.id, "numero": current.step.number, "libelle": current.step.label}

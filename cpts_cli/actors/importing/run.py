@@ -73,7 +73,7 @@ class ImportReport:
             "saisis_conserves": m.kept,
             "retires": m.removed,
             "enregistre": self.written,
-            "findings": [f.to_dict() for f in self.findings],
+            "constats": [f.to_dict() for f in self.findings],
         }
 
 
