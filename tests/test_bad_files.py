@@ -5,47 +5,32 @@ from __future__ import annotations
 
 import pytest
 
+from cpts_cli.checking.codes import all_codes
+from cpts_cli.checking.findings import Severity
 from cpts_cli.project.load import MAX_BYTES, parse_bytes
 
-CASES = [
-    # name, bytes, expected (code, line, column), parsed
-    ("syntax", b"format: 1\ncpts:\n  nom: CPTS: du Val\n", ("CPTS-Y001", 3, 12), False),
-    ("unclosed_quote", b"format: 1\ncpts:\n  nom: 'CPTS\n", ("CPTS-Y001", 4, 1), False),
-    ("tab_indent", b"format: 1\ncpts:\n\tnom: A\n", ("CPTS-Y007", 3, 1), False),
-    (
-        "latin1",
-        "format: 1\ncpts:\n  nom: CPTS de Sâone\n".encode("latin-1"),
-        ("CPTS-Y002", 3, 17),
-        False,
-    ),
-    ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ("CPTS-Y002", 3, 1), False),
-    ("utf16", "format: 1\n".encode("utf-16"), ("CPTS-Y002", 1, 1), False),
-    ("empty", b"", ("CPTS-Y003", 1, 1), False),
-    ("only_comments", b"# rien\n\n# encore rien\n", ("CPTS-Y003", 1, 1), False),
-    ("top_level_list", b"- format: 1\n- cpts: {}\n", ("CPTS-Y004", 1, 1), False),
-    ("top_level_scalar", b"bonjour\n", ("CPTS-Y004", 1, 1), False),
-    ("two_documents", b"format: 1\n---\nformat: 1\n", ("CPTS-Y008", 2, 1), False),
-    ("duplicate_key", b"format: 1\ncpts:\n  nom: A\n  nom: B\n", ("CPTS-Y005", 4, 3), True),
-    (
-        "anchor_alias",
-        b"format: 1\ncpts:\n  nom: &n A\n  coordinateur: {nom: *n}\n",
-        ("CPTS-Y006", 3, 8),
-        True,
-    ),
-    (
-        "merge_key",
-        b"format: 1\na: &x {b: 1}\ncpts:\n  <<: *x\n  nom: A\n",
-        ("CPTS-Y006", 4, 3),
-        True,
-    ),
-    ("complex_key", b"format: 1\n? [a, b]\n: 1\n", ("CPTS-Y011", 2, 3), False),
-    (
+
+def _reading_cases():
+    """The reading problems of ``tests/cases/CPTS-Y*.yaml`` (one file per code), plus one
+    too deep to write there: (name, bytes, first expected (code, line, column), parsed)."""
+    from .test_rule_cases import CASES as BY_CODE
+    from .test_rule_cases import raw_bytes
+
+    errors = {c.code for c in all_codes() if c.severity is Severity.ERROR}
+    for code, cases in BY_CODE.items():
+        for case in cases:
+            if "raw" in case and case.get("expect") and code in errors and "pad_bytes" not in case:
+                line, column = case["expect"][0]
+                yield (case["name"], raw_bytes(case), (code, line, column), case["parsed"])
+    yield (
         "deep_nesting",
         b"format: 1\nx: " + b"[" * 3000 + b"]" * 3000 + b"\n",
         ("CPTS-Y001", 2, 1),
         False,
-    ),
-]
+    )
+
+
+CASES = list(_reading_cases())
 
 
 @pytest.mark.parametrize("name,raw,expected,parsed", CASES, ids=[c[0] for c in CASES])
@@ -55,7 +40,7 @@ def test_loader_findings(name, raw, expected, parsed):
     assert expected in codes, codes
     assert doc.parsed is parsed
     if expected[0] in ("CPTS-Y005", "CPTS-Y006"):
-        assert doc.editable is False
+        assert doc.editable is False  # the case files say so too (``editable: false``)
 
 
 @pytest.mark.parametrize("name,raw,expected,parsed", CASES, ids=[c[0] for c in CASES])
