@@ -1,0 +1,119 @@
+"""Step 3 — the territorial diagnostic: indicators by theme, their charts, the findings
+(constats)."""
+
+from __future__ import annotations
+
+from cpts_cli.documents.context.base import (
+    Source,
+    _dict,
+    _dicts,
+    _label,
+    _num,
+    _scalar,
+    _slug,
+    _sort_key_fr,
+    _str,
+    _strs,
+)
+
+#: Indicators in one chart: more would make a figure taller than a page.
+CHART_SIZE = 6
+
+
+def _theme_charts(code: str, label: str, chartable: list[dict]) -> list[dict]:
+    """The charts of a theme: one per group of :data:`CHART_SIZE` indicators (« (1/2) »…
+    in the caption when there are several)."""
+    parts = [chartable[k : k + CHART_SIZE] for k in range(0, len(chartable), CHART_SIZE)]
+    charts = []
+    for n, part in enumerate(parts, start=1):
+        suffix = f" ({n}/{len(parts)})" if len(parts) > 1 else ""
+        charts.append(
+            {
+                "chemin": f"images/diagnostic-{_slug(code)}{f'-{n}' if n > 1 else ''}.png",
+                "indicateurs": part,
+                "legende": f"{label} : le territoire comparé au département, à la région et "
+                f"à la France{suffix}",
+            }
+        )
+    return charts
+
+
+def diagnostic(src: Source) -> dict:
+    node = src.section("diagnostic")
+    themes_vocab = src.v["theme"]
+    indicators = []
+    for i in _dicts(node.get("indicateurs")):
+        refs = _dict(i.get("references"))
+        references = {k: _num(refs.get(k)) for k in ("departement", "region", "france")}
+        theme = _str(i.get("theme")) or "autre"
+        indicators.append(
+            {
+                "code": _str(i.get("code")),
+                "libelle": _str(i.get("libelle")),
+                "theme": theme,
+                "theme_libelle": _label(themes_vocab, theme),
+                "valeur": _scalar(i.get("valeur")),
+                "masque": i.get("masque") is True,
+                "unite": _str(i.get("unite")),
+                "annee": _scalar(i.get("annee")),
+                "source": _str(i.get("source")),
+                "maille": _str(i.get("maille")),
+                "maille_libelle": _label(src.v["maille"], i.get("maille")),
+                "references": references,
+                "a_references": any(v is not None for v in references.values()),
+                "sans_reference": _str(i.get("sans_reference")),
+            }
+        )
+    by_code = {i["code"]: i for i in indicators if i["code"]}
+    order = list(themes_vocab)
+    themes = []
+    for code in sorted(
+        {i["theme"] for i in indicators},
+        key=lambda t: (order.index(t) if t in order else len(order), t),
+    ):
+        members = [i for i in indicators if i["theme"] == code]
+        chartable = [
+            i
+            for i in members
+            if _num(i["valeur"]) is not None and not i["masque"] and i["a_references"]
+        ]
+        charts = _theme_charts(code, _label(themes_vocab, code), chartable)
+        themes.append(
+            {
+                "code": code,
+                "libelle": _label(themes_vocab, code),
+                "indicateurs": members,
+                "graphiques": charts,
+                "graphique": charts[0] if charts else None,
+            }
+        )
+    constats = []
+    for c in _dicts(node.get("constats")):
+        codes = _strs(c.get("indicateurs"))
+        constats.append(
+            {
+                "id": _str(c.get("id")),
+                "libelle": _str(c.get("libelle")),
+                "indicateurs": [
+                    {
+                        "code": code,
+                        "libelle": (by_code.get(code) or {}).get("libelle") or code,
+                        "connu": code in by_code,
+                    }
+                    for code in codes
+                ],
+            }
+        )
+    sources = sorted({i["source"] for i in indicators if i["source"]}, key=_sort_key_fr)
+    years = sorted({i["annee"] for i in indicators if isinstance(i["annee"], int)})
+    return {
+        "methode": _str(node.get("methode")),
+        "indicateurs": indicators,
+        "par_code": by_code,
+        "themes": themes,
+        "constats": constats,
+        "par_constat": {c["id"]: c for c in constats if c["id"]},
+        "sources": sources,
+        "annees": years,
+        "graphiques": [g for t in themes for g in t["graphiques"]],
+    }

@@ -1,0 +1,159 @@
+"""Step 7 — the health project: the DGOS items, the action sheets by mission, governance,
+the deployment calendar, the budget."""
+
+from __future__ import annotations
+
+from cpts_cli.documents.context.base import (
+    Source,
+    _date,
+    _dict,
+    _dicts,
+    _label,
+    _num,
+    _scalar,
+    _str,
+    _strs,
+)
+
+
+def _dgos_titles() -> list[tuple[str, str]]:
+    from cpts_cli.support.resources import schema
+
+    node = schema()["properties"]["projet_sante"]["properties"]["items_dgos"]["properties"]
+    return [(code, sub.get("title") or code) for code, sub in node.items()]
+
+
+def health_project(src: Source, priorities: dict) -> dict:
+    node = src.section("projet_sante")
+    items_node = _dict(node.get("items_dgos"))
+    items = [
+        {"code": code, "titre": title, "texte": _str(items_node.get(code))}
+        for code, title in _dgos_titles()
+    ]
+    missions = _missions(src, _dict(node.get("missions")), priorities)
+    n_sheets = sum(len(m["fiches"]) for m in missions)
+    gov = _dict(node.get("gouvernance"))
+    partnerships = [
+        {
+            "nom": _str(p.get("nom")),
+            "type": _str(p.get("type")),
+            "type_libelle": _label(src.v["type_structure"], p.get("type")),
+            "objet": _str(p.get("objet")),
+        }
+        for p in _dicts(node.get("partenariats"))
+    ]
+    budget = [
+        {"poste": _str(b.get("poste")), "montant": _num(b.get("montant"))}
+        for b in _dicts(node.get("budget"))
+    ]
+    amounts = [b["montant"] for b in budget if b["montant"] is not None]
+    return {
+        "version": _str(node.get("version")),
+        "date": _date(node.get("date")),
+        "items_dgos": items,
+        "items_dgos_par_code": {i["code"]: i for i in items},
+        "missions": missions,
+        "nb_fiches": n_sheets,
+        "gouvernance": {
+            "instances": _str(gov.get("instances")),
+            "coordinateur": _str(gov.get("coordinateur")),
+        },
+        "partenariats": partnerships,
+        "calendrier_deploiement": deployment(src, _dict(node.get("calendrier_deploiement"))),
+        "budget": budget,
+        "budget_total": sum(amounts) if amounts else None,
+    }
+
+
+def _missions(src: Source, missions_node: dict, priorities: dict) -> list[dict]:
+    """The missions the project writes about, and every socle mission, in the ACI's order."""
+    codes = sorted(missions_node, key=lambda c: (src.mission_order(c), str(c)))
+    for m in src.rules.socle():
+        if m.code not in codes:
+            codes.append(m.code)
+    codes.sort(key=lambda c: (src.mission_order(c), str(c)))
+    missions = []
+    for code in codes:
+        sheets = [
+            _sheet(f, priorities)
+            for f in _dicts(_dict(missions_node.get(code)).get("fiches_actions"))
+        ]
+        missions.append(
+            {
+                "code": code,
+                "libelle": src.mission_label(code),
+                "socle": src.is_socle(code),
+                "fiches": sheets,
+            }
+        )
+    return missions
+
+
+def _sheet(f: dict, priorities: dict) -> dict:
+    """One action sheet (fiche-action)."""
+    cal = _dict(f.get("calendrier"))
+    return {
+        "id": _str(f.get("id")),
+        "titre": _str(f.get("titre")),
+        "objectif": _str(f.get("objectif")),
+        "actions": _strs(f.get("actions")),
+        "pilote": _str(f.get("pilote")),
+        "partenaires": _strs(f.get("partenaires")),
+        "calendrier": {
+            "debut": _date(cal.get("debut")),
+            "fin": _date(cal.get("fin")),
+        },
+        "moyens": _str(f.get("moyens")),
+        "problematiques": [
+            {
+                "id": pid,
+                "libelle": (priorities["par_id"].get(pid) or {}).get("libelle"),
+            }
+            for pid in _strs(f.get("problematiques"))
+        ],
+        "indicateurs": [
+            {
+                "libelle": _str(ind.get("libelle")),
+                "valeur_initiale": _scalar(ind.get("valeur_initiale")),
+                "cible": _scalar(ind.get("cible")),
+                "unite": _str(ind.get("unite")),
+            }
+            for ind in _dicts(f.get("indicateurs"))
+        ],
+    }
+
+
+def deployment(src: Source, node: dict) -> list[dict]:
+    out = []
+    codes = list(src.rules.missions) + [c for c in node if c not in src.rules.missions]
+    for code in codes:
+        entry = _dict(node.get(code))
+        mission = src.rules.missions.get(code)
+        if not entry and not (mission and mission.socle):
+            continue
+        start = _num(entry.get("demarrage_mois"))
+        full = _num(entry.get("deploiement_mois"))
+        max_start = mission.demarrage_mois.valeur if mission and mission.demarrage_mois else None
+        max_full = mission.deploiement_mois.valeur if mission and mission.deploiement_mois else None
+        ok = None
+        if start is not None and full is not None:
+            ok = (max_start is None or start <= max_start) and (
+                max_full is None or full <= max_full
+            )
+        out.append(
+            {
+                "mission": code,
+                "libelle": src.mission_label(code),
+                "socle": bool(mission and mission.socle),
+                "demarrage": start,
+                "deploiement": full,
+                "max_demarrage": max_start,
+                "max_deploiement": max_full,
+                "statut_delais": mission.demarrage_mois.statut
+                if mission and mission.demarrage_mois
+                else None,
+                "conforme": ok,
+                "note": mission.note_delais if mission else None,
+            }
+        )
+    return out

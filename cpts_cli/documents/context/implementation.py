@@ -1,0 +1,87 @@
+"""Step 9 — implementation: the annual results, what they earned."""
+
+from __future__ import annotations
+
+from cpts_cli.documents.context.base import (
+    Source,
+    _dict,
+    _dicts,
+    _label,
+    _num,
+    _scalar,
+    _str,
+    _strs,
+)
+
+
+def funding(src: Source) -> dict | None:
+    """What the ACI pays and what the results earned (:mod:`cpts_cli.funding.model`)."""
+    from cpts_cli.funding import model as funding
+
+    try:
+        return funding.compute(src.data, today=src.today).to_dict()
+    except Exception:  # noqa: BLE001 - a draft of a broken file still renders
+        return None
+
+
+def implementation(src: Source, validation: dict, financement: dict | None) -> dict:
+    node = src.section("mise_en_oeuvre")
+    contract = validation["contrat"] or {"indicateurs": [], "missions": [], "annees": []}
+    by_id = {i["id"]: i for i in contract["indicateurs"] if i["id"]}
+    periods = {y["index"]: y for y in contract["annees"]}
+    earned_years = {y["annee"]: y for y in (financement or {}).get("variable_acquise") or []}
+    years = []
+    for y in _dicts(node.get("annees")):
+        index = _num(y.get("annee"))
+        earned = earned_years.get(index) if isinstance(index, int) else None
+        earned_ind = {
+            i["id"]: i for m in (earned or {}).get("missions", []) for i in m["indicateurs"]
+        }
+        results = []
+        for r in _dicts(y.get("resultats")):
+            ind_id = _str(r.get("indicateur"))
+            ind = by_id.get(ind_id) or {}
+            level = _str(r.get("niveau_atteint"))
+            money = earned_ind.get(ind_id) or {}
+            results.append(
+                {
+                    "indicateur": ind_id,
+                    "libelle": ind.get("libelle"),
+                    "type": ind.get("type"),
+                    "type_libelle": ind.get("type_libelle"),
+                    "mission": ind.get("mission"),
+                    "mission_libelle": ind.get("mission_libelle"),
+                    "niveaux": ind.get("niveaux", []),
+                    "resultat": _scalar(r.get("resultat")),
+                    "niveau": level,
+                    "niveau_libelle": _label(src.v["niveau"], level),
+                    "preuves": _strs(r.get("preuves")),
+                    "montant": ind.get("montant"),
+                    "part": money.get("part"),
+                    "acquis": money.get("montant_acquis"),
+                    "note": money.get("note"),
+                }
+            )
+        activity = _dict(y.get("activite"))
+        period = periods.get(index) if isinstance(index, int) else None
+        reported = {r["indicateur"] for r in results}
+        years.append(
+            {
+                "annee": index,
+                "debut": period["debut"] if period else None,
+                "fin": period["fin"] if period else None,
+                "crise_reconnue": y.get("crise_reconnue") is True,
+                "resultats": results,
+                "sans_resultat": [
+                    i for i in contract["indicateurs"] if i["id"] and i["id"] not in reported
+                ],
+                "variable": earned,
+                "activite": {
+                    "reunions": _scalar(activity.get("reunions")),
+                    "adherents": _scalar(activity.get("adherents")),
+                    "actions": _str(activity.get("actions")),
+                },
+            }
+        )
+    years.sort(key=lambda y: y["annee"] if isinstance(y["annee"], (int, float)) else 99)
+    return {"annees": years}
