@@ -275,6 +275,20 @@ def _prepare_out(out: Path) -> None:
         raise CptsError(f"« {out} » n'est pas un dossier.")
 
 
+@dataclass
+class _Run:
+    """One project's render: the documents planned and what they are made from."""
+
+    planned: list[Planned]
+    env: object  # the Jinja2 environment
+    context: dict
+    today: _dt.date
+    created: _dt.datetime
+    out: Path
+    log: RenderLog
+    on_document: Callable[[str], None] | None
+
+
 def render_project(
     path: Path,
     docs: list[str] | None = None,
@@ -297,13 +311,42 @@ def render_project(
     ``per_cpts`` (several projects in one run): the documents go to a sub-folder named
     after the CPTS, unique among the names already in the set (which is updated).
     """
-    from cpts_cli.checking.check import check_document
-    from cpts_cli.documents.context import build_context
     from cpts_cli.documents.environment import make_environment
-    from cpts_cli.documents.sanitize import sanitize
     from cpts_cli.project.load import read_path
-    from cpts_cli.support.dates import today as clock_today
 
+    _check_options(docs, fmt, templates_dir, modele_docx)
+    log = log if log is not None else RenderLog()
+    path = Path(path)
+    doc = read_path(path)
+    charts = None
+    try:
+        if fmt != "md" and (not docs or "diagnostic" in docs) and isinstance(doc.plain, dict):
+            # Drawing the charts takes longest: it starts before the checks.
+            charts = _early_charts(doc)
+        planned, context, today = _prepare(doc, docs, brouillon, log)
+        env = make_environment(Path(templates_dir) if templates_dir else None)
+        out = output_dir(path, out_dir)
+        if per_cpts is not None:
+            out = out / _cpts_folder(context, path, per_cpts)
+        run = _Run(planned, env, context, today, render_date(), out, log, on_document)
+        if fmt == "md":
+            return _write_markdown(run)
+        from cpts_cli.documents.charts import ChartStore
+
+        if charts is None:  # (else: made from the same data, before the checks)
+            charts = ChartStore(context)
+        if not any(p.deliverable.id == "diagnostic" for p in planned):
+            charts.close()
+        return _write_documents(run, fmt, modele_docx, charts)
+    finally:
+        if charts is not None:
+            charts.close()
+
+
+def _check_options(
+    docs: list[str] | None, fmt: str, templates_dir: Path | None, modele_docx: Path | None
+) -> None:
+    """Refuse an unknown format or document, a missing templates folder or Word model."""
     if fmt not in FORMATS:
         raise CptsError(f"Format inconnu « {fmt} » : docx, md ou pdf.")
     for doc_id in docs or []:
@@ -313,52 +356,26 @@ def render_project(
         raise CptsError(f"Dossier de modèles introuvable : « {templates_dir} ».")
     if modele_docx is not None and not Path(modele_docx).is_file():
         raise CptsError(f"Modèle Word introuvable : « {modele_docx} ».")
-    log = log if log is not None else RenderLog()
-    path = Path(path)
-    doc = read_path(path)
-    charts = None
-    try:
-        if fmt != "md" and (not docs or "diagnostic" in docs) and isinstance(doc.plain, dict):
-            # Drawing the charts takes longest: it starts before the checks.
-            charts = _early_charts(doc)
-        report = check_document(doc)
-        if not report.parsed or not report.steps:
-            raise ProjectUnreadable(report)
-        planned = plan(report, docs, brouillon)
-        plain, cleaned = sanitize(doc.plain, doc.locate, doc.name)
-        log.findings.extend(cleaned)
-        today = clock_today()
-        context = build_context(plain, today=today)
-        log.cpts = context["cpts"]["nom"]
-        env = make_environment(Path(templates_dir) if templates_dir else None)
-        out = output_dir(path, out_dir)
-        if per_cpts is not None:
-            out = out / _cpts_folder(context, path, per_cpts)
-        created = render_date()
-        if fmt == "md":
-            return _write_markdown(planned, env, context, today, out, log, on_document)
-        from cpts_cli.documents.charts import ChartStore
 
-        if charts is None:  # (else: made from the same data, before the checks)
-            charts = ChartStore(context)
-        if not any(p.deliverable.id == "diagnostic" for p in planned):
-            charts.close()
-        return _write_documents(
-            planned,
-            env,
-            context,
-            today,
-            created,
-            out,
-            fmt,
-            modele_docx,
-            charts,
-            log,
-            on_document,
-        )
-    finally:
-        if charts is not None:
-            charts.close()
+
+def _prepare(doc, docs: list[str] | None, brouillon: bool, log: RenderLog):
+    """Check the project, plan its documents and build their context: (planned, context,
+    today). Raises ProjectUnreadable or RenderRefused."""
+    from cpts_cli.checking.check import check_document
+    from cpts_cli.documents.context import build_context
+    from cpts_cli.documents.sanitize import sanitize
+    from cpts_cli.support.dates import today as clock_today
+
+    report = check_document(doc)
+    if not report.parsed or not report.steps:
+        raise ProjectUnreadable(report)
+    planned = plan(report, docs, brouillon)
+    plain, cleaned = sanitize(doc.plain, doc.locate, doc.name)
+    log.findings.extend(cleaned)
+    today = clock_today()
+    context = build_context(plain, today=today)
+    log.cpts = context["cpts"]["nom"]
+    return planned, context, today
 
 
 def _early_charts(doc):
@@ -391,81 +408,114 @@ def _cpts_folder(context: dict, path: Path, taken: set[str]) -> str:
     return name
 
 
-def _write_markdown(planned, env, context, today, out, log, on_document) -> list[Path]:
-    from cpts_cli.project.save import write_atomic
-
-    texts = [(p, render_markdown(env, context, p, today)) for p in planned]
-    _prepare_out(out)
+def _render_texts(run: _Run) -> list[tuple[Planned, str]]:
+    """The Markdown of each planned document; the output folder made, the drafts counted."""
+    texts = [(p, render_markdown(run.env, run.context, p, run.today)) for p in run.planned]
+    _prepare_out(run.out)
     for p, _text in texts:
         if p.draft:
-            log.drafts[p.deliverable.id] = len(p.missing)
+            run.log.drafts[p.deliverable.id] = len(p.missing)
+    return texts
+
+
+def _write_markdown(run: _Run) -> list[Path]:
+    from cpts_cli.project.save import write_atomic
+
+    texts = _render_texts(run)
     written: list[Path] = []
     for p, text in texts:
-        target = _target(out, f"{p.deliverable.id}.md")
+        target = _target(run.out, f"{p.deliverable.id}.md")
         write_atomic(target, text.encode("utf-8"))
         written.append(target)
-        written.extend(_write_md_images(out, text, context, log))
-        if on_document is not None:
-            on_document(p.deliverable.id)
+        written.extend(_write_md_images(run.out, text, run.context, run.log))
+        if run.on_document is not None:
+            run.on_document(p.deliverable.id)
     return written
 
 
-def _write_documents(
-    planned, env, context, today, created, out, fmt, modele_docx, charts, log, on_document
-) -> list[Path]:
-    from cpts_cli.project.save import write_atomic
+def _write_documents(run: _Run, fmt: str, modele_docx: Path | None, charts) -> list[Path]:
+    texts = _render_texts(run)
+    writer = _Writer(run, modele_docx, charts)
+    here, last, there = _schedule(texts, charts, fmt)
+    try:
+        if fmt == "docx":
+            from cpts_cli.documents.parallel import run_shared
 
-    texts = [(p, render_markdown(env, context, p, today)) for p in planned]
-    _prepare_out(out)
-    for p, _text in texts:
-        if p.draft:
-            log.drafts[p.deliverable.id] = len(p.missing)
-    from cpts_cli.documents.markdown_docx import build_docx, split_front_matter
+            mine, theirs = run_shared(here + last, there, writer.write_docx)
+            results = mine + theirs
+        else:
+            results = [writer.write_pdf(t) for t in here + last]
+    finally:
+        charts.close()  # stops a helper still drawing when a document failed
+        writer.close()
+    return _collect(run, results, charts)
 
-    converter = None
 
-    missing_styles: list[str] = []  # those a Word model lacks, for all documents
+class _Writer:
+    """Builds the Word document of one deliverable and writes it, or its PDF conversion."""
 
-    def build(item: tuple[Planned, str]) -> tuple[bytes, list[str], list[str]]:
+    def __init__(self, run: _Run, modele_docx: Path | None, charts) -> None:
+        self.run = run
+        self.modele_docx = modele_docx
+        self.charts = charts
+        self.converter = None
+
+    def build(self, item: tuple[Planned, str]) -> tuple[bytes, list[str], list[str]]:
+        from cpts_cli.documents.markdown_docx import build_docx, split_front_matter
+
         p, text = item
         front, body = split_front_matter(text)
         warnings: list[str] = []
         missing: list[str] = []
         data = build_docx(
             body,
-            document_meta(p, front, context, created),
-            model=Path(modele_docx) if modele_docx else None,
-            images=charts,
+            document_meta(p, front, self.run.context, self.run.created),
+            model=Path(self.modele_docx) if self.modele_docx else None,
+            images=self.charts,
             warnings=warnings,
             missing_styles=missing,
         )
         return data, warnings, missing
 
-    def write_docx(item: tuple[Planned, str]) -> tuple[Path, list[str], list[str]]:
-        target = _target(out, f"{item[0].deliverable.id}.docx")
-        data, warnings, missing = build(item)
+    def write_docx(self, item: tuple[Planned, str]) -> tuple[Path, list[str], list[str]]:
+        from cpts_cli.project.save import write_atomic
+
+        target = _target(self.run.out, f"{item[0].deliverable.id}.docx")
+        data, warnings, missing = self.build(item)
         write_atomic(target, data)
         return target, warnings, missing
 
-    def write_pdf(item: tuple[Planned, str]) -> tuple[Path, list[str]]:
-        nonlocal converter
+    def write_pdf(self, item: tuple[Planned, str]) -> tuple[Path, list[str], list[str]]:
         from cpts_cli.documents.pdf import Converter
+        from cpts_cli.project.save import write_atomic
 
-        data, warnings, missing = build(item)
-        if converter is None:
-            converter = Converter()
+        data, warnings, missing = self.build(item)
+        if self.converter is None:
+            self.converter = Converter()
         doc_id = item[0].deliverable.id
-        target = _target(out, f"{doc_id}.pdf")
-        work = converter.tmp / doc_id
+        target = _target(self.run.out, f"{doc_id}.pdf")
+        work = self.converter.tmp / doc_id
         work.mkdir(exist_ok=True)
         (work / "document.docx").write_bytes(data)
-        converter.convert(work / "document.docx", work / "document.pdf")
+        self.converter.convert(work / "document.docx", work / "document.pdf")
         write_atomic(target, (work / "document.pdf").read_bytes())
         return target, warnings, missing
 
-    # The documents with charts are built here and last: the charts the cache lacks are
-    # drawn meanwhile by a helper process. The others may be shared with a child process
-    # (see .parallel); LibreOffice converts one document at a time.
+    def close(self) -> None:
+        """Stop LibreOffice, if started; its warnings go to the log."""
+        if self.converter is not None:
+            log = self.run.log
+            log.warnings.extend(w for w in self.converter.warnings if w not in log.warnings)
+            self.converter.close()
+
+
+def _schedule(texts: list[tuple[Planned, str]], charts, fmt: str):
+    """(here, last, there): the documents this process builds first, those it builds last,
+    those a child process builds.
+
+    The documents with charts are built here and last: the charts the cache lacks are
+    drawn meanwhile by a helper process. The others may be shared with a child process
+    (see .parallel); LibreOffice converts one document at a time."""
     with_charts = [any(c in text for c in charts.paths) for _p, text in texts]
     if any(with_charts):
         charts.prefetch()  # a user's template may show them in another document
@@ -475,24 +525,19 @@ def _write_documents(
     if fmt == "docx" and not charts.drawing:
         # (While the helper draws charts, the processor cores are busy enough.)
         here, there = _share(here, last)
-    try:
-        if fmt == "docx":
-            from cpts_cli.documents.parallel import run_shared
+    return here, last, there
 
-            mine, theirs = run_shared(here + last, there, write_docx)
-            results = mine + theirs
-        else:
-            results = [write_pdf(t) for t in here + last]
-    finally:
-        charts.close()  # stops a helper still drawing when a document failed
-        if converter is not None:
-            log.warnings.extend(w for w in converter.warnings if w not in log.warnings)
-            converter.close()
+
+def _collect(run: _Run, results: list, charts) -> list[Path]:
+    """The files written, in the plan's order; their warnings (and the Word styles a model
+    lacks, for all documents) go to the log, once each."""
+    log = run.log
     failed = charts.failure_warning()
     if failed:
         log.warnings.append(failed)
-    rank = {p.deliverable.id: i for i, p in enumerate(planned)}
+    rank = {p.deliverable.id: i for i, p in enumerate(run.planned)}
     results.sort(key=lambda r: rank[r[0].stem])  # the plan's order
+    missing_styles: list[str] = []
     for _path, warnings, missing in results:
         log.warnings.extend(warnings)
         missing_styles.extend(n for n in missing if n not in missing_styles)
@@ -502,9 +547,9 @@ def _write_documents(
         log.warnings.append(missing_styles_warning(missing_styles))
     log.warnings[:] = list(dict.fromkeys(log.warnings))
     written = [target for target, _w, _m in results]
-    if on_document is not None:
+    if run.on_document is not None:
         for target in written:
-            on_document(target.stem)
+            run.on_document(target.stem)
     return written
 
 
