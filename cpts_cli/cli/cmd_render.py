@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
@@ -76,53 +77,39 @@ def render(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Produire les documents du projet (diagnostic, lettre d'intention, projet de santé…)."""
-    from cpts_cli.documents import ProjectUnreadable, RenderLog, RenderRefused, render_project
-    from cpts_cli.support.errors import CptsError
-
     if exporter is not None:
         _export(exporter, quiet)
         return
 
     files = project_files(fichiers)
-    multi = len(files) > 1
-    out_console = console()
-    err_console = console(stderr=True)
-    used: set[str] = set()
+    job = _Job(
+        doc or None, out, fmt.value, brouillon, templates, modele_docx, quiet, len(files) > 1
+    )
+    raise typer.Exit(_render_files(files, job, console(), console(stderr=True)))
+
+
+@dataclass
+class _Job:
+    """The options of one ``cpts render``, the same for each of its projects."""
+
+    doc: list[str] | None
+    out: Path | None
+    fmt: str
+    brouillon: bool
+    templates: Path | None
+    modele_docx: Path | None
+    quiet: bool
+    #: Several projects: each one's documents go to a sub-folder named after its CPTS.
+    multi: bool
+    #: The sub-folder names already taken.
+    used: set[str] = field(default_factory=set)
+
+
+def _render_files(files: list[Path], job: _Job, out_console, err_console) -> int:
+    """Render each project (with a progress bar when there are several); the worst exit
+    code."""
     worst = 0
-
-    def one(path: Path, advance=None) -> int:
-        log = RenderLog()
-        try:
-            written = render_project(
-                path,
-                doc or None,
-                out,
-                fmt.value,
-                brouillon,
-                templates,
-                modele_docx,
-                log=log,
-                per_cpts=used if multi else None,
-                on_document=advance,
-            )
-        except RenderRefused as exc:
-            _print_refused(err_console, exc)
-            return exc.exit_code
-        except ProjectUnreadable as exc:
-            from cpts_cli.cli.reporters import print_findings
-
-            print_findings(err_console, [exc.report])
-            return exc.exit_code
-        except CptsError as exc:
-            from rich.markup import escape
-
-            prefix = f"{path} : " if multi else ""
-            err_console.print(f"[bold red]Erreur :[/] {escape(prefix + exc.message)}")
-            return exc.exit_code
-        _print_result(out_console, err_console, path, written, log, quiet)
-        return 0
-
-    if multi and not quiet:
+    if job.multi and not job.quiet:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         with Progress(
@@ -136,12 +123,48 @@ def render(
             task = progress.add_task("", total=len(files))
             for path in files:
                 progress.update(task, description=str(path))
-                worst = max(worst, one(path))
+                worst = max(worst, _render_one(path, job, out_console, err_console))
                 progress.advance(task)
     else:
         for path in files:
-            worst = max(worst, one(path))
-    raise typer.Exit(worst)
+            worst = max(worst, _render_one(path, job, out_console, err_console))
+    return worst
+
+
+def _render_one(path: Path, job: _Job, out_console, err_console) -> int:
+    """Render one project and say what was written, or why not; the exit code."""
+    from cpts_cli.documents import ProjectUnreadable, RenderLog, RenderRefused, render_project
+    from cpts_cli.support.errors import CptsError
+
+    log = RenderLog()
+    try:
+        written = render_project(
+            path,
+            job.doc,
+            job.out,
+            job.fmt,
+            job.brouillon,
+            job.templates,
+            job.modele_docx,
+            log=log,
+            per_cpts=job.used if job.multi else None,
+        )
+    except RenderRefused as exc:
+        _print_refused(err_console, exc)
+        return exc.exit_code
+    except ProjectUnreadable as exc:
+        from cpts_cli.cli.reporters import print_findings
+
+        print_findings(err_console, [exc.report])
+        return exc.exit_code
+    except CptsError as exc:
+        from rich.markup import escape
+
+        prefix = f"{path} : " if job.multi else ""
+        err_console.print(f"[bold red]Erreur :[/] {escape(prefix + exc.message)}")
+        return exc.exit_code
+    _print_result(out_console, err_console, path, written, log, job.quiet)
+    return 0
 
 
 def _print_refused(err, exc) -> None:
