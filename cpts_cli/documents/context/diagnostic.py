@@ -40,31 +40,49 @@ def _theme_charts(code: str, label: str, chartable: list[dict]) -> list[dict]:
 
 def diagnostic(src: Source) -> dict:
     node = src.section("diagnostic")
-    themes_vocab = src.v["theme"]
-    indicators = []
-    for i in _dicts(node.get("indicateurs")):
-        refs = _dict(i.get("references"))
-        references = {k: _num(refs.get(k)) for k in ("departement", "region", "france")}
-        theme = _str(i.get("theme")) or "autre"
-        indicators.append(
-            {
-                "code": _str(i.get("code")),
-                "libelle": _str(i.get("libelle")),
-                "theme": theme,
-                "theme_libelle": _label(themes_vocab, theme),
-                "valeur": _scalar(i.get("valeur")),
-                "masque": i.get("masque") is True,
-                "unite": _str(i.get("unite")),
-                "annee": _scalar(i.get("annee")),
-                "source": _str(i.get("source")),
-                "maille": _str(i.get("maille")),
-                "maille_libelle": _label(src.v["maille"], i.get("maille")),
-                "references": references,
-                "a_references": any(v is not None for v in references.values()),
-                "sans_reference": _str(i.get("sans_reference")),
-            }
-        )
+    indicators = [_indicator(src, i) for i in _dicts(node.get("indicateurs"))]
     by_code = {i["code"]: i for i in indicators if i["code"]}
+    themes = _themes(src.v["theme"], indicators)
+    constats = [_constat(c, by_code) for c in _dicts(node.get("constats"))]
+    sources = sorted({i["source"] for i in indicators if i["source"]}, key=_sort_key_fr)
+    years = sorted({i["annee"] for i in indicators if isinstance(i["annee"], int)})
+    return {
+        "methode": _str(node.get("methode")),
+        "indicateurs": indicators,
+        "par_code": by_code,
+        "themes": themes,
+        "constats": constats,
+        "par_constat": {c["id"]: c for c in constats if c["id"]},
+        "sources": sources,
+        "annees": years,
+        "graphiques": [g for t in themes for g in t["graphiques"]],
+    }
+
+
+def _indicator(src: Source, i: dict) -> dict:
+    refs = _dict(i.get("references"))
+    references = {k: _num(refs.get(k)) for k in ("departement", "region", "france")}
+    theme = _str(i.get("theme")) or "autre"
+    return {
+        "code": _str(i.get("code")),
+        "libelle": _str(i.get("libelle")),
+        "theme": theme,
+        "theme_libelle": _label(src.v["theme"], theme),
+        "valeur": _scalar(i.get("valeur")),
+        "masque": i.get("masque") is True,
+        "unite": _str(i.get("unite")),
+        "annee": _scalar(i.get("annee")),
+        "source": _str(i.get("source")),
+        "maille": _str(i.get("maille")),
+        "maille_libelle": _label(src.v["maille"], i.get("maille")),
+        "references": references,
+        "a_references": any(v is not None for v in references.values()),
+        "sans_reference": _str(i.get("sans_reference")),
+    }
+
+
+def _themes(themes_vocab: dict[str, str], indicators: list[dict]) -> list[dict]:
+    """The themes of the indicators, in the vocabulary's order, each with its charts."""
     order = list(themes_vocab)
     themes = []
     for code in sorted(
@@ -87,33 +105,20 @@ def diagnostic(src: Source) -> dict:
                 "graphique": charts[0] if charts else None,
             }
         )
-    constats = []
-    for c in _dicts(node.get("constats")):
-        codes = _strs(c.get("indicateurs"))
-        constats.append(
-            {
-                "id": _str(c.get("id")),
-                "libelle": _str(c.get("libelle")),
-                "indicateurs": [
-                    {
-                        "code": code,
-                        "libelle": (by_code.get(code) or {}).get("libelle") or code,
-                        "connu": code in by_code,
-                    }
-                    for code in codes
-                ],
-            }
-        )
-    sources = sorted({i["source"] for i in indicators if i["source"]}, key=_sort_key_fr)
-    years = sorted({i["annee"] for i in indicators if isinstance(i["annee"], int)})
+    return themes
+
+
+def _constat(c: dict, by_code: dict[str, dict]) -> dict:
+    codes = _strs(c.get("indicateurs"))
     return {
-        "methode": _str(node.get("methode")),
-        "indicateurs": indicators,
-        "par_code": by_code,
-        "themes": themes,
-        "constats": constats,
-        "par_constat": {c["id"]: c for c in constats if c["id"]},
-        "sources": sources,
-        "annees": years,
-        "graphiques": [g for t in themes for g in t["graphiques"]],
+        "id": _str(c.get("id")),
+        "libelle": _str(c.get("libelle")),
+        "indicateurs": [
+            {
+                "code": code,
+                "libelle": (by_code.get(code) or {}).get("libelle") or code,
+                "connu": code in by_code,
+            }
+            for code in codes
+        ],
     }

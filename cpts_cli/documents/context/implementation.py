@@ -27,41 +27,13 @@ def funding(src: Source) -> dict | None:
 def implementation(src: Source, validation: dict, financement: dict | None) -> dict:
     node = src.section("mise_en_oeuvre")
     contract = validation["contrat"] or {"indicateurs": [], "missions": [], "annees": []}
-    by_id = {i["id"]: i for i in contract["indicateurs"] if i["id"]}
     periods = {y["index"]: y for y in contract["annees"]}
     earned_years = {y["annee"]: y for y in (financement or {}).get("variable_acquise") or []}
     years = []
     for y in _dicts(node.get("annees")):
         index = _num(y.get("annee"))
         earned = earned_years.get(index) if isinstance(index, int) else None
-        earned_ind = {
-            i["id"]: i for m in (earned or {}).get("missions", []) for i in m["indicateurs"]
-        }
-        results = []
-        for r in _dicts(y.get("resultats")):
-            ind_id = _str(r.get("indicateur"))
-            ind = by_id.get(ind_id) or {}
-            level = _str(r.get("niveau_atteint"))
-            money = earned_ind.get(ind_id) or {}
-            results.append(
-                {
-                    "indicateur": ind_id,
-                    "libelle": ind.get("libelle"),
-                    "type": ind.get("type"),
-                    "type_libelle": ind.get("type_libelle"),
-                    "mission": ind.get("mission"),
-                    "mission_libelle": ind.get("mission_libelle"),
-                    "niveaux": ind.get("niveaux", []),
-                    "resultat": _scalar(r.get("resultat")),
-                    "niveau": level,
-                    "niveau_libelle": _label(src.v["niveau"], level),
-                    "preuves": _strs(r.get("preuves")),
-                    "montant": ind.get("montant"),
-                    "part": money.get("part"),
-                    "acquis": money.get("montant_acquis"),
-                    "note": money.get("note"),
-                }
-            )
+        results = _results(src, y, contract, earned)
         activity = _dict(y.get("activite"))
         period = periods.get(index) if isinstance(index, int) else None
         reported = {r["indicateur"] for r in results}
@@ -85,3 +57,35 @@ def implementation(src: Source, validation: dict, financement: dict | None) -> d
         )
     years.sort(key=lambda y: y["annee"] if isinstance(y["annee"], (int, float)) else 99)
     return {"annees": years}
+
+
+def _results(src: Source, y: dict, contract: dict, earned: dict | None) -> list[dict]:
+    """The results of one year, each with its contract indicator and what it earned."""
+    by_id = {i["id"]: i for i in contract["indicateurs"] if i["id"]}
+    earned_ind = {i["id"]: i for m in (earned or {}).get("missions", []) for i in m["indicateurs"]}
+    results = []
+    for r in _dicts(y.get("resultats")):
+        ind_id = _str(r.get("indicateur"))
+        ind = by_id.get(ind_id) or {}
+        level = _str(r.get("niveau_atteint"))
+        money = earned_ind.get(ind_id) or {}
+        results.append(
+            {
+                "indicateur": ind_id,
+                "libelle": ind.get("libelle"),
+                "type": ind.get("type"),
+                "type_libelle": ind.get("type_libelle"),
+                "mission": ind.get("mission"),
+                "mission_libelle": ind.get("mission_libelle"),
+                "niveaux": ind.get("niveaux", []),
+                "resultat": _scalar(r.get("resultat")),
+                "niveau": level,
+                "niveau_libelle": _label(src.v["niveau"], level),
+                "preuves": _strs(r.get("preuves")),
+                "montant": ind.get("montant"),
+                "part": money.get("part"),
+                "acquis": money.get("montant_acquis"),
+                "note": money.get("note"),
+            }
+        )
+    return results

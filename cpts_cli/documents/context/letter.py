@@ -19,21 +19,7 @@ def letter(src: Source, territory: dict) -> dict:
     recipients = _strs(node.get("destinataires"))
     if not recipients:
         recipients = [a["libelle"] for a in territory["ars"]]
-    orientations_node = _dict(node.get("orientations"))
-    orientations = []
-    codes = list(src.rules.missions) + [c for c in orientations_node if c not in src.rules.missions]
-    for code in codes:
-        text = _str(orientations_node.get(code))
-        if text is None and not src.is_socle(code):
-            continue
-        orientations.append(
-            {
-                "mission": code,
-                "libelle": src.mission_label(code),
-                "socle": src.is_socle(code),
-                "texte": text,
-            }
-        )
+    orientations = _orientations(src, _dict(node.get("orientations")))
     calendar = [
         {"echeance": _date(c.get("echeance")), "etape": _str(c.get("etape"))}
         for c in _dicts(node.get("calendrier"))
@@ -73,3 +59,23 @@ def letter(src: Source, territory: dict) -> dict:
         "acteurs_a_associer": _str(node.get("acteurs_a_associer")),
         "signataires": [s for s in signatories if s],
     }
+
+
+def _orientations(src: Source, orientations_node: dict) -> list[dict]:
+    """One orientation per mission written, and per socle mission (written or not), in the
+    ACI's order."""
+    orientations = []
+    codes = list(src.rules.missions) + [c for c in orientations_node if c not in src.rules.missions]
+    for code in codes:
+        text = _str(orientations_node.get(code))
+        if text is None and not src.is_socle(code):
+            continue
+        orientations.append(
+            {
+                "mission": code,
+                "libelle": src.mission_label(code),
+                "socle": src.is_socle(code),
+                "texte": text,
+            }
+        )
+    return orientations
