@@ -165,8 +165,8 @@ def _inside(code: str, commune: store.Commune | None, inside: set[str]) -> bool:
 
 def _population_source(territory) -> str:
     override = territory.override
-    if territory.population is not None and override and override.get("source"):
-        return f"valeur saisie dans le fichier (source : {override['source']})"
+    if override is not None:
+        return f"valeur saisie dans le fichier (source : {override.source})"
     meta = store.meta()
     return (
         f"{meta.get('population', 'population municipale')}, millésime "

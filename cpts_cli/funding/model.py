@@ -59,6 +59,7 @@ from typing import Any
 from cpts_cli.referentiel import aci as _aci
 from cpts_cli.support import formatting as _format
 from cpts_cli.support.formatting import thousands
+from cpts_cli.territory.summary import Territory, derive
 
 __all__ = [
     "CALCULE",
@@ -478,8 +479,9 @@ class _Builder:
     # -- build -------------------------------------------------------------------------------
 
     def build(self) -> Funding:
-        population, communes = self._population()
-        tier = self._tier(population)
+        territory = derive(self.data.get("territoire"))
+        population, communes = self._population(territory)
+        tier = self._tier(territory) if population is not None else None
         taille = tier.taille if tier else None
         bareme = _from_figure(self.version.fonctionnement.get(taille)) if taille else None
         fonctionnement = self._contract_amount(self.contract.get("fonctionnement"))
@@ -536,12 +538,10 @@ class _Builder:
 
     # -- territory ---------------------------------------------------------------------------
 
-    def _population(self) -> tuple[Amount | None, int]:
+    def _population(self, territory: Territory) -> tuple[Amount | None, int]:
         from cpts_cli.referentiel import store
-        from cpts_cli.territory.summary import derive
 
-        territory = derive(self.data.get("territoire"))
-        communes = len(territory.members)
+        communes = len(territory.counted)
         if territory.unknown_communes or territory.unknown_epci:
             n = len(territory.unknown_communes) + len(territory.unknown_epci)
             self.alertes.append(
@@ -555,9 +555,8 @@ class _Builder:
                 "La population fixe la taille ACI, donc le financement."
             )
             return None, 0
-        override = territory.override or {}
-        value = override.get("valeur")
-        if isinstance(value, int) and not isinstance(value, bool) and override.get("source"):
+        override = territory.override
+        if override is not None:
             reference = territory.population_reference
             note = (
                 f"Remplace la population calculée à partir des communes "
@@ -565,8 +564,8 @@ class _Builder:
                 if reference is not None
                 else None
             )
-            return Amount(value, DECLARE, str(override["source"]), note=note), communes
-        if override:
+            return Amount(override.valeur, DECLARE, override.source, note=note), communes
+        if territory.override_ignored:
             self.alertes.append(
                 "« territoire.population » ignorée : il faut sa valeur (nombre entier) et sa "
                 "source."
@@ -590,7 +589,7 @@ class _Builder:
             "Population retenue par la CPAM pour la taille : non précisée par les textes "
             "(à vérifier). En cas d'écart, indiquez « territoire.population » avec sa source."
         )
-        if any(m.commune.departement == "976" for m in territory.members.values()):
+        if "976" in territory.departements:
             note += " " + meta.get("population_note_mayotte", "")
         return (
             Amount(
@@ -603,10 +602,10 @@ class _Builder:
             communes,
         )
 
-    def _tier(self, population: Amount | None) -> Tier | None:
-        if population is None or not isinstance(population.valeur, int):
+    def _tier(self, territory: Territory) -> Tier | None:
+        found = territory.tier(self.version)
+        if found is None:
             return None
-        found = self.version.tier_for(population.valeur)
         lo, hi = found.tier.bounds
         if hi is None:
             libelle = f"plus de {thousands(lo)} habitants"

@@ -70,13 +70,11 @@ def _summary(doc: ProjectDocument, plain: Any) -> Summary:
     from cpts_cli.checking.rules.engine import Context
 
     territory = derive(plain.get("territoire") if isinstance(plain, dict) else None)
-    population = territory.population
     taille = note = None
-    if population is not None:
-        ctx = Context(doc)
-        result = ctx.aci.tier_for(population)
+    result = territory.tier(Context(doc).aci)
+    if result is not None:
         taille, note = result.taille, result.bound_note
-    return Summary(len(territory.members), population, taille, note)
+    return Summary(len(territory.counted), territory.population, taille, note)
 
 
 def _not_a_code(code: str) -> str:

@@ -122,7 +122,7 @@ def territory_info(doc: ProjectDocument) -> TerritoryInfo:
     plain_terr = ctx.section("territoire")
     epci_names = {ptr: e for ptr, e in territory.epcis}
     rows = []
-    for code in territory.codes:
+    for code in territory.counted_codes:
         member = territory.members[code]
         origin = member.origins[0]
         epci = epci_names.get(origin)
@@ -136,16 +136,12 @@ def territory_info(doc: ProjectDocument) -> TerritoryInfo:
                 epci.siren if epci else None,
             )
         )
-    departements = [
-        store.departement(d) or store.Departement(d, d, "") for d in territory.departements
-    ]
-    regions = [store.region(r) or store.Region(r, r) for r in territory.regions]
     nom = ctx.get("/cpts/nom")
     referente = plain_terr.get("ars_referente")
     population = _population(territory)
     tier = None
-    if population.valeur is not None:
-        result = ctx.aci.tier_for(population.valeur)
+    result = territory.tier(ctx.aci)
+    if result is not None:
         lo, hi = result.tier.bounds
         tier = TierInfo(ctx.aci.code, result.taille, lo, hi, result.near_bound, result.bound_note)
     return TerritoryInfo(
@@ -154,8 +150,8 @@ def territory_info(doc: ProjectDocument) -> TerritoryInfo:
         communes=rows,
         epci=[(e.siren, e.nom, len(e.membres)) for _, e in territory.epcis],
         population=population,
-        departements=departements,
-        regions=regions,
+        departements=territory.departement_labels,
+        regions=territory.region_labels,
         ars=territory.ars,
         ars_referente=referente if isinstance(referente, str) else None,
         tier=tier,
@@ -175,14 +171,7 @@ def _population(territory: Territory) -> Population:
     if missing and meta.get("population_note_com"):
         notes.append(meta["population_note_com"])
     override = territory.override
-    saisie = None
-    if (
-        override
-        and isinstance(override.get("valeur"), int)
-        and not isinstance(override.get("valeur"), bool)
-        and override.get("source")
-    ):
-        saisie = {"valeur": override["valeur"], "source": str(override["source"])}
+    saisie = {"valeur": override.valeur, "source": override.source} if override else None
     return Population(
         valeur=territory.population,
         calculee=territory.population_reference,

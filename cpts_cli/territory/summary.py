@@ -1,13 +1,18 @@
 """What a territory is once its codes are resolved: communes, population, departments,
-regions, ARS. Everything derived from ``territoire`` is computed here, once."""
+regions, ARS, size tier. Everything derived from ``territoire`` is computed here, once:
+``territory info``, ``status``, ``funding``, the rules and the documents all read it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cpts_cli.project.positions import pointer
 from cpts_cli.referentiel import store
+
+if TYPE_CHECKING:
+    from cpts_cli.referentiel.aci import AciVersion, TierResult
 
 
 @dataclass
@@ -18,6 +23,28 @@ class Member:
     origins: list[str] = field(default_factory=list)  # JSON pointers of the entries
 
 
+@dataclass(frozen=True)
+class Override:
+    """The population the user wrote in ``territoire.population``, with its source."""
+
+    valeur: int
+    source: str
+
+
+def read_override(value: Any) -> Override | None:
+    """``territoire.population`` when it can be used: a whole number of inhabitants (not a
+    boolean, not negative) and a source in words. Anything else is ignored here; the schema
+    reports it at its line (CPTS-S…)."""
+    if not isinstance(value, dict):
+        return None
+    valeur, source = value.get("valeur"), value.get("source")
+    if isinstance(valeur, bool) or not isinstance(valeur, int) or valeur < 0:
+        return None
+    if not isinstance(source, str) or not source.strip():
+        return None
+    return Override(valeur, source)
+
+
 @dataclass
 class Territory:
     members: dict[str, Member] = field(default_factory=dict)
@@ -26,10 +53,12 @@ class Territory:
     unknown_epci: list[tuple[str, str]] = field(default_factory=list)
     epcis: list[tuple[str, store.Epci]] = field(default_factory=list)
     duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # code, ptr, first ptr
-    override: dict | None = None
+    override: Override | None = None  # the user's population, when usable
+    override_ignored: bool = False  # ``population`` written but unusable (wrong type, no source)
 
     @property
     def codes(self) -> list[str]:
+        """Every commune the file brings in (listed or by an EPCI), sorted."""
         return sorted(self.members)
 
     @property
@@ -37,29 +66,40 @@ class Territory:
         return not self.members
 
     @property
+    def counted(self) -> dict[str, Member]:
+        """The communes the figures count."""
+        return dict(self.members)
+
+    @property
+    def counted_codes(self) -> list[str]:
+        return sorted(self.counted)
+
+    @property
     def population_reference(self) -> int | None:
-        """Sum of the communes' population municipale (None when one of them has none)."""
+        """Sum of the counted communes' population municipale (None when one has none)."""
         total = 0
-        for member in self.members.values():
+        counted = self.counted
+        for member in counted.values():
             if member.commune.population is None:
                 return None
             total += member.commune.population
-        return total if self.members else None
+        return total if counted else None
 
     @property
     def communes_without_population(self) -> list[str]:
-        return sorted(c for c, m in self.members.items() if m.commune.population is None)
+        return sorted(c for c, m in self.counted.items() if m.commune.population is None)
 
     @property
     def population(self) -> int | None:
         """The population used for the tier: the user's override (with its source) or ours."""
-        if (
-            self.override
-            and isinstance(self.override.get("valeur"), int)
-            and self.override.get("source")
-        ):
-            return self.override["valeur"]
+        if self.override is not None:
+            return self.override.valeur
         return self.population_reference
+
+    def tier(self, aci: AciVersion) -> TierResult | None:
+        """The ACI size tier of ``population`` under the rules ``aci`` (None: no population)."""
+        population = self.population
+        return aci.tier_for(population) if population is not None else None
 
     @property
     def departements(self) -> list[str]:
@@ -82,6 +122,15 @@ class Territory:
     def departements_without_ars(self) -> list[str]:
         return [d for d in self.departements if store.ars_for_departement(d) is None]
 
+    @property
+    def departement_labels(self) -> list[store.Departement]:
+        """The departments with their names (a code unknown to the reference as its own name)."""
+        return [store.departement(d) or store.Departement(d, d, "") for d in self.departements]
+
+    @property
+    def region_labels(self) -> list[store.Region]:
+        return [store.region(r) or store.Region(r, r) for r in self.regions]
+
     def double_counted_cities(self) -> list[tuple[str, list[str]]]:
         """Paris, Lyon or Marseille given whole and by arrondissement: (city, arrondissements)."""
         out = []
@@ -103,8 +152,11 @@ def derive(territoire: Any) -> Territory:
     result = Territory()
     if not isinstance(territoire, dict):
         return result
-    override = territoire.get("population")
-    result.override = override if isinstance(override, dict) else None
+    written = territoire.get("population")
+    result.override = read_override(written)
+    result.override_ignored = (
+        bool(isinstance(written, dict) and written) and result.override is None
+    )
     communes = territoire.get("communes")
     if isinstance(communes, list):
         for i, value in enumerate(communes):

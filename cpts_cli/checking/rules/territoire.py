@@ -251,7 +251,7 @@ def missing_population(ctx: Context):
     `population: {valeur: 1200, source: "Recensement local 2022"}`.
     """
     t = ctx.territory
-    if t.override and t.population is not None:
+    if t.override is not None:
         return
     for code in t.communes_without_population:
         yield hit(t.members[code].origins[0], nom=_name(code))
@@ -274,8 +274,8 @@ def near_tier_bound(ctx: Context):
     population = ctx.territory.population
     if not population:
         return
-    result = ctx.aci.tier_for(population)
-    if result.near_bound:
+    result = ctx.territory.tier(ctx.aci)
+    if result is not None and result.near_bound:
         yield hit(
             "/territoire",
             population=thousands(population),

@@ -17,7 +17,7 @@ def territory(src: Source) -> dict:
     terr = derive(node)
     src.derived_territory = terr
     communes = []
-    for code in terr.codes:
+    for code in terr.counted_codes:
         c = terr.members[code].commune
         dep = store.departement(c.departement)
         communes.append(
@@ -42,11 +42,11 @@ def territory(src: Source) -> dict:
     referente = _referente(ars, _str(node.get("ars_referente")))
     meta = store.meta()
     population = terr.population
-    override = terr.override if terr.population != terr.population_reference else None
+    override = terr.override
     taille = None
     taille_note = None
-    if isinstance(population, int):
-        result = src.rules.tier_for(population)
+    result = terr.tier(src.rules)
+    if result is not None:
         taille, taille_note = result.taille, result.bound_note
     epcis = []
     for _ptr, e in terr.epcis:
@@ -60,7 +60,7 @@ def territory(src: Source) -> dict:
         "population": population,
         "population_reference": terr.population_reference,
         "population_source": (
-            _str(override.get("source"))
+            override.source
             if override
             else f"INSEE, {meta.get('population', 'population municipale')}, "
             f"millésime {meta.get('population_millesime', '?')}"

@@ -1,0 +1,139 @@
+"""The territory summary (communes, population, tier) is computed once, in
+``cpts_cli.territory.summary``, and every command shows the same figures — including when
+``territoire.population`` is unusable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cpts_cli.referentiel import aci, store
+from cpts_cli.territory import summary
+
+DIJON = "21231"
+
+
+def write_project(path: Path, communes=(), epci=(), population: str | None = None) -> Path:
+    """A small project file; ``population``: the YAML text of ``territoire.population``."""
+    lines = ["format: 1", "cpts:", "  nom: CPTS Essai", "territoire:"]
+    if communes:
+        lines += ["  communes:"] + [f'    - "{c}"' for c in communes]
+    if epci:
+        lines += ["  epci:"] + [f'    - "{s}"' for s in epci]
+    if population is not None:
+        lines.append(f"  population: {population}")
+    lines.append("  justification: Bassin de vie.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def population_of(codes) -> int:
+    """The sum of the communes' population, read from the reference (never a guess)."""
+    return sum(store.commune(c).population for c in codes)
+
+
+COMMANDS = [("validate",), ("status",), ("funding",), ("territory", "info")]
+
+# --------------------------------------------------------------------------- override
+
+#: ``territoire.population`` written with a wrong type or value: (YAML, finding code).
+UNUSABLE = [
+    ("{valeur: true, source: CPAM}", "CPTS-S001"),
+    ("{valeur: false, source: CPAM}", "CPTS-S001"),
+    ("{valeur: [34500], source: CPAM}", "CPTS-S001"),
+    ("{valeur: trente mille, source: CPAM}", "CPTS-S001"),
+    ('{valeur: "34500", source: CPAM}', "CPTS-S001"),
+    ("{valeur: -5, source: CPAM}", "CPTS-S007"),
+    ("{valeur: 34500.5, source: CPAM}", "CPTS-S001"),
+    ("{valeur: {a: 1}, source: CPAM}", "CPTS-S001"),
+    ("{valeur: 34500, source: [CPAM]}", "CPTS-S001"),
+    ("{valeur: 34500, source: true}", "CPTS-S001"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("written,code", UNUSABLE, ids=[u for u, _ in UNUSABLE])
+def test_an_unusable_population_is_a_finding_never_an_internal_error(
+    tmp_path, cli, command, written, code
+):
+    path = write_project(tmp_path / "cpts.yaml", [DIJON], population=written)
+    result = cli(*command, path)
+    assert "Erreur interne" not in result.out + result.err
+    assert result.code in (0, 1), result.err
+    if command == ("validate",):
+        line = path.read_text(encoding="utf-8").splitlines().index(f"  population: {written}")
+        assert f"cpts.yaml:{line + 1}:" in result.out
+        assert code in result.out
+
+
+@pytest.mark.parametrize("written,code", UNUSABLE[:6], ids=[u for u, _ in UNUSABLE[:6]])
+def test_an_unusable_population_is_ignored_everywhere(tmp_path, cli, written, code):
+    path = write_project(tmp_path / "cpts.yaml", [DIJON], population=written)
+    expected = population_of([DIJON])
+    info = cli("territory", "info", path, "--format", "json").json()
+    assert info["population"]["valeur"] == expected
+    assert info["population"]["saisie"] is None
+    funding = cli("funding", path, "--format", "json").json()
+    assert funding["population"]["valeur"] == expected
+    assert any("« territoire.population » ignorée" in a for a in funding["alertes"])
+    status = cli("status", path, "--format", "json").json()
+    assert status["territoire"]["population"] == expected
+
+
+def test_a_usable_population_is_the_one_every_command_shows(tmp_path, cli):
+    path = write_project(
+        tmp_path / "cpts.yaml", [DIJON], population='{valeur: 34500, source: "Courrier CPAM"}'
+    )
+    info = cli("territory", "info", path, "--format", "json").json()
+    assert info["population"]["valeur"] == 34500
+    assert info["population"]["saisie"] == {"valeur": 34500, "source": "Courrier CPAM"}
+    assert cli("funding", path, "--format", "json").json()["population"]["valeur"] == 34500
+    assert cli("status", path, "--format", "json").json()["territoire"]["population"] == 34500
+    assert cli("status", path, "--format", "json").json()["territoire"]["taille"] == 1
+
+
+YAML_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**12), max_value=10**12)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["valeur", "source", "x"]), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valeur=YAML_VALUES, source=YAML_VALUES)
+def test_the_summary_takes_any_override_without_failing(valeur, source):
+    section = {"communes": [DIJON], "population": {"valeur": valeur, "source": source}}
+    territory = summary.derive(section)
+    usable = (
+        isinstance(valeur, int)
+        and not isinstance(valeur, bool)
+        and valeur >= 0
+        and isinstance(source, str)
+        and bool(source.strip())
+    )
+    if usable:
+        assert territory.override == summary.Override(valeur, source)
+        assert territory.population == valeur
+    else:
+        assert territory.override is None
+        assert territory.override_ignored
+        assert territory.population == population_of([DIJON])
+    tier = territory.tier(aci.load(None))
+    assert tier is not None and 1 <= tier.taille <= 4
+
+
+@pytest.mark.parametrize("value", [None, 5, "34500", [], {}])
+def test_a_population_that_is_not_a_mapping_is_no_override(value):
+    assert summary.read_override(value) is None
+    assert summary.derive({"communes": [DIJON], "population": value}).override_ignored is False
