@@ -1,6 +1,6 @@
 """The territory summary (communes, population, tier) is computed once, in
 ``cpts_cli.territory.summary``, and every command shows the same figures — including when
-``territoire.population`` is unusable."""
+``territoire.population`` is unusable or a city is given whole and by arrondissement."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpts_cli.referentiel import aci, store
+from cpts_cli.support.formatting import fmt_int
 from cpts_cli.territory import summary
 
 DIJON = "21231"
+METROPOLE_DE_LYON = "200046977"
 
 
 def write_project(path: Path, communes=(), epci=(), population: str | None = None) -> Path:
@@ -137,3 +139,92 @@ def test_the_summary_takes_any_override_without_failing(valeur, source):
 def test_a_population_that_is_not_a_mapping_is_no_override(value):
     assert summary.read_override(value) is None
     assert summary.derive({"communes": [DIJON], "population": value}).override_ignored is False
+
+
+# --------------------------------------------------------------------------- arrondissements
+
+#: A city given whole together with some of its arrondissements, as a user might write it.
+CITY_AND_ARRONDISSEMENTS = [
+    pytest.param(["69123", "69381"], [], "69123", id="Lyon + Lyon 1er"),
+    pytest.param(["75056", "75101"], [], "75056", id="Paris + Paris 1er"),
+    pytest.param(["13055", "13201", "13202"], [], "13055", id="Marseille + 1er + 2e"),
+    pytest.param(["69381"], [METROPOLE_DE_LYON], None, id="Métropole de Lyon + Lyon 1er"),
+]
+
+
+def test_lyon_whole_is_519_127_in_the_reference():
+    """The figure the issue quotes is the one the embedded reference gives."""
+    assert store.commune("69123").population == 519_127
+    assert store.commune("69381").commune_parente == "69123"
+
+
+def _expected(communes, epci) -> tuple[int, int]:
+    """(communes counted, population): each city once, its arrondissements inside it."""
+    codes = set(communes)
+    for siren in epci:
+        codes |= set(store.epci(siren).membres)
+    codes = {c for c in codes if store.commune(c).commune_parente not in codes}
+    return len(codes), population_of(codes)
+
+
+@pytest.mark.parametrize("communes,epci,city", CITY_AND_ARRONDISSEMENTS)
+def test_a_city_and_its_arrondissements_count_once_in_json(tmp_path, cli, communes, epci, city):
+    path = write_project(tmp_path / "cpts.yaml", communes, epci)
+    n, expected = _expected(communes, epci)
+    if city is not None:
+        assert expected == store.commune(city).population
+    info = cli("territory", "info", path, "--format", "json").json()
+    assert info["population"]["valeur"] == expected
+    assert info["population"]["calculee"] == expected
+    assert info["nombre_communes"] == n
+    arrondissements = [c for c in communes if store.commune(c).commune_parente]
+    assert [a["code"] for a in info["arrondissements_dans_la_ville"]] == arrondissements
+    status = cli("status", path, "--format", "json").json()
+    assert status["territoire"]["population"] == expected
+    assert status["territoire"]["communes"] == n
+    funding = cli("funding", path, "--format", "json").json()
+    assert funding["population"]["valeur"] == expected
+    assert funding["communes"] == n
+    assert funding["taille"]["taille"] == aci.load(None).tier_for(expected).taille
+    # the file still says it twice: validate keeps telling so (CPTS-T004)
+    assert "CPTS-T004" in cli("validate", path).out
+
+
+@pytest.mark.parametrize("communes,epci,city", CITY_AND_ARRONDISSEMENTS)
+def test_a_city_and_its_arrondissements_count_once_in_text(tmp_path, cli, communes, epci, city):
+    path = write_project(tmp_path / "cpts.yaml", communes, epci)
+    n, expected = _expected(communes, epci)
+    wrong = population_of(set(communes) | {c for s in epci for c in store.epci(s).membres})
+    assert wrong != expected
+    figure = f"{fmt_int(expected)} habitants"
+    info = cli("territory", "info", path).out
+    assert f"Population : {figure}" in info
+    assert f"Communes : {n}" in info
+    assert "fait partie de" in info
+    assert fmt_int(wrong) not in info
+    status = cli("status", path).out
+    assert f"{n} commune(s) · {figure}" in status
+    funding = cli("funding", path).out
+    assert figure in funding
+    assert fmt_int(wrong) not in funding
+
+
+def test_arrondissements_without_their_city_all_count(tmp_path, cli):
+    communes = ["69381", "69382"]
+    path = write_project(tmp_path / "cpts.yaml", communes)
+    info = cli("territory", "info", path, "--format", "json").json()
+    assert info["population"]["valeur"] == population_of(communes)
+    assert info["nombre_communes"] == 2
+    assert info["arrondissements_dans_la_ville"] == []
+    assert "CPTS-T004" not in cli("validate", path).out
+
+
+def test_territory_add_counts_the_city_once_in_its_summary(tmp_path, cli):
+    """``territory add`` of an arrondissement to a file that has its whole city refuses
+    it; written by hand, the edit summary still counts the city once."""
+    path = write_project(tmp_path / "cpts.yaml", ["69123", "69381"])
+    result = cli("territory", "add", DIJON, "--fichier", path, "--format", "json").json()
+    assert result["avant"]["population"] == store.commune("69123").population
+    assert result["avant"]["communes"] == 1
+    assert result["apres"]["population"] == population_of(["69123", DIJON])
+    assert result["apres"]["communes"] == 2

@@ -155,6 +155,11 @@ def _print_info(result, quiet: bool) -> None:
         )
     for old, new in result.anciens_codes:
         out.print(f"[yellow]« {escape(old)} » est un ancien code : commune actuelle {new}.[/]")
+    for code, nom, city, city_nom in result.dans_la_ville:
+        out.print(
+            f"[yellow]{escape(nom)} ({code}) fait partie de {escape(city_nom)} ({city}), donnée "
+            "entière : elle n'est comptée qu'une fois, dans la ville (voir « cpts validate »).[/]"
+        )
     if quiet or not result.communes:
         return
     table = Table(title="Communes du territoire", title_justify="left")

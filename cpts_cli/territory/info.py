@@ -88,6 +88,9 @@ class TerritoryInfo:
     tier: TierInfo | None
     inconnus: list[str] = field(default_factory=list)  # codes unknown to the COG
     anciens_codes: list[tuple[str, str]] = field(default_factory=list)  # (given, current)
+    # arrondissements listed with their whole city, counted within it:
+    # (arrondissement, its name, city, its name)
+    dans_la_ville: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -106,6 +109,10 @@ class TerritoryInfo:
             "communes": [c.to_dict() for c in self.communes],
             "codes_inconnus": self.inconnus,
             "anciens_codes": [{"code": a, "actuel": b} for a, b in self.anciens_codes],
+            "arrondissements_dans_la_ville": [
+                {"code": a, "nom": n, "ville": v, "ville_nom": vn}
+                for a, n, v, vn in self.dans_la_ville
+            ],
         }
 
 
@@ -158,6 +165,10 @@ def territory_info(doc: ProjectDocument) -> TerritoryInfo:
         inconnus=[r.code for _, r in territory.unknown_communes]
         + [siren for _, siren in territory.unknown_epci],
         anciens_codes=[(r.code, r.commune.code) for _, r in territory.replaced_codes],
+        dans_la_ville=[
+            (a, territory.members[a].commune.nom, v, territory.members[v].commune.nom)
+            for a, v in territory.arrondissements_in_city
+        ],
     )
 
 

@@ -1,6 +1,11 @@
 """What a territory is once its codes are resolved: communes, population, departments,
 regions, ARS, size tier. Everything derived from ``territoire`` is computed here, once:
 ``territory info``, ``status``, ``funding``, the rules and the documents all read it.
+
+Two ways a commune could be counted twice are handled here, and nowhere else: a commune
+brought in twice (listed and by its EPCI: CPTS-T005), and Paris, Lyon or Marseille given
+whole *and* by arrondissement (CPTS-T004) — the arrondissements are then part of the city:
+they stay in ``members`` (what the file lists) but not in ``counted`` (what the figures use).
 """
 
 from __future__ import annotations
@@ -67,12 +72,29 @@ class Territory:
 
     @property
     def counted(self) -> dict[str, Member]:
-        """The communes the figures count."""
-        return dict(self.members)
+        """The communes the figures count: ``members`` but the arrondissements of a city
+        that is itself in the territory (they are part of it, CPTS-T004)."""
+        return {c: m for c, m in self.members.items() if not self._inside_city(m.commune)}
 
     @property
     def counted_codes(self) -> list[str]:
         return sorted(self.counted)
+
+    def _inside_city(self, commune: store.Commune) -> bool:
+        return bool(
+            commune.is_arrondissement
+            and commune.commune_parente
+            and commune.commune_parente in self.members
+        )
+
+    @property
+    def arrondissements_in_city(self) -> list[tuple[str, str]]:
+        """(arrondissement, city) for each arrondissement counted within its whole city."""
+        return sorted(
+            (c, m.commune.commune_parente or "")
+            for c, m in self.members.items()
+            if self._inside_city(m.commune)
+        )
 
     @property
     def population_reference(self) -> int | None:
