@@ -72,7 +72,6 @@ def info(
 
 def _print_info(result, quiet: bool) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     out = console()
     title = f"{result.nom} — {result.file}" if result.nom else result.file
@@ -85,8 +84,17 @@ def _print_info(result, quiet: bool) -> None:
         by = "l'intercommunalité" if len(result.epci) == 1 else "les intercommunalités"
         line += f" (dont {fmt_int(via)} par {by} {names})"
     out.print(f"Communes : {escape(line)}")
+    _print_population(out, result.population, n)
+    _print_places(out, result)
+    _print_tier_and_codes(out, result)
+    if quiet or not result.communes:
+        return
+    _print_communes(out, result.communes)
 
-    pop = result.population
+
+def _print_population(out, pop, n: int) -> None:
+    from rich.markup import escape
+
     basis = (
         f"{pop.base}, millésime {pop.millesime}"
         + (f" en vigueur au {date_text(pop.en_vigueur)}" if pop.en_vigueur else "")
@@ -118,6 +126,11 @@ def _print_info(result, quiet: bool) -> None:
     for note in pop.notes:
         out.print(f"[yellow]Note :[/] {escape(note)}")
 
+
+def _print_places(out, result) -> None:
+    """Departments, regions, ARS (and the referent ARS when there are several)."""
+    from rich.markup import escape
+
     if result.departements:
         label = "Département" if len(result.departements) == 1 else "Départements"
         out.print(
@@ -126,23 +139,31 @@ def _print_info(result, quiet: bool) -> None:
     if result.regions:
         label = "Région" if len(result.regions) == 1 else "Régions"
         out.print(f"{label} : " + ", ".join(escape(f"{r.nom} ({r.code})") for r in result.regions))
-    if result.ars:
-        label = "ARS concernée" if len(result.ars) == 1 else "ARS concernées"
-        out.print(f"{label} : " + ", ".join(escape(a.libelle) for a in result.ars))
-        if len(result.ars) > 1:
-            ref = next((a for a in result.ars if a.code == result.ars_referente), None)
-            if ref is not None:
-                out.print(f"ARS référente : {escape(ref.libelle)}")
-            elif result.ars_referente:
-                out.print(
-                    f"[red]ARS référente « {escape(result.ars_referente)} » : elle ne couvre "
-                    "aucune commune du territoire.[/]"
-                )
-            else:
-                out.print(
-                    "[yellow]ARS référente à désigner : indiquez-la dans « ars_referente » "
-                    f"({', '.join(a.code for a in result.ars)}).[/]"
-                )
+    if not result.ars:
+        return
+    label = "ARS concernée" if len(result.ars) == 1 else "ARS concernées"
+    out.print(f"{label} : " + ", ".join(escape(a.libelle) for a in result.ars))
+    if len(result.ars) < 2:
+        return
+    ref = next((a for a in result.ars if a.code == result.ars_referente), None)
+    if ref is not None:
+        out.print(f"ARS référente : {escape(ref.libelle)}")
+    elif result.ars_referente:
+        out.print(
+            f"[red]ARS référente « {escape(result.ars_referente)} » : elle ne couvre "
+            "aucune commune du territoire.[/]"
+        )
+    else:
+        out.print(
+            "[yellow]ARS référente à désigner : indiquez-la dans « ars_referente » "
+            f"({', '.join(a.code for a in result.ars)}).[/]"
+        )
+
+
+def _print_tier_and_codes(out, result) -> None:
+    """The ACI tier, then the codes to look at: unknown, old, arrondissements in their city."""
+    from rich.markup import escape
+
     tier = result.tier
     if tier is not None:
         out.print(f"Taille ACI : {tier.taille} ({tier.range_label}, règles {escape(tier.version)})")
@@ -160,15 +181,19 @@ def _print_info(result, quiet: bool) -> None:
             f"[yellow]{escape(nom)} ({code}) fait partie de {escape(city_nom)} ({city}), donnée "
             "entière : elle n'est comptée qu'une fois, dans la ville (voir « cpts validate »).[/]"
         )
-    if quiet or not result.communes:
-        return
+
+
+def _print_communes(out, communes) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="Communes du territoire", title_justify="left")
     table.add_column("Code")
     table.add_column("Nom")
     table.add_column("Dép.")
     table.add_column("Population", justify="right")
     table.add_column("Origine")
-    for row in result.communes:
+    for row in communes:
         table.add_row(
             row.code,
             escape(row.nom),

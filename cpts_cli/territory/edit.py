@@ -160,192 +160,242 @@ def _literal_items(values: list | None, code: str, width: int) -> list[int]:
 
 
 def _plan_add(territory: Territory, plain_terr: dict, codes: list[str]) -> _Plan:
-    plan = _Plan()
-    errors: list[str] = []
-    adding: set[str] = set()  # commune codes and SIREN planned, against repeats on the line
-    epci_given = plain_terr.get("epci") if isinstance(plain_terr.get("epci"), list) else []
+    adding = _Adding(territory, plain_terr)
     # EPCI first: a commune given on the same line as its own EPCI is then already covered.
-    codes = sorted(codes, key=lambda c: 0 if SIREN_RE.match(_clean(c)) else 1)
-    covered: dict[str, str] = {}  # member commune -> name of an EPCI added on this line
-    for raw in codes:
+    for raw in sorted(codes, key=lambda c: 0 if SIREN_RE.match(_clean(c)) else 1):
         code = _clean(raw)
         if SIREN_RE.match(code):
-            found = store.epci(code)
-            if found is None:
-                errors.append(
-                    f"Intercommunalité inconnue : SIREN « {code} » ; « cpts territory search "
-                    "NOM » retrouve une intercommunalité par son nom."
-                )
-                continue
-            label = f"l'intercommunalité {found.nom} ({found.siren}, {len(found.membres)} communes)"
-            if code in adding or _literal_items(epci_given, code, 9):
-                plan.messages.append(f"{label[0].upper()}{label[1:]} est déjà dans le territoire.")
-                continue
-            adding.add(code)
-            plan.add_epci.append((code, found.nom))
-            for member in found.membres:
-                covered.setdefault(member, found.nom)
-            redundant = []
-            for member in found.membres:
-                for i in _direct_items(territory, member):
-                    if i not in plan.drop_commune_items:
-                        plan.drop_commune_items.add(i)
-                        redundant.append(member)
-            message = f"Ajoutée : {label}."
-            if redundant:
-                message += (
-                    f" Les communes déjà listées qui en font partie ({', '.join(redundant)}) "
-                    "sont retirées de « communes » pour ne pas être comptées deux fois."
-                )
-            plan.messages.append(message)
-            continue
-        if not INSEE_RE.match(code):
-            errors.append(_not_a_code(code))
-            continue
+            adding.epci(code)
+        elif not INSEE_RE.match(code):
+            adding.errors.append(_not_a_code(code))
+        else:
+            adding.commune(code)
+    if adding.errors:
+        raise CptsError("\n".join(adding.errors + ["Le fichier n'a pas été modifié."]))
+    return adding.plan
+
+
+class _Adding:
+    """The plan of ``territory add``, code after code."""
+
+    def __init__(self, territory: Territory, plain_terr: dict) -> None:
+        self.territory = territory
+        self.plan = _Plan()
+        self.errors: list[str] = []
+        self.adding: set[str] = set()  # commune codes and SIREN planned, against repeats
+        self.covered: dict[str, str] = {}  # member commune -> name of an EPCI added here
+        given = plain_terr.get("epci")
+        self.epci_given = given if isinstance(given, list) else []
+
+    def epci(self, code: str) -> None:
+        found = store.epci(code)
+        if found is None:
+            self.errors.append(
+                f"Intercommunalité inconnue : SIREN « {code} » ; « cpts territory search "
+                "NOM » retrouve une intercommunalité par son nom."
+            )
+            return
+        label = f"l'intercommunalité {found.nom} ({found.siren}, {len(found.membres)} communes)"
+        if code in self.adding or _literal_items(self.epci_given, code, 9):
+            self.plan.messages.append(f"{label[0].upper()}{label[1:]} est déjà dans le territoire.")
+            return
+        self.adding.add(code)
+        self.plan.add_epci.append((code, found.nom))
+        for member in found.membres:
+            self.covered.setdefault(member, found.nom)
+        redundant = []
+        for member in found.membres:
+            for i in _direct_items(self.territory, member):
+                if i not in self.plan.drop_commune_items:
+                    self.plan.drop_commune_items.add(i)
+                    redundant.append(member)
+        message = f"Ajoutée : {label}."
+        if redundant:
+            message += (
+                f" Les communes déjà listées qui en font partie ({', '.join(redundant)}) "
+                "sont retirées de « communes » pour ne pas être comptées deux fois."
+            )
+        self.plan.messages.append(message)
+
+    def commune(self, code: str) -> None:
         resolution = store.resolve_commune(code)
         if not resolution.is_known or resolution.commune is None:
-            errors.append(_unknown_commune(code, resolution))
-            continue
+            self.errors.append(_unknown_commune(code, resolution))
+            return
         commune = resolution.commune
-        prefix = ""
-        if not resolution.is_current:
-            what = (
-                "un ancien code"
-                if resolution.status == store.OLD_CODE
-                else f"le code de la commune déléguée ou associée {resolution.former_nom}"
-            )
-            prefix = (
-                f"« {code} » est {what} : la commune est aujourd'hui {_name(commune)}, c'est "
-                "ce code qui est utilisé. "
-            )
+        prefix = _replaced_prefix(code, resolution)
+        known = self._already_there(commune)
+        if known is not None:
+            self.plan.messages.append(prefix + known)
+            return
         current = commune.code
-        if current in covered:
-            plan.messages.append(
-                prefix + f"{_name(commune)} fait partie de l'intercommunalité {covered[current]}"
-                ", ajoutée : elle n'est pas ajoutée une seconde fois."
-            )
-            continue
-        if current in adding:
-            plan.messages.append(prefix + f"{_name(commune)} est déjà dans la liste à ajouter.")
-            continue
-        if current in territory.members:
-            epci = _via_epci(territory, current)
-            where = f" par l'intercommunalité {epci.nom}" if epci else ""
-            plan.messages.append(prefix + f"{_name(commune)} est déjà dans le territoire{where}.")
-            continue
-        parent = commune.commune_parente if commune.is_arrondissement else None
-        if parent and parent in territory.members:
-            city = territory.members[parent].commune
-            plan.messages.append(
-                prefix + f"{_name(commune)} est déjà couverte : {_name(city)} figure entière "
-                "dans le territoire."
-            )
-            continue
-        adding.add(current)
-        plan.add_communes.append((current, commune.nom))
+        self.adding.add(current)
+        self.plan.add_communes.append((current, commune.nom))
         message = prefix + f"Ajoutée : {_name(commune)}."
+        parent = commune.commune_parente if commune.is_arrondissement else None
         arrs = [a.code for a in _arrondissements(current)] if not parent else []
-        present = [a for a in arrs if a in territory.members]
+        present = [a for a in arrs if a in self.territory.members]
         for a in present:
-            plan.drop_commune_items.update(_direct_items(territory, a))
+            self.plan.drop_commune_items.update(_direct_items(self.territory, a))
         if present:
             message += (
                 f" Ses arrondissements déjà listés ({', '.join(present)}) sont retirés pour ne "
                 "pas être comptés deux fois."
             )
-        plan.messages.append(message)
-    if errors:
-        raise CptsError("\n".join(errors + ["Le fichier n'a pas été modifié."]))
-    return plan
+        self.plan.messages.append(message)
+
+    def _already_there(self, commune: store.Commune) -> str | None:
+        """Why ``commune`` is not added (already in, or covered), or None to add it."""
+        current = commune.code
+        if current in self.covered:
+            return (
+                f"{_name(commune)} fait partie de l'intercommunalité {self.covered[current]}"
+                ", ajoutée : elle n'est pas ajoutée une seconde fois."
+            )
+        if current in self.adding:
+            return f"{_name(commune)} est déjà dans la liste à ajouter."
+        if current in self.territory.members:
+            epci = _via_epci(self.territory, current)
+            where = f" par l'intercommunalité {epci.nom}" if epci else ""
+            return f"{_name(commune)} est déjà dans le territoire{where}."
+        parent = commune.commune_parente if commune.is_arrondissement else None
+        if parent and parent in self.territory.members:
+            city = self.territory.members[parent].commune
+            return (
+                f"{_name(commune)} est déjà couverte : {_name(city)} figure entière "
+                "dans le territoire."
+            )
+        return None
+
+
+def _replaced_prefix(code: str, resolution: store.Resolution) -> str:
+    """The sentence that says an old or delegated code stands for today's commune."""
+    if resolution.is_current:
+        return ""
+    what = (
+        "un ancien code"
+        if resolution.status == store.OLD_CODE
+        else f"le code de la commune déléguée ou associée {resolution.former_nom}"
+    )
+    return (
+        f"« {code} » est {what} : la commune est aujourd'hui {_name(resolution.commune)}, "
+        "c'est ce code qui est utilisé. "
+    )
 
 
 def _plan_remove(
     territory: Territory, plain_terr: dict, codes: list[str], split_epci: bool = False
 ) -> _Plan:
-    plan = _Plan()
-    errors: list[str] = []
-    communes_given = plain_terr.get("communes")
-    epci_given = plain_terr.get("epci")
-    # EPCI to replace by their communes, and the communes to leave out of each.
-    splits: dict[str, tuple[store.Epci, set[str]]] = {}
+    removing = _Removing(territory, plain_terr, split_epci)
     for raw in codes:
-        code = _clean(raw)
+        removing.code(_clean(raw))
+    if removing.errors:
+        raise CptsError("\n".join(removing.errors + ["Le fichier n'a pas été modifié."]))
+    plan = removing.plan
+    for epci, excluded in removing.splits.values():
+        _split_epci(plan, territory, removing.epci_given, epci, excluded)
+    return plan
+
+
+class _Removing:
+    """The plan of ``territory remove``, code after code."""
+
+    def __init__(self, territory: Territory, plain_terr: dict, split_epci: bool) -> None:
+        self.territory = territory
+        self.split_epci = split_epci
+        self.plan = _Plan()
+        self.errors: list[str] = []
+        self.communes_given = plain_terr.get("communes")
+        self.epci_given = plain_terr.get("epci")
+        # EPCI to replace by their communes, and the communes to leave out of each.
+        self.splits: dict[str, tuple[store.Epci, set[str]]] = {}
+
+    def code(self, code: str) -> None:
         # What is written in the file goes first: a mistyped or old code can be removed too.
-        literal_epci = _literal_items(epci_given, code, 9)
+        literal_epci = _literal_items(self.epci_given, code, 9)
         if literal_epci:
             found = store.epci(code)
-            plan.drop_epci_items.update(literal_epci)
+            self.plan.drop_epci_items.update(literal_epci)
             what = f"l'intercommunalité {found.nom} ({code})" if found else f"« {code} »"
-            plan.messages.append(f"Retirée : {what}.")
-            continue
-        literal = _literal_items(communes_given, code, 5)
+            self.plan.messages.append(f"Retirée : {what}.")
+            return
         resolution = store.resolve_commune(code) if INSEE_RE.match(code) else None
         commune = resolution.commune if resolution is not None else None
-        items = set(literal)
-        if commune is not None:
-            items.update(_direct_items(territory, commune.code))
-        if items:
-            plan.drop_commune_items.update(items)
-            what = _name(commune) if commune else f"« {code} »"
-            message = f"Retirée : {what}."
-            epci = _via_epci(territory, commune.code) if commune is not None else None
-            if epci is not None and split_epci:
-                splits.setdefault(epci.siren, (epci, set()))[1].add(commune.code)
-            elif epci is not None:
-                message += f" Elle reste dans le territoire par l'intercommunalité {epci.nom}."
-            plan.messages.append(message)
-            continue
+        if self._listed(code, commune):
+            return
         if SIREN_RE.match(code):
-            found = store.epci(code)
-            if found is None:
-                errors.append(f"Intercommunalité inconnue : SIREN « {code} ».")
-            else:
-                plan.messages.append(
-                    f"L'intercommunalité {found.nom} ({code}) n'est pas dans le territoire : "
-                    "rien à retirer."
-                )
-            continue
-        if resolution is None:
-            errors.append(_not_a_code(code))
-            continue
-        if commune is None:
-            errors.append(_unknown_commune(code, resolution))
-            continue
-        epci = _via_epci(territory, commune.code)
-        if epci is not None and split_epci:
-            splits.setdefault(epci.siren, (epci, set()))[1].add(commune.code)
-            plan.messages.append(f"Retirée : {_name(commune)}.")
-            continue
+            self._absent_epci(code)
+        elif resolution is None:
+            self.errors.append(_not_a_code(code))
+        elif commune is None:
+            self.errors.append(_unknown_commune(code, resolution))
+        else:
+            self._not_listed(commune)
+
+    def _split(self, epci: store.Epci, commune: store.Commune) -> None:
+        self.splits.setdefault(epci.siren, (epci, set()))[1].add(commune.code)
+
+    def _listed(self, code: str, commune: store.Commune | None) -> bool:
+        """Drop the entries of ``communes`` that are ``code`` (or its commune); False: none."""
+        items = set(_literal_items(self.communes_given, code, 5))
+        if commune is not None:
+            items.update(_direct_items(self.territory, commune.code))
+        if not items:
+            return False
+        self.plan.drop_commune_items.update(items)
+        what = _name(commune) if commune else f"« {code} »"
+        message = f"Retirée : {what}."
+        epci = _via_epci(self.territory, commune.code) if commune is not None else None
+        if epci is not None and self.split_epci:
+            self._split(epci, commune)
+        elif epci is not None:
+            message += f" Elle reste dans le territoire par l'intercommunalité {epci.nom}."
+        self.plan.messages.append(message)
+        return True
+
+    def _absent_epci(self, code: str) -> None:
+        found = store.epci(code)
+        if found is None:
+            self.errors.append(f"Intercommunalité inconnue : SIREN « {code} ».")
+        else:
+            self.plan.messages.append(
+                f"L'intercommunalité {found.nom} ({code}) n'est pas dans le territoire : "
+                "rien à retirer."
+            )
+
+    def _not_listed(self, commune: store.Commune) -> None:
+        """A known commune not listed itself: by an EPCI, within its city, or absent."""
+        epci = _via_epci(self.territory, commune.code)
+        if epci is not None and self.split_epci:
+            self._split(epci, commune)
+            self.plan.messages.append(f"Retirée : {_name(commune)}.")
+            return
+        self.plan.messages.append(self._why_kept(commune, epci))
+
+    def _why_kept(self, commune: store.Commune, epci: store.Epci | None) -> str:
+        members = self.territory.members
         if epci is not None:
-            plan.messages.append(
+            return (
                 f"{_name(commune)} fait partie du territoire par l'intercommunalité {epci.nom} "
                 f"({epci.siren}) : on ne peut pas la retirer seule. Relancez avec "
                 "« --detailler-epci » pour remplacer l'intercommunalité par la liste de ses "
                 "communes, sans celle-ci. Rien n'a été modifié pour elle."
             )
-            continue
         parent = commune.commune_parente if commune.is_arrondissement else None
-        if parent and parent in territory.members:
-            city = territory.members[parent].commune
-            plan.messages.append(
+        if parent and parent in members:
+            city = members[parent].commune
+            return (
                 f"{_name(commune)} fait partie de {_name(city)}, donnée entière : pour la "
                 f"retirer, remplacez {city.code} par les arrondissements à garder. Rien n'a été "
                 "modifié pour elle."
             )
-            continue
-        arrs = [a.code for a in _arrondissements(commune.code) if a.code in territory.members]
+        arrs = [a.code for a in _arrondissements(commune.code) if a.code in members]
         if arrs:
-            plan.messages.append(
+            return (
                 f"{_name(commune)} n'est pas dans le territoire en entier ; ses arrondissements "
                 f"{', '.join(arrs)} y sont : retirez-les par leur code."
             )
-            continue
-        plan.messages.append(f"{_name(commune)} n'est pas dans le territoire : rien à retirer.")
-    if errors:
-        raise CptsError("\n".join(errors + ["Le fichier n'a pas été modifié."]))
-    for epci, excluded in splits.values():
-        _split_epci(plan, territory, epci_given, epci, excluded)
-    return plan
+        return f"{_name(commune)} n'est pas dans le territoire : rien à retirer."
 
 
 def _split_epci(plan: _Plan, territory: Territory, epci_given, epci, excluded: set[str]) -> None:
