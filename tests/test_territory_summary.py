@@ -11,11 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpts_cli.referentiel import aci, store
-from cpts_cli.support.formatting import fmt_int
+from cpts_cli.support.formatting import fmt_int, thousands
 from cpts_cli.territory import summary
 
 DIJON = "21231"
 METROPOLE_DE_LYON = "200046977"
+NBSP = "\u00a0"  # the documents' thousands separator
 
 
 def write_project(path: Path, communes=(), epci=(), population: str | None = None) -> Path:
@@ -228,3 +229,26 @@ def test_territory_add_counts_the_city_once_in_its_summary(tmp_path, cli):
     assert result["avant"]["communes"] == 1
     assert result["apres"]["population"] == population_of(["69123", DIJON])
     assert result["apres"]["communes"] == 2
+
+
+@pytest.mark.parametrize("communes,epci,city", CITY_AND_ARRONDISSEMENTS[:2])
+def test_the_documents_count_the_city_once(tmp_path, cli, communes, epci, city):
+    path = write_project(tmp_path / "cpts.yaml", communes, epci)
+    n, expected = _expected(communes, epci)
+    out = tmp_path / "docs"
+    args = ("render", path, "--doc", "lettre-intention", "--format", "md", "--brouillon")
+    result = cli(*args, "--out", out)
+    assert result.code == 0, result.err
+    text = (out / "lettre-intention.md").read_text(encoding="utf-8")
+    assert f"compte {n} commune et {thousands(expected, NBSP)} habitants" in text
+
+
+def test_the_documents_ignore_an_unusable_population(tmp_path, cli):
+    path = write_project(tmp_path / "cpts.yaml", [DIJON], population="{valeur: true, source: CPAM}")
+    out = tmp_path / "docs"
+    args = ("render", path, "--doc", "lettre-intention", "--format", "md", "--brouillon")
+    result = cli(*args, "--out", out)
+    assert "Erreur interne" not in result.out + result.err
+    assert result.code == 0, result.err
+    text = (out / "lettre-intention.md").read_text(encoding="utf-8")
+    assert f"compte 1 commune et {thousands(population_of([DIJON]), NBSP)} habitants" in text
