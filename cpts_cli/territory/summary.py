@@ -38,14 +38,14 @@ class Override:
 
 def read_override(value: Any) -> Override | None:
     """``territoire.population`` when it can be used: a whole number of inhabitants (not a
-    boolean, not negative) and a source in words. Anything else is ignored here; the schema
-    reports it at its line (CPTS-S…)."""
+    boolean, not negative) and a source as text. Anything else is ignored here (``funding``
+    says so); the schema reports it at its line (CPTS-S…), except an empty source."""
     if not isinstance(value, dict):
         return None
     valeur, source = value.get("valeur"), value.get("source")
     if isinstance(valeur, bool) or not isinstance(valeur, int) or valeur < 0:
         return None
-    if not isinstance(source, str) or not source.strip():
+    if not isinstance(source, str) or not source:
         return None
     return Override(valeur, source)
 
