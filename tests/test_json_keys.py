@@ -52,6 +52,11 @@ def _outputs(cli, project, tmp_path):
     """(command, printed JSON) for every command that has ``--format json``."""
     broken = tmp_path / "casse.yaml"
     broken.write_text("cpts:\n  nom: 12\nterritoire:\n  communes: ['99999']\n", encoding="utf-8")
+    odd = tmp_path / "lyon.yaml"
+    odd.write_text(
+        "cpts: {nom: L}\nterritoire:\n  communes: ['69123', '69381', '20004', '99999']\n  epci: ['242100410']\n",
+        encoding="utf-8",
+    )
     sheet = tmp_path / "acteurs.csv"
     sheet.write_text("nom,prenom,profession,commune\nDupont,Anne,infirmier,21292\n")
     runs = [
@@ -62,6 +67,7 @@ def _outputs(cli, project, tmp_path):
         ("guide", ["guide"]),
         ("guide", ["guide", "diagnostic"]),
         ("territory info", ["territory", "info", project]),
+        ("territory info", ["territory", "info", odd]),
         ("territory search", ["territory", "search", "Lyon"]),
         ("territory coverage", ["territory", "coverage", project, "--departement", "21"]),
         ("actors stats", ["actors", "stats", project]),
