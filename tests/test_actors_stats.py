@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cpts_cli.actors import stats as actors
 from cpts_cli.project.load import read_path
 
@@ -101,3 +104,48 @@ def test_documents_use_the_same_counts(example, cli, tmp_path):
     assert f"de {len(professions)} professions" in text
     for p in professions:
         assert f"{p['libelle'].lower()} ({p['effectif']})" in text
+
+
+_ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.text(max_size=8),
+    st.sampled_from(["liberal", "salarie", "medecin_generaliste", "21292", "69381", "99999"]),
+    st.lists(st.sampled_from(["liberal", "21292"]), max_size=2),
+    st.dictionaries(st.sampled_from(["a", "b"]), st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.dictionaries(
+                st.sampled_from(["nom", "profession", "commune", "mode_exercice", "rpps"]),
+                _ANY_VALUE,
+                max_size=5,
+            ),
+            _ANY_VALUE,
+        ),
+        max_size=6,
+    )
+)
+def test_any_value_in_an_actor_is_counted_never_a_crash(entries):
+    """A list, a mapping or a number where a text is expected (``mode_exercice: []``) is
+    counted as "non renseigné", never an internal error; every actor is counted once."""
+    plain = {"territoire": {"communes": ["21292", "21607"]}, "mobilisation": {"acteurs": entries}}
+    result = actors.compute(plain)
+    dicts = [e for e in entries if isinstance(e, dict)]
+    assert result.total == len(dicts)
+    for counts in (result.professions, result.communes, result.modes):
+        assert sum(c.effectif for c in counts) == len(dicts)
+
+
+def test_mode_given_as_a_list_is_reported_not_a_crash(example, cli):
+    text = example.read_text(encoding="utf-8")
+    example.write_text(text.replace("mode_exercice: liberal", "mode_exercice: []", 1))
+    result = cli("actors", "stats", example)
+    assert result.code == 0, result
+    assert "Mode non renseigné" in result.out
+    assert "Erreur interne" not in result.out + result.err

@@ -112,7 +112,7 @@ def compute(plain: Any, file: str = "") -> ActorStats:
     by_mode: dict[str | None, int] = {m: 0 for m in MODES}
     for actor in actors:
         value = actor.get("mode_exercice")
-        key = value if value in modes_fr else None
+        key = value if isinstance(value, str) and value in modes_fr else None
         by_mode[key] = by_mode.get(key, 0) + 1
     modes = [Count(m, modes_fr[m], by_mode[m]) for m in MODES]
     if by_mode.get(None):
