@@ -24,7 +24,7 @@ from docx.shared import Cm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cpts_cli.documents.markdown_docx import (  # noqa: E402
+from cpts_cli.documents.word import (  # noqa: E402
     FIXED_ZIP_DATE,
     USED_STYLES,
     normalise_zip,

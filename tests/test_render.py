@@ -310,7 +310,7 @@ def test_a_table_of_contents_not_updated_says_how_to_get_page_numbers(rendered):
     """The note sits inside the field's result: Word's and LibreOffice's update replace it."""
     from docx.oxml.ns import qn
 
-    from cpts_cli.documents.markdown_docx import TOC_NOTE
+    from cpts_cli.documents.word import TOC_NOTE
 
     body = open_docx(rendered / "projet-sante.docx").element.body
     state, inside = "out", []

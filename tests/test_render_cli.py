@@ -177,16 +177,16 @@ def test_existing_document_is_replaced_atomically(example, cli):
 
 
 def test_markdown_output_is_the_intermediate_text(example, cli, monkeypatch):
-    from cpts_cli.documents import markdown_docx
+    from cpts_cli.documents import word
 
     seen: list[str] = []
-    original = markdown_docx.split_front_matter
+    original = word.split_front_matter
 
     def spy(text):
         seen.append(text)
         return original(text)
 
-    monkeypatch.setattr(markdown_docx, "split_front_matter", spy)
+    monkeypatch.setattr(word, "split_front_matter", spy)
     assert cli("render", example, "--doc", "diagnostic").code == 0
     assert cli("render", example, "--doc", "diagnostic", "--format", "md").code == 0
     md = (example.parent / "documents" / "diagnostic.md").read_text(encoding="utf-8")
@@ -333,7 +333,7 @@ def test_pdf_table_of_contents_has_page_numbers(example, cli):
     import re
     import subprocess
 
-    from cpts_cli.documents.markdown_docx import TOC_NOTE
+    from cpts_cli.documents.word import TOC_NOTE
 
     result = cli("render", example, "--doc", "projet-sante", "--format", "pdf")
     assert result.code == 0, result

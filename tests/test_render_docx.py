@@ -13,7 +13,7 @@ from .test_render_support import W, structure
 
 @pytest.fixture
 def build(tmp_path):
-    from cpts_cli.documents.markdown_docx import DocumentMeta, build_docx
+    from cpts_cli.documents.word import DocumentMeta, build_docx
 
     def run(markdown: str, images=None, model=None, **meta):
         meta.setdefault("title", "Essai")
@@ -197,7 +197,7 @@ def test_model_without_numbering_part(build, tmp_path):
 
 
 def test_front_matter_split():
-    from cpts_cli.documents.markdown_docx import split_front_matter
+    from cpts_cli.documents.word import split_front_matter
 
     meta, body = split_front_matter('---\ntitre: "A: b"\nsommaire: true\nx: [1]\n---\n\n# T\n')
     assert meta == {"titre": "A: b", "sommaire": True, "x": [1]}

@@ -48,7 +48,7 @@ def _render(template: str, **values) -> str:
 
 
 def _tokens(markdown: str):
-    from cpts_cli.documents.markdown_docx import parser
+    from cpts_cli.documents.word import parser
 
     return parser().parse(markdown)
 

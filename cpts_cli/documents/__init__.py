@@ -2,7 +2,7 @@
 
 Pipeline: check the project (steps, findings) → decide which documents may be written →
 build the template context (:mod:`.context`) → render each template to Markdown
-(:mod:`.environment`) → write the Markdown, or build the DOCX (:mod:`.markdown_docx`, with
+(:mod:`.environment`) → write the Markdown, or build the DOCX (:mod:`.word`, with
 the charts of :mod:`.charts`), or convert that DOCX to PDF (:mod:`.pdf`).
 
 This module stays light: Jinja2, python-docx, markdown-it-py and matplotlib are imported
@@ -215,7 +215,7 @@ def _template_position(exc: BaseException) -> tuple[str | None, int | None]:
 
 
 def document_meta(planned: Planned, front: dict, context: dict, created: _dt.datetime):
-    from cpts_cli.documents.markdown_docx import DocumentMeta
+    from cpts_cli.documents.word import DocumentMeta
 
     deliverable = planned.deliverable
     title = str(front.get("titre") or deliverable.title)
@@ -461,7 +461,7 @@ class _Writer:
         self.converter = None
 
     def build(self, item: tuple[Planned, str]) -> tuple[bytes, list[str], list[str]]:
-        from cpts_cli.documents.markdown_docx import build_docx, split_front_matter
+        from cpts_cli.documents.word import build_docx, split_front_matter
 
         p, text = item
         front, body = split_front_matter(text)
@@ -542,7 +542,7 @@ def _collect(run: _Run, results: list, charts) -> list[Path]:
         log.warnings.extend(warnings)
         missing_styles.extend(n for n in missing if n not in missing_styles)
     if missing_styles:
-        from cpts_cli.documents.markdown_docx import missing_styles_warning
+        from cpts_cli.documents.word import missing_styles_warning
 
         log.warnings.append(missing_styles_warning(missing_styles))
     log.warnings[:] = list(dict.fromkeys(log.warnings))
