@@ -80,7 +80,7 @@ def build_docx(
     ``missing_styles`` when given (several documents: one warning for all, see
     :func:`missing_styles_warning`), else said in ``warnings``.
     """
-    writer = Writer(meta, model=model, images=images, warnings=warnings)
+    writer = Writer(meta, model=model, images=images)
     render(writer, markdown)
     data = finish(writer)
     missing = writer.styles.missing_used()

@@ -22,10 +22,9 @@ Cell = tuple[object, str | None]
 
 
 @dataclass
-class _Table:
-    rows: list[list[Cell]]
-    header_rows: int
-    ncols: int
+class _Columns:
+    """Per column: all numbers (aligned right), width in twips."""
+
     numeric: list[bool]
     widths: list[int]
 
@@ -41,12 +40,12 @@ def write_table(w: Writer, tokens) -> None:
     widths = column_widths(texts, numeric, w.text_width_twips)
     if w.block_style == "signatures":
         widths = [w.text_width_twips // ncols] * ncols
-    table = _Table(rows, header_rows, ncols, numeric, widths)
+    columns = _Columns(numeric, widths)
     _spacer(w)
     tbl = _table_element(w, widths)
     cell_style = w.styles.id("Texte de tableau")
     for r_index, row in enumerate(rows):
-        tbl.append(_row(w, table, row, r_index < header_rows, cell_style))
+        tbl.append(_row(w, columns, row, r_index < header_rows, cell_style))
     if len(rows) <= 12:
         # A short table stays on one page: every row keeps with the next.
         for tr in tbl.findall(qn("w:tr"))[:-1]:
@@ -120,7 +119,7 @@ def _table_element(w: Writer, widths: list[int]):
     )
 
 
-def _row(w: Writer, table: _Table, row: list[Cell], is_header: bool, cell_style):
+def _row(w: Writer, columns: _Columns, row: list[Cell], is_header: bool, cell_style):
     tr = element("w:tr")
     trpr = element("w:trPr")
     trpr.append(element("w:cantSplit"))
@@ -133,11 +132,11 @@ def _row(w: Writer, table: _Table, row: list[Cell], is_header: bool, cell_style)
         height.set(qn("w:hRule"), "atLeast")
         trpr.append(height)
     tr.append(trpr)
-    for col in range(table.ncols):
+    for col in range(len(columns.widths)):
         inline_tok, align = row[col] if col < len(row) else (None, None)
-        if align is None and table.numeric[col]:
+        if align is None and columns.numeric[col]:
             align = "right"
-        tc = _cell(table.widths[col], is_header)
+        tc = _cell(columns.widths[col], is_header)
         p = _cell_paragraph(cell_style, is_header, align)
         tc.append(p)
         if inline_tok is not None:

@@ -30,11 +30,9 @@ class Writer:
         *,
         model: Path | None = None,
         images: Callable[[str], bytes | None] | None = None,
-        warnings: list[str] | None = None,
     ) -> None:
         self.meta = meta
         self.images = images or (lambda _name: None)
-        self.warnings = warnings if warnings is not None else []
         self.user_model = model is not None
         self._open(model)
         self._empty_body()
@@ -113,7 +111,7 @@ class Writer:
     def page_break(self) -> None:
         p = element("w:p")
         r = element("w:r")
-        r.append(with_val_type("w:br", "page"))
+        r.append(_with_type("w:br", "page"))
         p.append(r)
         self.append(p)
         self.last_block = "break"
@@ -239,7 +237,7 @@ class Writer:
         return max(width, 1)
 
 
-def with_val_type(tag: str, kind: str):
+def _with_type(tag: str, kind: str):
     """A new ``w:…`` element with its ``w:type``."""
     el = element(tag)
     el.set(qn("w:type"), kind)
