@@ -769,3 +769,25 @@ def test_lines_without_the_trailing_pipe_are_read_and_checked(project, tmp_path)
     report = import_actors(project, source)
     assert report.professionals == 5
     assert [(f.code, f.line) for f in report.findings] == [("CPTS-A001", 4)]
+
+
+def test_a_city_and_its_arrondissement_are_one_commune_of_the_territory(tmp_path):
+    """Lyon listed whole and by its 1st arrondissement is one commune, as everywhere else."""
+    import types
+
+    from cpts_cli.cli.cmd_actors import _reading_line
+
+    project = tmp_path / "cpts.yaml"
+    project.write_text(
+        "format: 1\ncpts: {nom: CPTS de Lyon}\n"
+        "territoire:\n  communes: ['69123', '69381']\n  justification: x\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "acteurs.csv"
+    source.write_text("nom,prenom,profession,commune\nMartin,Anne,infirmier,69381\n")
+    report = import_actors(project, source, dry_run=True)
+    assert report.territory_communes == 1
+    rpps = types.SimpleNamespace(**{**vars(report), "kind": "rpps", "lines": 40})
+    assert _reading_line(rpps) == (
+        "40 lignes lues ; 1 dans la commune du territoire ; 1 professionnel."
+    )

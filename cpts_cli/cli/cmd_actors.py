@@ -218,10 +218,12 @@ def _reading_line(report) -> str:
     lines = counted(report.lines, "ligne lue", "lignes lues")
     pros = counted(report.professionals, "professionnel", "professionnels")
     if report.kind == "rpps" or report.activities != report.lines:
+        n = report.territory_communes
         where = (
-            f"{fmt_int(report.activities)} dans les {fmt_int(report.territory_communes)} communes du "
-            "territoire"
-            if report.kind == "rpps" or report.territory_communes
+            f"{fmt_int(report.activities)} "
+            + ("dans la commune" if n == 1 else f"dans les {fmt_int(n)} communes")
+            + " du territoire"
+            if report.kind == "rpps" or n
             else f"{fmt_int(report.activities)} retenues"
         )
         if report.by_postcode:

@@ -118,7 +118,7 @@ def import_actors(
         activities=len(read.activities),
         by_postcode=read.by_postcode,
         professionals=len(grouped.actors),
-        territory_communes=len(territory.members),
+        territory_communes=len(territory.counted),
         merge=merged,
         findings=findings,
         written=written,
