@@ -32,9 +32,17 @@ def test_overlap_reported_in_both_files_with_position(tmp_path, cli):
     fa, fb = (x001(f) for f in data["fichiers"])
     assert len(fa) == 1 and len(fb) == 1
     line, col = position(a, '"21355"')
-    assert (fa[0]["chemin"], fa[0]["ligne"], fa[0]["colonne"]) == ("/territoire/communes/1", line, col)
+    assert (fa[0]["chemin"], fa[0]["ligne"], fa[0]["colonne"]) == (
+        "/territoire/communes/1",
+        line,
+        col,
+    )
     line, col = position(b, '"21355"')
-    assert (fb[0]["chemin"], fb[0]["ligne"], fb[0]["colonne"]) == ("/territoire/communes/1", line, col)
+    assert (fb[0]["chemin"], fb[0]["ligne"], fb[0]["colonne"]) == (
+        "/territoire/communes/1",
+        line,
+        col,
+    )
     assert fa[0]["gravite"] == "erreur"
     assert fa[0]["message"].startswith("Longvic (21355) figure aussi dans le territoire de")
     assert f"« CPTS B » ({b})" in fa[0]["message"]
