@@ -19,8 +19,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+from cpts_cli.documents.context import values
 from cpts_cli.documents.context.aci import aci
-from cpts_cli.documents.context.base import Source, _date, _dict, _slug, _str
+from cpts_cli.documents.context.base import Source
 from cpts_cli.documents.context.diagnostic import CHART_SIZE, diagnostic
 from cpts_cli.documents.context.health_project import health_project
 from cpts_cli.documents.context.identity import cpts
@@ -87,7 +88,7 @@ def steps(src: Source) -> list[dict]:
             "numero": s.number,
             "id": s.id,
             "libelle": s.label,
-            "terminee_le": _date(_dict(records.get(s.id)).get("terminee_le")),
+            "terminee_le": values.date(values.mapping(records.get(s.id)).get("terminee_le")),
         }
         for s in STEPS
     ]
@@ -95,4 +96,4 @@ def steps(src: Source) -> list[dict]:
 
 def slugify(text: Any, fallback: str = "cpts") -> str:
     """A safe file or folder name (ASCII letters, digits and dashes)."""
-    return _slug(text) if _str(text) and _slug(text) != "x" else fallback
+    return values.slug(text) if values.text(text) and values.slug(text) != "x" else fallback

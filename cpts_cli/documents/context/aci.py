@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from cpts_cli.documents.context.base import (
-    Source,
-    _figure,
-    _label,
-)
+from cpts_cli.documents.context import values
+from cpts_cli.documents.context.base import Source
 
 
 def aci(src: Source, taille: int | None) -> dict:
@@ -16,11 +13,11 @@ def aci(src: Source, taille: int | None) -> dict:
         missions.append(
             {
                 "code": m.code,
-                "libelle": _label(src.v["mission"], m.code) or m.libelle,
+                "libelle": values.label(src.v["mission"], m.code) or m.libelle,
                 "socle": m.socle,
                 "categorie": m.categorie,
-                "demarrage": _figure(m.demarrage_mois),
-                "deploiement": _figure(m.deploiement_mois),
+                "demarrage": values.figure(m.demarrage_mois),
+                "deploiement": values.figure(m.deploiement_mois),
                 "note_delais": m.note_delais,
                 "condition_part_variable": m.condition_part_variable,
             }
@@ -34,7 +31,9 @@ def aci(src: Source, taille: int | None) -> dict:
         "missions": missions,
         "missions_socle": [m for m in missions if m["socle"]],
         "taille": taille,
-        "fonctionnement": _figure(r.fonctionnement.get(taille)) if taille else None,
-        "plafond": _figure(r.plafonds.get(taille)) if taille else None,
-        "aide_lettre_intention": _figure(r.aide_lettre_intention.get(taille)) if taille else None,
+        "fonctionnement": values.figure(r.fonctionnement.get(taille)) if taille else None,
+        "plafond": values.figure(r.plafonds.get(taille)) if taille else None,
+        "aide_lettre_intention": values.figure(r.aide_lettre_intention.get(taille))
+        if taille
+        else None,
     }

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from cpts_cli.documents.context.base import (
-    Source,
-    _as_date,
-    _date,
-    _dict,
-    _dicts,
-    _num,
-    _scalar,
-    _str,
-    _strs,
-)
+from cpts_cli.documents.context import values
+from cpts_cli.documents.context.base import Source
 from cpts_cli.support.dates import add_months
 
 #: The levels of an indicator, in order, with their labels.
@@ -26,14 +17,14 @@ KINDS = {"processus": "Processus", "resultat": "Résultat"}
 def contract(src: Source, node: dict) -> dict | None:
     if not node:
         return None
-    missions = [_mission(src, m) for m in _dicts(node.get("missions"))]
+    missions = [_mission(src, m) for m in values.mappings(node.get("missions"))]
     missions.sort(key=lambda m: src.mission_order(m["code"]))
-    fonctionnement = _num(node.get("fonctionnement"))
+    fonctionnement = values.number(node.get("fonctionnement"))
     fixed = sum(m["fixe"] for m in missions if m["fixe"] is not None)
     variable = sum(m["variable"] for m in missions if m["variable"] is not None)
-    signature = _as_date(_date(node.get("date_signature")))
+    signature = values.as_date(values.date(node.get("date_signature")))
     return {
-        "date_signature": _date(node.get("date_signature")),
+        "date_signature": values.date(node.get("date_signature")),
         "fonctionnement": fonctionnement,
         "missions": missions,
         "indicateurs": [i for m in missions for i in m["indicateurs"]],
@@ -45,30 +36,32 @@ def contract(src: Source, node: dict) -> dict | None:
 
 
 def _mission(src: Source, m: dict) -> dict:
-    code = _str(m.get("mission"))
+    code = values.text(m.get("mission"))
     rule = src.rules.missions.get(code) if code else None
     return {
         "code": code,
         "libelle": src.mission_label(code),
         "socle": bool(rule and rule.socle),
-        "fixe": _num(m.get("fixe")),
-        "variable": _num(m.get("variable")),
+        "fixe": values.number(m.get("fixe")),
+        "variable": values.number(m.get("variable")),
         "conditionnelle": bool(rule and rule.condition_part_variable),
         "condition": rule.condition_part_variable if rule else None,
-        "indicateurs": [_indicator(src, ind, code) for ind in _dicts(m.get("indicateurs"))],
+        "indicateurs": [
+            _indicator(src, ind, code) for ind in values.mappings(m.get("indicateurs"))
+        ],
     }
 
 
 def _indicator(src: Source, ind: dict, mission: str | None) -> dict:
-    kind = _str(ind.get("type"))
+    kind = values.text(ind.get("type"))
     return {
-        "id": _str(ind.get("id")),
-        "libelle": _str(ind.get("libelle")),
+        "id": values.text(ind.get("id")),
+        "libelle": values.text(ind.get("libelle")),
         "type": kind,
         "type_libelle": KINDS.get(kind or "", kind),
-        "montant": _num(ind.get("montant")),
-        "niveaux": _levels(_dict(ind.get("niveaux"))),
-        "preuves": _strs(ind.get("preuves")),
+        "montant": values.number(ind.get("montant")),
+        "niveaux": _levels(values.mapping(ind.get("niveaux"))),
+        "preuves": values.texts(ind.get("preuves")),
         "mission": mission,
         "mission_libelle": src.mission_label(mission),
     }
@@ -77,14 +70,14 @@ def _indicator(src: Source, ind: dict, mission: str | None) -> dict:
 def _levels(niveaux: dict) -> list[dict]:
     levels = []
     for level, label in LEVELS.items():
-        lv = _dict(niveaux.get(level))
+        lv = values.mapping(niveaux.get(level))
         if lv:
             levels.append(
                 {
                     "niveau": level,
                     "libelle": label,
-                    "cible": _scalar(lv.get("cible")),
-                    "part": _num(lv.get("part")),
+                    "cible": values.scalar(lv.get("cible")),
+                    "part": values.number(lv.get("part")),
                 }
             )
     return levels

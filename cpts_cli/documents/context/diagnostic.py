@@ -3,18 +3,8 @@
 
 from __future__ import annotations
 
-from cpts_cli.documents.context.base import (
-    Source,
-    _dict,
-    _dicts,
-    _label,
-    _num,
-    _scalar,
-    _slug,
-    _sort_key_fr,
-    _str,
-    _strs,
-)
+from cpts_cli.documents.context import values
+from cpts_cli.documents.context.base import Source
 
 #: Indicators in one chart: more would make a figure taller than a page.
 CHART_SIZE = 6
@@ -29,7 +19,7 @@ def _theme_charts(code: str, label: str, chartable: list[dict]) -> list[dict]:
         suffix = f" ({n}/{len(parts)})" if len(parts) > 1 else ""
         charts.append(
             {
-                "chemin": f"images/diagnostic-{_slug(code)}{f'-{n}' if n > 1 else ''}.png",
+                "chemin": f"images/diagnostic-{values.slug(code)}{f'-{n}' if n > 1 else ''}.png",
                 "indicateurs": part,
                 "legende": f"{label} : le territoire comparé au département, à la région et "
                 f"à la France{suffix}",
@@ -40,14 +30,14 @@ def _theme_charts(code: str, label: str, chartable: list[dict]) -> list[dict]:
 
 def diagnostic(src: Source) -> dict:
     node = src.section("diagnostic")
-    indicators = [_indicator(src, i) for i in _dicts(node.get("indicateurs"))]
+    indicators = [_indicator(src, i) for i in values.mappings(node.get("indicateurs"))]
     by_code = {i["code"]: i for i in indicators if i["code"]}
     themes = _themes(src.v["theme"], indicators)
-    constats = [_constat(c, by_code) for c in _dicts(node.get("constats"))]
-    sources = sorted({i["source"] for i in indicators if i["source"]}, key=_sort_key_fr)
+    constats = [_constat(c, by_code) for c in values.mappings(node.get("constats"))]
+    sources = sorted({i["source"] for i in indicators if i["source"]}, key=values.sort_key_fr)
     years = sorted({i["annee"] for i in indicators if isinstance(i["annee"], int)})
     return {
-        "methode": _str(node.get("methode")),
+        "methode": values.text(node.get("methode")),
         "indicateurs": indicators,
         "par_code": by_code,
         "themes": themes,
@@ -60,24 +50,24 @@ def diagnostic(src: Source) -> dict:
 
 
 def _indicator(src: Source, i: dict) -> dict:
-    refs = _dict(i.get("references"))
-    references = {k: _num(refs.get(k)) for k in ("departement", "region", "france")}
-    theme = _str(i.get("theme")) or "autre"
+    refs = values.mapping(i.get("references"))
+    references = {k: values.number(refs.get(k)) for k in ("departement", "region", "france")}
+    theme = values.text(i.get("theme")) or "autre"
     return {
-        "code": _str(i.get("code")),
-        "libelle": _str(i.get("libelle")),
+        "code": values.text(i.get("code")),
+        "libelle": values.text(i.get("libelle")),
         "theme": theme,
-        "theme_libelle": _label(src.v["theme"], theme),
-        "valeur": _scalar(i.get("valeur")),
+        "theme_libelle": values.label(src.v["theme"], theme),
+        "valeur": values.scalar(i.get("valeur")),
         "masque": i.get("masque") is True,
-        "unite": _str(i.get("unite")),
-        "annee": _scalar(i.get("annee")),
-        "source": _str(i.get("source")),
-        "maille": _str(i.get("maille")),
-        "maille_libelle": _label(src.v["maille"], i.get("maille")),
+        "unite": values.text(i.get("unite")),
+        "annee": values.scalar(i.get("annee")),
+        "source": values.text(i.get("source")),
+        "maille": values.text(i.get("maille")),
+        "maille_libelle": values.label(src.v["maille"], i.get("maille")),
         "references": references,
         "a_references": any(v is not None for v in references.values()),
-        "sans_reference": _str(i.get("sans_reference")),
+        "sans_reference": values.text(i.get("sans_reference")),
     }
 
 
@@ -93,13 +83,13 @@ def _themes(themes_vocab: dict[str, str], indicators: list[dict]) -> list[dict]:
         chartable = [
             i
             for i in members
-            if _num(i["valeur"]) is not None and not i["masque"] and i["a_references"]
+            if values.number(i["valeur"]) is not None and not i["masque"] and i["a_references"]
         ]
-        charts = _theme_charts(code, _label(themes_vocab, code), chartable)
+        charts = _theme_charts(code, values.label(themes_vocab, code), chartable)
         themes.append(
             {
                 "code": code,
-                "libelle": _label(themes_vocab, code),
+                "libelle": values.label(themes_vocab, code),
                 "indicateurs": members,
                 "graphiques": charts,
                 "graphique": charts[0] if charts else None,
@@ -109,10 +99,10 @@ def _themes(themes_vocab: dict[str, str], indicators: list[dict]) -> list[dict]:
 
 
 def _constat(c: dict, by_code: dict[str, dict]) -> dict:
-    codes = _strs(c.get("indicateurs"))
+    codes = values.texts(c.get("indicateurs"))
     return {
-        "id": _str(c.get("id")),
-        "libelle": _str(c.get("libelle")),
+        "id": values.text(c.get("id")),
+        "libelle": values.text(c.get("libelle")),
         "indicateurs": [
             {
                 "code": code,

@@ -3,17 +3,8 @@ the deployment calendar, the budget."""
 
 from __future__ import annotations
 
-from cpts_cli.documents.context.base import (
-    Source,
-    _date,
-    _dict,
-    _dicts,
-    _label,
-    _num,
-    _scalar,
-    _str,
-    _strs,
-)
+from cpts_cli.documents.context import values
+from cpts_cli.documents.context.base import Source
 
 
 def _dgos_titles() -> list[tuple[str, str]]:
@@ -25,41 +16,43 @@ def _dgos_titles() -> list[tuple[str, str]]:
 
 def health_project(src: Source, priorities: dict) -> dict:
     node = src.section("projet_sante")
-    items_node = _dict(node.get("items_dgos"))
+    items_node = values.mapping(node.get("items_dgos"))
     items = [
-        {"code": code, "titre": title, "texte": _str(items_node.get(code))}
+        {"code": code, "titre": title, "texte": values.text(items_node.get(code))}
         for code, title in _dgos_titles()
     ]
-    missions = _missions(src, _dict(node.get("missions")), priorities)
+    missions = _missions(src, values.mapping(node.get("missions")), priorities)
     n_sheets = sum(len(m["fiches"]) for m in missions)
-    gov = _dict(node.get("gouvernance"))
+    gov = values.mapping(node.get("gouvernance"))
     partnerships = [
         {
-            "nom": _str(p.get("nom")),
-            "type": _str(p.get("type")),
-            "type_libelle": _label(src.v["type_structure"], p.get("type")),
-            "objet": _str(p.get("objet")),
+            "nom": values.text(p.get("nom")),
+            "type": values.text(p.get("type")),
+            "type_libelle": values.label(src.v["type_structure"], p.get("type")),
+            "objet": values.text(p.get("objet")),
         }
-        for p in _dicts(node.get("partenariats"))
+        for p in values.mappings(node.get("partenariats"))
     ]
     budget = [
-        {"poste": _str(b.get("poste")), "montant": _num(b.get("montant"))}
-        for b in _dicts(node.get("budget"))
+        {"poste": values.text(b.get("poste")), "montant": values.number(b.get("montant"))}
+        for b in values.mappings(node.get("budget"))
     ]
     amounts = [b["montant"] for b in budget if b["montant"] is not None]
     return {
-        "version": _str(node.get("version")),
-        "date": _date(node.get("date")),
+        "version": values.text(node.get("version")),
+        "date": values.date(node.get("date")),
         "items_dgos": items,
         "items_dgos_par_code": {i["code"]: i for i in items},
         "missions": missions,
         "nb_fiches": n_sheets,
         "gouvernance": {
-            "instances": _str(gov.get("instances")),
-            "coordinateur": _str(gov.get("coordinateur")),
+            "instances": values.text(gov.get("instances")),
+            "coordinateur": values.text(gov.get("coordinateur")),
         },
         "partenariats": partnerships,
-        "calendrier_deploiement": deployment(src, _dict(node.get("calendrier_deploiement"))),
+        "calendrier_deploiement": deployment(
+            src, values.mapping(node.get("calendrier_deploiement"))
+        ),
         "budget": budget,
         "budget_total": sum(amounts) if amounts else None,
     }
@@ -76,7 +69,7 @@ def _missions(src: Source, missions_node: dict, priorities: dict) -> list[dict]:
     for code in codes:
         sheets = [
             _sheet(f, priorities)
-            for f in _dicts(_dict(missions_node.get(code)).get("fiches_actions"))
+            for f in values.mappings(values.mapping(missions_node.get(code)).get("fiches_actions"))
         ]
         missions.append(
             {
@@ -91,34 +84,34 @@ def _missions(src: Source, missions_node: dict, priorities: dict) -> list[dict]:
 
 def _sheet(f: dict, priorities: dict) -> dict:
     """One action sheet (fiche-action)."""
-    cal = _dict(f.get("calendrier"))
+    cal = values.mapping(f.get("calendrier"))
     return {
-        "id": _str(f.get("id")),
-        "titre": _str(f.get("titre")),
-        "objectif": _str(f.get("objectif")),
-        "actions": _strs(f.get("actions")),
-        "pilote": _str(f.get("pilote")),
-        "partenaires": _strs(f.get("partenaires")),
+        "id": values.text(f.get("id")),
+        "titre": values.text(f.get("titre")),
+        "objectif": values.text(f.get("objectif")),
+        "actions": values.texts(f.get("actions")),
+        "pilote": values.text(f.get("pilote")),
+        "partenaires": values.texts(f.get("partenaires")),
         "calendrier": {
-            "debut": _date(cal.get("debut")),
-            "fin": _date(cal.get("fin")),
+            "debut": values.date(cal.get("debut")),
+            "fin": values.date(cal.get("fin")),
         },
-        "moyens": _str(f.get("moyens")),
+        "moyens": values.text(f.get("moyens")),
         "problematiques": [
             {
                 "id": pid,
                 "libelle": (priorities["par_id"].get(pid) or {}).get("libelle"),
             }
-            for pid in _strs(f.get("problematiques"))
+            for pid in values.texts(f.get("problematiques"))
         ],
         "indicateurs": [
             {
-                "libelle": _str(ind.get("libelle")),
-                "valeur_initiale": _scalar(ind.get("valeur_initiale")),
-                "cible": _scalar(ind.get("cible")),
-                "unite": _str(ind.get("unite")),
+                "libelle": values.text(ind.get("libelle")),
+                "valeur_initiale": values.scalar(ind.get("valeur_initiale")),
+                "cible": values.scalar(ind.get("cible")),
+                "unite": values.text(ind.get("unite")),
             }
-            for ind in _dicts(f.get("indicateurs"))
+            for ind in values.mappings(f.get("indicateurs"))
         ],
     }
 
@@ -127,12 +120,12 @@ def deployment(src: Source, node: dict) -> list[dict]:
     out = []
     codes = list(src.rules.missions) + [c for c in node if c not in src.rules.missions]
     for code in codes:
-        entry = _dict(node.get(code))
+        entry = values.mapping(node.get(code))
         mission = src.rules.missions.get(code)
         if not entry and not (mission and mission.socle):
             continue
-        start = _num(entry.get("demarrage_mois"))
-        full = _num(entry.get("deploiement_mois"))
+        start = values.number(entry.get("demarrage_mois"))
+        full = values.number(entry.get("deploiement_mois"))
         max_start = mission.demarrage_mois.valeur if mission and mission.demarrage_mois else None
         max_full = mission.deploiement_mois.valeur if mission and mission.deploiement_mois else None
         ok = None

@@ -2,48 +2,43 @@
 
 from __future__ import annotations
 
-from cpts_cli.documents.context.base import (
-    Source,
-    _date,
-    _dict,
-    _dicts,
-    _label,
-    _str,
-    _strs,
-)
+from cpts_cli.documents.context import values
+from cpts_cli.documents.context.base import Source
 
 
 def cpts(src: Source) -> dict:
     node = src.section("cpts")
-    assoc = _dict(node.get("association"))
+    assoc = values.mapping(node.get("association"))
     association = None
     if assoc:
         bureau = []
-        for member in _dicts(assoc.get("bureau")):
-            fonction = _str(member.get("fonction"))
+        for member in values.mappings(assoc.get("bureau")):
+            fonction = values.text(member.get("fonction"))
             bureau.append(
                 {
                     "fonction": fonction,
-                    "fonction_libelle": _label(src.v["fonction_bureau"], fonction),
-                    "nom": _str(member.get("nom")),
-                    "profession": _str(member.get("profession")),
-                    "profession_libelle": _label(src.v["profession"], member.get("profession")),
+                    "fonction_libelle": values.label(src.v["fonction_bureau"], fonction),
+                    "nom": values.text(member.get("nom")),
+                    "profession": values.text(member.get("profession")),
+                    "profession_libelle": values.label(
+                        src.v["profession"], member.get("profession")
+                    ),
                 }
             )
         association = {
-            "nom": _str(assoc.get("nom")),
-            "forme": _str(assoc.get("forme")),
-            "forme_libelle": _label(src.v["forme_association"], assoc.get("forme")),
-            "statut": _str(assoc.get("statut")),
-            "statut_libelle": _label(src.v["statut_association"], assoc.get("statut")),
-            "rna": _str(assoc.get("rna")),
-            "date_creation": _date(assoc.get("date_creation")),
-            "siege": _str(assoc.get("siege")),
+            "nom": values.text(assoc.get("nom")),
+            "forme": values.text(assoc.get("forme")),
+            "forme_libelle": values.label(src.v["forme_association"], assoc.get("forme")),
+            "statut": values.text(assoc.get("statut")),
+            "statut_libelle": values.label(src.v["statut_association"], assoc.get("statut")),
+            "rna": values.text(assoc.get("rna")),
+            "date_creation": values.date(assoc.get("date_creation")),
+            "siege": values.text(assoc.get("siege")),
             "bureau": bureau,
-            "colleges": _strs(assoc.get("colleges")),
+            "colleges": values.texts(assoc.get("colleges")),
         }
     return {
-        "nom": _str(node.get("nom")),
+        "nom": values.text(node.get("nom")),
         "porteur": src.person(node.get("porteur"))
         or {
             "nom": None,

@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from cpts_cli.documents.context.base import (
-    Source,
-    _dict,
-    _dicts,
-    _label,
-    _num,
-    _scalar,
-    _str,
-    _strs,
-)
+from cpts_cli.documents.context import values
+from cpts_cli.documents.context.base import Source
 
 
 def funding(src: Source) -> dict | None:
@@ -30,11 +22,11 @@ def implementation(src: Source, validation: dict, financement: dict | None) -> d
     periods = {y["index"]: y for y in contract["annees"]}
     earned_years = {y["annee"]: y for y in (financement or {}).get("variable_acquise") or []}
     years = []
-    for y in _dicts(node.get("annees")):
-        index = _num(y.get("annee"))
+    for y in values.mappings(node.get("annees")):
+        index = values.number(y.get("annee"))
         earned = earned_years.get(index) if isinstance(index, int) else None
         results = _results(src, y, contract, earned)
-        activity = _dict(y.get("activite"))
+        activity = values.mapping(y.get("activite"))
         period = periods.get(index) if isinstance(index, int) else None
         reported = {r["indicateur"] for r in results}
         years.append(
@@ -49,9 +41,9 @@ def implementation(src: Source, validation: dict, financement: dict | None) -> d
                 ],
                 "variable": earned,
                 "activite": {
-                    "reunions": _scalar(activity.get("reunions")),
-                    "adherents": _scalar(activity.get("adherents")),
-                    "actions": _str(activity.get("actions")),
+                    "reunions": values.scalar(activity.get("reunions")),
+                    "adherents": values.scalar(activity.get("adherents")),
+                    "actions": values.text(activity.get("actions")),
                 },
             }
         )
@@ -64,10 +56,10 @@ def _results(src: Source, y: dict, contract: dict, earned: dict | None) -> list[
     by_id = {i["id"]: i for i in contract["indicateurs"] if i["id"]}
     earned_ind = {i["id"]: i for m in (earned or {}).get("missions", []) for i in m["indicateurs"]}
     results = []
-    for r in _dicts(y.get("resultats")):
-        ind_id = _str(r.get("indicateur"))
+    for r in values.mappings(y.get("resultats")):
+        ind_id = values.text(r.get("indicateur"))
         ind = by_id.get(ind_id) or {}
-        level = _str(r.get("niveau_atteint"))
+        level = values.text(r.get("niveau_atteint"))
         money = earned_ind.get(ind_id) or {}
         results.append(
             {
@@ -78,10 +70,10 @@ def _results(src: Source, y: dict, contract: dict, earned: dict | None) -> list[
                 "mission": ind.get("mission"),
                 "mission_libelle": ind.get("mission_libelle"),
                 "niveaux": ind.get("niveaux", []),
-                "resultat": _scalar(r.get("resultat")),
+                "resultat": values.scalar(r.get("resultat")),
                 "niveau": level,
-                "niveau_libelle": _label(src.v["niveau"], level),
-                "preuves": _strs(r.get("preuves")),
+                "niveau_libelle": values.label(src.v["niveau"], level),
+                "preuves": values.texts(r.get("preuves")),
                 "montant": ind.get("montant"),
                 "part": money.get("part"),
                 "acquis": money.get("montant_acquis"),

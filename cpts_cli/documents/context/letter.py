@@ -2,61 +2,53 @@
 
 from __future__ import annotations
 
-from cpts_cli.documents.context.base import (
-    Source,
-    _date,
-    _dict,
-    _dicts,
-    _label,
-    _num,
-    _str,
-    _strs,
-)
+from cpts_cli.documents.context import values
+from cpts_cli.documents.context.base import Source
 
 
 def letter(src: Source, territory: dict) -> dict:
     node = src.section("lettre_intention")
-    recipients = _strs(node.get("destinataires"))
+    recipients = values.texts(node.get("destinataires"))
     if not recipients:
         recipients = [a["libelle"] for a in territory["ars"]]
-    orientations = _orientations(src, _dict(node.get("orientations")))
+    orientations = _orientations(src, values.mapping(node.get("orientations")))
     calendar = [
-        {"echeance": _date(c.get("echeance")), "etape": _str(c.get("etape"))}
-        for c in _dicts(node.get("calendrier"))
+        {"echeance": values.date(c.get("echeance")), "etape": values.text(c.get("etape"))}
+        for c in values.mappings(node.get("calendrier"))
     ]
     calendar.sort(key=lambda c: c["echeance"] or "")
     means = []
-    for m in _dicts(node.get("moyens_demandes")):
+    for m in values.mappings(node.get("moyens_demandes")):
         means.append(
             {
-                "type": _str(m.get("type")),
-                "type_libelle": _label(src.v["type_moyen"], m.get("type")),
-                "description": _str(m.get("description")),
-                "montant": _num(m.get("montant")),
+                "type": values.text(m.get("type")),
+                "type_libelle": values.label(src.v["type_moyen"], m.get("type")),
+                "description": values.text(m.get("description")),
+                "montant": values.number(m.get("montant")),
             }
         )
     amounts = [m["montant"] for m in means if m["montant"] is not None]
     projects = []
-    for p in _dicts(node.get("projets_existants")):
+    for p in values.mappings(node.get("projets_existants")):
         projects.append(
             {
-                "type": _str(p.get("type")),
-                "type_libelle": _label(src.v["type_projet_existant"], p.get("type")),
-                "nom": _str(p.get("nom")),
-                "lien": _str(p.get("lien")),
+                "type": values.text(p.get("type")),
+                "type_libelle": values.label(src.v["type_projet_existant"], p.get("type")),
+                "nom": values.text(p.get("nom")),
+                "lien": values.text(p.get("lien")),
             }
         )
-    signatories = [src.person(s) for s in _dicts(node.get("signataires"))]
+    signatories = [src.person(s) for s in values.mappings(node.get("signataires"))]
     return {
-        "date": _date(node.get("date")),
+        "date": values.date(node.get("date")),
         "destinataires": recipients,
-        "destinataires_saisis": bool(_strs(node.get("destinataires"))),
+        "destinataires_saisis": bool(values.texts(node.get("destinataires"))),
         "orientations": orientations,
         "calendrier": calendar,
         "moyens": means,
         "total_moyens": sum(amounts) if amounts else None,
         "projets_existants": projects,
-        "acteurs_a_associer": _str(node.get("acteurs_a_associer")),
+        "acteurs_a_associer": values.text(node.get("acteurs_a_associer")),
         "signataires": [s for s in signatories if s],
     }
 
@@ -67,7 +59,7 @@ def _orientations(src: Source, orientations_node: dict) -> list[dict]:
     orientations = []
     codes = list(src.rules.missions) + [c for c in orientations_node if c not in src.rules.missions]
     for code in codes:
-        text = _str(orientations_node.get(code))
+        text = values.text(orientations_node.get(code))
         if text is None and not src.is_socle(code):
             continue
         orientations.append(

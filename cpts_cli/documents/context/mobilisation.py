@@ -5,36 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from cpts_cli.documents.context.base import (
-    Source,
-    _date,
-    _dicts,
-    _label,
-    _scalar,
-    _str,
-)
+from cpts_cli.documents.context import values
+from cpts_cli.documents.context.base import Source
 
 
 def actors(src: Source) -> dict:
     node = src.section("mobilisation")
     actors = []
-    for a in _dicts(node.get("acteurs")):
-        profession = _str(a.get("profession"))
-        nom = _str(a.get("nom"))
-        prenom = _str(a.get("prenom"))
+    for a in values.mappings(node.get("acteurs")):
+        profession = values.text(a.get("profession"))
+        nom = values.text(a.get("nom"))
+        prenom = values.text(a.get("prenom"))
         actors.append(
             {
                 "nom": nom,
                 "prenom": prenom,
                 "nom_complet": " ".join(p for p in (prenom, nom) if p) or None,
                 "profession": profession,
-                "profession_libelle": _label(src.v["profession"], profession),
-                "mode_exercice": _str(a.get("mode_exercice")),
-                "mode_exercice_libelle": _label(src.v["mode_exercice"], a.get("mode_exercice")),
-                "commune": _str(a.get("commune")),
+                "profession_libelle": values.label(src.v["profession"], profession),
+                "mode_exercice": values.text(a.get("mode_exercice")),
+                "mode_exercice_libelle": values.label(
+                    src.v["mode_exercice"], a.get("mode_exercice")
+                ),
+                "commune": values.text(a.get("commune")),
                 "commune_nom": src.commune_name(a.get("commune")),
-                "structure": _str(a.get("structure")),
-                "role": _str(a.get("role")),
+                "structure": values.text(a.get("structure")),
+                "role": values.text(a.get("role")),
             }
         )
     # The counts are those of `cpts actors stats`: one computation for both.
@@ -62,15 +58,15 @@ def actors(src: Source) -> dict:
 
 def structures(src: Source, value: Any) -> list[dict]:
     out = []
-    for s in _dicts(value):
+    for s in values.mappings(value):
         out.append(
             {
-                "nom": _str(s.get("nom")),
-                "type": _str(s.get("type")),
-                "type_libelle": _label(src.v["type_structure"], s.get("type")),
-                "commune": _str(s.get("commune")),
+                "nom": values.text(s.get("nom")),
+                "type": values.text(s.get("type")),
+                "type_libelle": values.label(src.v["type_structure"], s.get("type")),
+                "commune": values.text(s.get("commune")),
                 "commune_nom": src.commune_name(s.get("commune")),
-                "finess": _str(s.get("finess")),
+                "finess": values.text(s.get("finess")),
             }
         )
     return out
@@ -78,13 +74,13 @@ def structures(src: Source, value: Any) -> list[dict]:
 
 def meetings(src: Source, value: Any) -> list[dict]:
     out = []
-    for r in _dicts(value):
+    for r in values.mappings(value):
         out.append(
             {
-                "date": _date(r.get("date")),
-                "objet": _str(r.get("objet")),
-                "participants": _scalar(r.get("participants")),
-                "lieu": _str(r.get("lieu")),
+                "date": values.date(r.get("date")),
+                "objet": values.text(r.get("objet")),
+                "participants": values.scalar(r.get("participants")),
+                "lieu": values.text(r.get("lieu")),
             }
         )
     out.sort(key=lambda r: r["date"] or "")

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from cpts_cli.documents.context.base import (
-    Source,
-    _dict,
-    _dicts,
-    _str,
-    _strs,
-)
+from cpts_cli.documents.context import values
+from cpts_cli.documents.context.base import Source
 
 
 def priorities(src: Source, diagnostic: dict) -> dict:
     node = src.section("priorites")
     by_constat = diagnostic["par_constat"]
     problems = []
-    for p in _dicts(node.get("problematiques")):
-        ids = _strs(p.get("constats"))
-        mission = _str(p.get("mission"))
+    for p in values.mappings(node.get("problematiques")):
+        ids = values.texts(p.get("constats"))
+        mission = values.text(p.get("mission"))
         problems.append(
             {
-                "id": _str(p.get("id")),
-                "libelle": _str(p.get("libelle")),
+                "id": values.text(p.get("id")),
+                "libelle": values.text(p.get("libelle")),
                 "constats": [
                     {"id": c, "libelle": (by_constat.get(c) or {}).get("libelle")} for c in ids
                 ],
@@ -29,11 +24,11 @@ def priorities(src: Source, diagnostic: dict) -> dict:
                 "mission_libelle": src.mission_label(mission),
             }
         )
-    reasons = _dict(node.get("missions_sans_problematique"))
+    reasons = values.mapping(node.get("missions_sans_problematique"))
     by_mission = []
     for m in src.rules.missions.values():
         members = [p for p in problems if p["mission"] == m.code]
-        reason = _str(reasons.get(m.code))
+        reason = values.text(reasons.get(m.code))
         if members or reason or m.socle:
             by_mission.append(
                 {

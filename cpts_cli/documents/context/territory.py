@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from cpts_cli.documents.context.base import (
-    Source,
-    _sort_key_fr,
-    _str,
-)
+from cpts_cli.documents.context import values
+from cpts_cli.documents.context.base import Source
 
 
 def territory(src: Source) -> dict:
@@ -29,7 +26,7 @@ def territory(src: Source) -> dict:
                 "population": c.population,
             }
         )
-    communes.sort(key=lambda c: (*_sort_key_fr(c["nom"]), c["code"]))
+    communes.sort(key=lambda c: (*values.sort_key_fr(c["nom"]), c["code"]))
     departements = []
     for code in terr.departements:
         dep = store.departement(code)
@@ -39,7 +36,7 @@ def territory(src: Source) -> dict:
         reg = store.region(code)
         regions.append({"code": code, "nom": reg.nom if reg else code})
     ars = [{"code": a.code, "nom": a.nom, "libelle": a.libelle} for a in terr.ars]
-    referente = _referente(ars, _str(node.get("ars_referente")))
+    referente = _referente(ars, values.text(node.get("ars_referente")))
     meta = store.meta()
     population = terr.population
     override = terr.override
@@ -73,7 +70,7 @@ def territory(src: Source) -> dict:
         "ars": ars,
         "plusieurs_ars": len(ars) > 1,
         "ars_referente": referente,
-        "justification": _str(node.get("justification")),
+        "justification": values.text(node.get("justification")),
         "taille": taille,
         "taille_note": taille_note,
         "source_referentiel": (

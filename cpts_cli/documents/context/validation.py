@@ -2,44 +2,36 @@
 
 from __future__ import annotations
 
-from cpts_cli.documents.context.base import (
-    Source,
-    _as_date,
-    _date,
-    _dict,
-    _dicts,
-    _label,
-    _num,
-    _str,
-)
+from cpts_cli.documents.context import values
+from cpts_cli.documents.context.base import Source
 from cpts_cli.documents.context.contract import contract
 from cpts_cli.support.dates import add_months
 
 
 def validation(src: Source) -> dict:
     node = src.section("validation")
-    sent = _date(node.get("envoi_projet"))
-    sent_date = _as_date(sent)
+    sent = values.date(node.get("envoi_projet"))
+    sent_date = values.as_date(sent)
     decisions = []
-    for d in _dicts(node.get("decisions")):
+    for d in values.mappings(node.get("decisions")):
         decisions.append(
             {
-                "date": _date(d.get("date")),
-                "instance": _str(d.get("instance")),
-                "instance_libelle": _label(src.v["instance_decision"], d.get("instance")),
-                "decision": _str(d.get("decision")),
-                "decision_libelle": _label(src.v["decision"], d.get("decision")),
-                "commentaire": _str(d.get("commentaire")),
+                "date": values.date(d.get("date")),
+                "instance": values.text(d.get("instance")),
+                "instance_libelle": values.label(src.v["instance_decision"], d.get("instance")),
+                "decision": values.text(d.get("decision")),
+                "decision_libelle": values.label(src.v["decision"], d.get("decision")),
+                "commentaire": values.text(d.get("commentaire")),
             }
         )
     decisions.sort(key=lambda d: d["date"] or "")
     fir = [
         {
-            "objet": _str(f.get("objet")),
-            "montant": _num(f.get("montant")),
-            "date": _date(f.get("date")),
+            "objet": values.text(f.get("objet")),
+            "montant": values.number(f.get("montant")),
+            "date": values.date(f.get("date")),
         }
-        for f in _dicts(node.get("fir"))
+        for f in values.mappings(node.get("fir"))
     ]
     fir_amounts = [f["montant"] for f in fir if f["montant"] is not None]
     return {
@@ -48,5 +40,5 @@ def validation(src: Source) -> dict:
         "decisions": decisions,
         "fir": fir,
         "fir_total": sum(fir_amounts) if fir_amounts else None,
-        "contrat": contract(src, _dict(node.get("contrat"))),
+        "contrat": contract(src, values.mapping(node.get("contrat"))),
     }
