@@ -429,7 +429,7 @@ def _load(text: str):
 
 
 def test_a_new_item_goes_before_the_comments_that_follow_the_list():
-    from cpts_cli.fill import edit
+    from cpts_cli.project import edit
     from cpts_cli.project.save import updated_text
 
     text = (
@@ -464,7 +464,7 @@ def test_a_new_item_goes_before_the_comments_that_follow_the_list():
 
 
 def test_new_entries_copy_the_style_of_their_neighbours():
-    from cpts_cli.fill import edit
+    from cpts_cli.project import edit
 
     text = "x:\n  - references: {departement: 8.9}\n    code: 'a'\n"
     doc = _load(text)

@@ -332,8 +332,26 @@ def test_add_creates_the_missing_lists(tmp_path, cli):
     assert result.code == 0
     data = result.json()
     assert data["apres"]["communes"] == 1 and data["enregistre"] is True
+    # The new section gets the header « cpts init » writes above it.
     assert path.read_text() == (
-        'format: 1\n# L\'identité\ncpts:\n  nom: A\nterritoire:\n  communes:\n    - "21231"\n'
+        "format: 1\n# L'identité\ncpts:\n  nom: A\n\n# Étape 1 — Identifier un territoire.\n"
+        "# communes : codes INSEE (« cpts territory search NOM » les retrouve) ;\n"
+        "# epci : numéros SIREN des intercommunalités entièrement couvertes.\n"
+        'territoire:\n  communes:\n    - "21231"\n'
+    )
+
+
+def test_a_new_section_goes_before_the_header_of_the_next_one(tmp_path, cli):
+    path = tmp_path / "cpts.yaml"
+    path.write_text(
+        "format: 1\ncpts:\n  nom: A\n\n# Étape 2 — Les acteurs.\nmobilisation:\n  acteurs: []\n"
+    )
+    assert cli("territory", "add", "21231", "-f", path).code == 0
+    text = path.read_text()
+    assert text.startswith("format: 1\ncpts:\n  nom: A\n\n# Étape 1 — Identifier")
+    assert text.endswith(
+        'territoire:\n  communes:\n    - "21231"\n\n# Étape 2 — Les acteurs.\n'
+        "mobilisation:\n  acteurs: []\n"
     )
 
 

@@ -2,7 +2,7 @@
 
 ``spec`` reads the questions declared in ``schemas/prompts.yaml`` (titles and help from the
 schema); ``engine`` decides from the step's findings what to ask and writes the answers
-round trip (``edit``), saving after each item. The terminal face is
+round trip (``cpts_cli.project.edit``), saving after each item. The terminal face is
 ``cpts_cli.cli.cmd_fill``; nothing here prints or imports questionary.
 """
 

@@ -24,8 +24,8 @@ from typing import Any, Protocol
 
 from cpts_cli.checking.check import FileReport, check_document
 from cpts_cli.checking.findings import Finding, Severity
-from cpts_cli.fill import edit
 from cpts_cli.fill.spec import Question, property_order, questions, walk
+from cpts_cli.project import edit
 from cpts_cli.project.document import ProjectDocument, to_plain
 from cpts_cli.project.positions import pointer, split
 from cpts_cli.workflow.steps import STEP_BY_ID, Step

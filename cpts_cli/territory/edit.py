@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cpts_cli.project import edit as yaml_edit
 from cpts_cli.project.document import ProjectDocument, to_plain
 from cpts_cli.project.load import read_usable as read_document
 from cpts_cli.referentiel import store
@@ -20,13 +21,6 @@ from cpts_cli.territory.codes import arrondissements as _arrondissements
 from cpts_cli.territory.codes import clean_code as _clean
 from cpts_cli.territory.codes import commune_label as _name
 from cpts_cli.territory.summary import Territory, derive
-from cpts_cli.territory.yaml_list import (
-    append_item,
-    code_list,
-    comment_column,
-    delete_item,
-    territoire_map,
-)
 
 
 @dataclass(frozen=True)
@@ -420,21 +414,44 @@ def _split_epci(plan: _Plan, territory: Territory, epci_given, epci, excluded: s
 
 def _apply(doc: ProjectDocument, plan: _Plan) -> None:
     needs_map = bool(plan.add_communes or plan.add_epci)
-    terr = territoire_map(doc, create=needs_map)
+    terr = yaml_edit.section(
+        doc.data,
+        "territoire",
+        create=needs_map,
+        error=f"Dans « {doc.name} », « territoire » n'est pas une suite de clés (communes, "
+        "epci, justification) : corrigez-le d'abord (voir « cpts validate »).",
+    )
     # New items get their name as an end-of-line comment when the file's lists already have
     # such comments (as the examples and « cpts init » write them).
-    offsets = [comment_column(terr.get(k)) for k in ("communes", "epci")] if terr else []
+    offsets = [yaml_edit.comment_column(terr.get(k)) for k in ("communes", "epci")] if terr else []
     offset = next((c for c in offsets if c is not None), None)
     for key, drops in (("communes", plan.drop_commune_items), ("epci", plan.drop_epci_items)):
-        seq = code_list(doc, terr, key, create=False)
+        seq = _code_list(doc, terr, key, create=False)
         for index in sorted(drops, reverse=True):
-            delete_item(terr, key, seq, index)
+            yaml_edit.delete_item(terr, key, seq, index)
     for key, additions in (("communes", plan.add_communes), ("epci", plan.add_epci)):
         if not additions:
             continue
-        seq = code_list(doc, terr, key, create=True)
+        seq = _code_list(doc, terr, key, create=True)
         for code, label in additions:
-            append_item(seq, code, label if offset is not None else None, offset or 0)
+            yaml_edit.append_code(seq, code, label if offset is not None else None, offset or 0)
+
+
+def _code_list(doc: ProjectDocument, terr, key: str, create: bool):
+    if terr is None:
+        return None
+    # communes first, then epci, then the rest (justification…), as in the model.
+    position = 0
+    if key == "epci" and "communes" in terr:
+        position = list(terr.keys()).index("communes") + 1
+    return yaml_edit.child_list(
+        terr,
+        key,
+        create=create,
+        position=position,
+        error=f"Dans « {doc.name} », « territoire.{key} » n'est pas une liste : corrigez-la "
+        "d'abord (voir « cpts validate »).",
+    )
 
 
 def add(path: Path, codes: list[str], *, dry_run: bool = False) -> EditResult:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from cpts_cli.checking.check import FileReport, check_document, step_of
 from cpts_cli.checking.findings import Finding, Severity
+from cpts_cli.project import edit
 from cpts_cli.project.load import read_path
 from cpts_cli.project.save import save
 from cpts_cli.support import dates
 from cpts_cli.support.errors import CptsError
-from cpts_cli.workflow.steps import STEP_IDS, STEPS, Step, top_level_position
+from cpts_cli.workflow.steps import STEP_IDS, STEPS, Step
 
 
 @dataclass
@@ -52,26 +53,18 @@ def _record(doc, step_id: str, today: _dt.date) -> None:
     from ruamel.yaml.comments import CommentedMap
 
     data = doc.data
-    if not isinstance(data.get("etapes"), dict):
-        if "etapes" in data:
-            raise CptsError("« etapes » doit être un bloc de clés : corrigez-le d'abord.")
-        position = _insert_position(data)
-        data.insert(position, "etapes", CommentedMap())
-    etapes = data["etapes"]
-    if not etapes and hasattr(etapes, "fa"):
-        etapes.fa.set_block_style()  # `etapes: {}` as written by init becomes a block
+    message = "« etapes » doit être un bloc de clés : corrigez-le d'abord."
+    if "etapes" in data and not isinstance(data["etapes"], dict):
+        raise CptsError(message)
+    etapes = edit.section(data, "etapes", create=True, error=message)
     entry = CommentedMap()
     entry["terminee_le"] = today
+    if step_id in etapes:
+        edit.set_value(etapes, step_id, entry)
+        return
     order = {sid: i for i, sid in enumerate(STEP_IDS)}
     position = sum(1 for key in etapes if order.get(key, 99) < order[step_id])
-    if step_id in etapes:
-        etapes[step_id] = entry
-    else:
-        etapes.insert(position, step_id, entry)
-
-
-def _insert_position(data) -> int:
-    return top_level_position(list(data.keys()), "etapes")
+    edit.insert_key(etapes, position, step_id, entry)  # `etapes: {}` becomes a block
 
 
 __all__ = ["Advance", "advance", "STEPS"]

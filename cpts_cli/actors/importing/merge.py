@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cpts_cli.actors.importing.model import ACTOR_FIELDS, ImportedActor, name_key
+from cpts_cli.project import edit
 from cpts_cli.referentiel import store
-from cpts_cli.support.errors import CptsError
-from cpts_cli.workflow.steps import top_level_position
 
 ORIGIN = "origine"
 IMPORTED = "import"
@@ -84,7 +83,9 @@ def merge(data: Any, actors: list[ImportedActor], *, replace: bool = False) -> M
         for i, entry in entries
         if replace and i not in used and _text(entry.get(ORIGIN)) == IMPORTED
     ]
-    tail = _detach_tail(seq[-1]) if len(seq) and (new or gone) else ""
+    # The comment lines after the last actor (often above « structures: ») stay after the
+    # last one, whatever is removed or added.
+    tail = edit.take_following(edit.item_slot(seq, len(seq) - 1)) if len(seq) and (new or gone) else None
     for i in reversed(gone):
         result.removed.insert(0, _summary(seq[i]))
         _delete(seq, i)
@@ -94,10 +95,10 @@ def merge(data: Any, actors: list[ImportedActor], *, replace: bool = False) -> M
         comment_column = _commune_comment_column(seq)
         for actor in new:
             entry = _new_entry(actor, style, comment_column)
-            seq.append(entry)
+            edit.append(seq, entry)
             result.added.append(_summary(entry))
     if tail and len(seq):
-        _attach_tail(seq[-1], tail)
+        edit.put_following(edit.item_slot(seq, len(seq) - 1), *tail)
     return result
 
 
@@ -152,44 +153,24 @@ def _summary(entry) -> dict:
 
 
 def _actors_seq(data: Any, *, create: bool):
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     if not isinstance(data, dict):
         return None
-    mob = data.get("mobilisation")
-    if not isinstance(mob, dict):
-        if mob is not None and mob != "":
-            raise CptsError(
-                "« mobilisation » n'est pas une suite de clés (acteurs, structures, réunions) : "
-                "corrigez-la d'abord (voir « cpts validate »). Rien n'a été importé."
-            )
-        if not create:
-            return None
-        mob = CommentedMap()
-        if "mobilisation" in data:
-            data["mobilisation"] = mob
-        else:
-            data.insert(_top_position(data, "mobilisation"), "mobilisation", mob)
-    seq = mob.get("acteurs")
-    if isinstance(seq, list):
-        return seq
-    if seq is not None and seq != "":
-        raise CptsError(
-            "« mobilisation.acteurs » n'est pas une liste : corrigez-la d'abord (voir "
-            "« cpts validate »). Rien n'a été importé."
-        )
-    if not create:
+    mob = edit.section(
+        data,
+        "mobilisation",
+        create=create,
+        error="« mobilisation » n'est pas une suite de clés (acteurs, structures, réunions) : "
+        "corrigez-la d'abord (voir « cpts validate »). Rien n'a été importé.",
+    )
+    if mob is None:
         return None
-    seq = CommentedSeq()
-    if "acteurs" in mob:
-        mob["acteurs"] = seq
-    else:
-        mob.insert(0, "acteurs", seq)
-    return seq
-
-
-def _top_position(data, key: str) -> int:
-    return top_level_position(list(data.keys()), key)
+    return edit.child_list(
+        mob,
+        "acteurs",
+        create=create,
+        error="« mobilisation.acteurs » n'est pas une liste : corrigez-la d'abord (voir "
+        "« cpts validate »). Rien n'a été importé.",
+    )
 
 
 def _quote_style(seq):
@@ -219,19 +200,12 @@ def _commune_comment_column(seq) -> int | None:
         if not isinstance(entry, dict) or "commune" not in entry:
             continue
         with_commune += 1
-        token = _eol_token(entry, "commune")
+        token = edit.eol_token(entry, "commune")
         if token is not None and token.value.lstrip(" ").startswith("#"):
             with_comment += 1
             column = column if column is not None else token.column
     if with_commune and with_comment * 2 >= with_commune:
         return column
-    return None
-
-
-def _eol_token(entry, key):
-    item = entry.ca.items.get(key)
-    if item and len(item) > 2:
-        return item[2]
     return None
 
 
@@ -262,14 +236,14 @@ def _update(entry, actor: ImportedActor, replace: bool, style) -> list[str]:
         if key in entry:
             entry[key] = _value(key, new, style)
             if key == "commune":
-                _drop_eol_comment(entry, key)
+                edit.drop_eol_comment(entry, key)
         else:
             entry.insert(_key_position(entry, key), key, _value(key, new, style))
         changed.append(key)
     if replace:
         for key in list(entry.keys()):
             if key != ORIGIN and key not in actor.values:
-                _delete_key(entry, key)
+                edit.delete_key(entry, key)
                 changed.append(key)
     return changed
 
@@ -282,90 +256,9 @@ def _key_position(entry, key: str) -> int:
     return len(entry)
 
 
-def _drop_eol_comment(entry, key) -> None:
-    """A changed commune loses its old name comment; comment lines after it stay."""
-    token = _eol_token(entry, key)
-    if token is None or not token.value.lstrip(" ").startswith("#"):
-        return
-    head, rest = _split(token.value)
-    if rest:
-        token.value = "\n" + rest
-    else:
-        del entry.ca.items[key]
-
-
-def _delete_key(entry, key) -> None:
-    keys = list(entry.keys())
-    token = _eol_token(entry, key)
-    rest = _split(token.value)[1] if token is not None else ""
-    del entry[key]
-    if rest and keys.index(key) > 0:
-        prev = keys[keys.index(key) - 1]
-        _append_rest(entry, prev, rest)
-
-
 def _delete(seq, index: int) -> None:
     """Delete item ``index`` of a list of mappings, keeping the comment lines after it."""
-    rest = _detach_tail(seq[index]) if isinstance(seq[index], dict) else ""
+    rest, column = edit.take_following(edit.item_slot(seq, index))
     del seq[index]
-    if rest and index > 0 and isinstance(seq[index - 1], dict):
-        _attach_tail(seq[index - 1], rest)
-
-
-# --------------------------------------------------------------------------- comments
-
-
-def _split(value: str) -> tuple[str, str]:
-    """A comment token → (its end-of-line part, the full lines that follow)."""
-    cut = value.find("\n")
-    if cut < 0:
-        return value, ""
-    return value[: cut + 1], value[cut + 1 :]
-
-
-def _last_key(entry):
-    keys = list(entry.keys())
-    return keys[-1] if keys else None
-
-
-def _detach_tail(entry) -> str:
-    """Remove and return the comment lines that follow a list item (a flat mapping)."""
-    if not isinstance(entry, dict):
-        return ""
-    key = _last_key(entry)
-    if key is None or isinstance(entry[key], (dict, list)):
-        return ""
-    token = _eol_token(entry, key)
-    if token is None:
-        return ""
-    head, rest = _split(token.value)
-    if not rest:
-        return ""
-    if head.strip():
-        token.value = head
-    else:
-        del entry.ca.items[key]
-    return rest
-
-
-def _attach_tail(entry, rest: str) -> None:
-    key = _last_key(entry)
-    if key is None or isinstance(entry[key], (dict, list)):
-        return
-    _append_rest(entry, key, rest)
-
-
-def _append_rest(entry, key, rest: str) -> None:
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
-    token = _eol_token(entry, key)
-    if token is not None:
-        token.value = (
-            token.value + rest if token.value.endswith("\n") else token.value + "\n" + rest
-        )
-        return
-    item = entry.ca.items.setdefault(key, [None, None, None, None])
-    while len(item) < 4:
-        item.append(None)
-    item[2] = CommentToken("\n" + rest, CommentMark(0), None)
+    if rest and index > 0:
+        edit.put_following(edit.item_slot(seq, index - 1), rest, column)
