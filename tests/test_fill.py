@@ -404,6 +404,33 @@ def test_ctrl_c_keeps_the_items_already_written(step2):
     ]
 
 
+def test_step_7_interrupted_then_run_again_keeps_the_next_sections_header(project):
+    """Issue 11: the header of step 8 ended up inside ``projet_sante.items_dgos`` and
+    ``validation: {}`` lost its header and blank line."""
+
+    class Interrupted(Auto):
+        def __init__(self, answers: int) -> None:
+            super().__init__()
+            self.left = answers
+
+        def ask(self, p):
+            self.left -= 1
+            if self.left < 0:
+                raise KeyboardInterrupt
+            return super().ask(p)
+
+    header = "# Étape 8 — Validation par l'ARS et contrat ACI signé (montants écrits au contrat).\n"
+    tail = project.read_text(encoding="utf-8").split(header)[1]
+    with pytest.raises(KeyboardInterrupt):
+        fill(read_path(project), Interrupted(5), "projet_sante", today=TODAY)
+    fill(read_path(project), Interrupted(1000), "projet_sante", today=TODAY)
+    text = project.read_text(encoding="utf-8")
+    assert text.count(header) == 1
+    assert "\n\n" + header + tail in text  # blank line, header, « validation: {} »…
+    items = read_path(project).plain["projet_sante"]["items_dgos"]
+    assert len(items) == 10 and "evaluation" in items
+
+
 # --------------------------------------------------------------------------- round trip
 
 

@@ -234,7 +234,7 @@ def take_following(slot: Slot) -> tuple[str, int]:
     token = _token(end)
     if token is None:
         return "", 0
-    head, rest = split_comment(token.value)
+    head, rest = split_comment(token.value, _is_block_scalar(end[3]))
     if not rest:
         return "", 0
     if head.strip():
@@ -280,7 +280,9 @@ def eol_token(mapping: CommentedMap, key: Any):
 def drop_eol_comment(mapping: CommentedMap, key: Any) -> None:
     """Remove the end-of-line comment of ``mapping[key]``; the comment lines after it stay."""
     token = eol_token(mapping, key)
-    if token is None or not token.value.lstrip(" ").startswith("#"):
+    if _is_block_scalar(mapping[key]) or token is None:
+        return
+    if not token.value.lstrip(" ").startswith("#"):
         return
     rest = split_comment(token.value)[1]
     if rest:
