@@ -80,56 +80,78 @@ class TerminalAsker:
         if help_text:
             self.say(help_text, "info")
         if kind == "text":
-            # A refused answer: the rule's whole message (prompt_toolkit's validation bar is one
-            # line, too short for the suggestions), then the same question with the answer
-            # ready to correct.
-            answer = prompt.default or ""
-            while True:
-                answer = questionary.text(
-                    f"{prompt.message} :", default=answer, style=style, **self.io
-                ).unsafe_ask()
-                problem = prompt.validate(answer) if prompt.validate else None
-                if not problem:
-                    return answer
-                self.say(problem, "refused")
+            return self._text(prompt, style)
         if kind == "confirm":
-            # o / n move to « Oui » / « Non » (French keys), arrows too; Entrée answers.
-            choices = [
-                questionary.Choice("Oui", value=True, shortcut_key="o"),
-                questionary.Choice("Non", value=False, shortcut_key="n"),
-            ]
-            return questionary.select(
-                prompt.message,
-                choices=choices,
-                default=choices[0] if prompt.default else choices[1],
-                instruction=CONFIRM_HELP,
-                use_shortcuts=True,
-                style=style,
-                **self.io,
+            return self._confirm(prompt, style)
+        if kind == "checkbox":
+            return self._checkbox(prompt, style)
+        return self._select(prompt, style)
+
+    def _text(self, prompt, style) -> str:
+        import questionary
+
+        # A refused answer: the rule's whole message (prompt_toolkit's validation bar is one
+        # line, too short for the suggestions), then the same question with the answer ready
+        # to correct.
+        answer = prompt.default or ""
+        while True:
+            answer = questionary.text(
+                f"{prompt.message} :", default=answer, style=style, **self.io
             ).unsafe_ask()
+            problem = prompt.validate(answer) if prompt.validate else None
+            if not problem:
+                return answer
+            self.say(problem, "refused")
+
+    def _confirm(self, prompt, style) -> bool:
+        import questionary
+
+        # o / n move to « Oui » / « Non » (French keys), arrows too; Entrée answers.
+        choices = [
+            questionary.Choice("Oui", value=True, shortcut_key="o"),
+            questionary.Choice("Non", value=False, shortcut_key="n"),
+        ]
+        return questionary.select(
+            prompt.message,
+            choices=choices,
+            default=choices[0] if prompt.default else choices[1],
+            instruction=CONFIRM_HELP,
+            use_shortcuts=True,
+            style=style,
+            **self.io,
+        ).unsafe_ask()
+
+    def _checkbox(self, prompt, style) -> list:
+        import questionary
+
         # Choices are numbered: questionary treats a value of None as "use the title".
         values = [value for value, _ in prompt.choices]
-        if kind == "checkbox":
-            selected = set(map(_key, prompt.default or []))
-            choices = [
-                questionary.Choice(label, value=i, checked=_key(value) in selected)
-                for i, (value, label) in enumerate(prompt.choices)
-            ]
-            check = prompt.validate
+        selected = set(map(_key, prompt.default or []))
+        choices = [
+            questionary.Choice(label, value=i, checked=_key(value) in selected)
+            for i, (value, label) in enumerate(prompt.choices)
+        ]
+        check = prompt.validate
 
-            def validate_many(indexes: list[int]):
-                problem = check([values[i] for i in indexes]) if check else None
-                return problem or True
+        def validate_many(indexes: list[int]):
+            problem = check([values[i] for i in indexes]) if check else None
+            return problem or True
 
-            picked = questionary.checkbox(
-                prompt.message,
-                choices=choices,
-                validate=validate_many,
-                instruction=CHECKBOX_HELP,
-                style=style,
-                **self.io,
-            ).unsafe_ask()
-            return [values[i] for i in picked or []]
+        picked = questionary.checkbox(
+            prompt.message,
+            choices=choices,
+            validate=validate_many,
+            instruction=CHECKBOX_HELP,
+            style=style,
+            **self.io,
+        ).unsafe_ask()
+        return [values[i] for i in picked or []]
+
+    def _select(self, prompt, style) -> Any:
+        import questionary
+
+        # Choices are numbered: questionary treats a value of None as "use the title".
+        values = [value for value, _ in prompt.choices]
         choices = [
             questionary.Choice(label, value=i) for i, (_, label) in enumerate(prompt.choices)
         ]

@@ -189,30 +189,52 @@ def _build(raw: dict, base: tuple[str, ...], where: str) -> Question:
         raise PromptSpecError(f"{where} : kind inconnu « {kind} ».")
     at = str(raw.get("at", ""))
     if kind == "alternatives":
-        options = tuple(
-            _build(opt, base, f"{where}/options/{i}")
-            for i, opt in enumerate(raw.get("options") or [])
-        )
-        if not options:
-            raise PromptSpecError(f"{where} : une alternative a des options.")
-        return Question(
-            at=at,
-            kind=kind,
-            title=str(raw.get("title") or ""),
-            codes=tuple(raw.get("codes") or ()),
-            options=options,
-        )
+        return _alternatives(raw, base, where, at)
     if not at:
         raise PromptSpecError(f"{where} : « at » manque.")
     tokens = tuple(split(at)) if at.startswith("/") else (*base, at)
     node = schema_at(tokens)
     if node is None:
         raise PromptSpecError(f"{where} : « {at} » n'existe pas dans le schéma.")
+    common = _common(raw, node, at, tokens)
+    if kind in ("choice", "multi_choice") and raw.get("choices") is None:
+        target = child(node, "[]") if kind == "multi_choice" else node
+        common["enum"] = _enum(target or {})
+        if not common["enum"]:
+            raise PromptSpecError(f"{where} : « {at} » n'a pas de liste de valeurs.")
+    if kind in ("list", "codes", "texts", "multi_choice"):
+        item = child(node, "[]") or {}
+        common["item_title"] = str(item.get("title") or "")
+        common["item_help"] = str(item.get("description") or "")
+    if kind in ("list", "group"):
+        common["fields"] = _fields(raw, tokens, where)
+    if kind == "map":
+        common.update(_map_parts(raw, node, at, tokens, where))
+    return Question(**common)
+
+
+def _alternatives(raw: dict, base: tuple[str, ...], where: str, at: str) -> Question:
+    options = tuple(
+        _build(opt, base, f"{where}/options/{i}") for i, opt in enumerate(raw.get("options") or [])
+    )
+    if not options:
+        raise PromptSpecError(f"{where} : une alternative a des options.")
+    return Question(
+        at=at,
+        kind=raw["kind"],
+        title=str(raw.get("title") or ""),
+        codes=tuple(raw.get("codes") or ()),
+        options=options,
+    )
+
+
+def _common(raw: dict, node: dict, at: str, tokens: tuple[str, ...]) -> dict[str, Any]:
+    """What every question but an alternative has: from prompts.yaml, else the schema."""
     title = str(raw.get("title") or node.get("title") or at)
     examples = node.get("examples") or []
-    common: dict[str, Any] = dict(
+    return dict(
         at=at,
-        kind=kind,
+        kind=raw["kind"],
         title=title,
         label=str(raw.get("label") or title),
         help=prompt_help(str(node.get("description") or "")),
@@ -236,46 +258,45 @@ def _build(raw: dict, base: tuple[str, ...], where: str) -> Question:
         again=str(raw.get("again") or ""),
         schema_path=tokens,
     )
-    if kind in ("choice", "multi_choice") and raw.get("choices") is None:
-        target = child(node, "[]") if kind == "multi_choice" else node
-        common["enum"] = _enum(target or {})
-        if not common["enum"]:
-            raise PromptSpecError(f"{where} : « {at} » n'a pas de liste de valeurs.")
-    if kind in ("list", "codes", "texts", "multi_choice"):
-        item = child(node, "[]") or {}
-        common["item_title"] = str(item.get("title") or "")
-        common["item_help"] = str(item.get("description") or "")
-    if kind in ("list", "group"):
-        sub = (*tokens, "[]") if kind == "list" else tokens
-        if kind == "list" and raw.get("keyed"):
-            keyed = raw["keyed"]
-            if keyed.get("keys") not in KEY_SOURCES or not keyed.get("field"):
-                raise PromptSpecError(f"{where} : keyed = {{field, keys}}.")
-        fields = tuple(
-            _build(f, sub, f"{where}/fields/{i}") for i, f in enumerate(raw.get("fields") or [])
+
+
+def _fields(raw: dict, tokens: tuple[str, ...], where: str) -> tuple[Question, ...]:
+    """The fields of a list's elements or of a group."""
+    kind = raw["kind"]
+    sub = (*tokens, "[]") if kind == "list" else tokens
+    if kind == "list" and raw.get("keyed"):
+        keyed = raw["keyed"]
+        if keyed.get("keys") not in KEY_SOURCES or not keyed.get("field"):
+            raise PromptSpecError(f"{where} : keyed = {{field, keys}}.")
+    fields = tuple(
+        _build(f, sub, f"{where}/fields/{i}") for i, f in enumerate(raw.get("fields") or [])
+    )
+    if not fields:
+        raise PromptSpecError(f"{where} : « fields » manque.")
+    return fields
+
+
+def _map_parts(
+    raw: dict, node: dict, at: str, tokens: tuple[str, ...], where: str
+) -> dict[str, Any]:
+    """A map's keys (titles from the schema) and the question asked for each value."""
+    if raw.get("keys") not in KEY_SOURCES:
+        raise PromptSpecError(f"{where} : keys inconnu « {raw.get('keys')} ».")
+    props = node.get("properties") or {}
+    key_titles = tuple(
+        (
+            k,
+            str((deref(v) or {}).get("title") or k),
+            str((deref(v) or {}).get("description") or ""),
         )
-        if not fields:
-            raise PromptSpecError(f"{where} : « fields » manque.")
-        common["fields"] = fields
-    if kind == "map":
-        if raw.get("keys") not in KEY_SOURCES:
-            raise PromptSpecError(f"{where} : keys inconnu « {raw.get('keys')} ».")
-        props = node.get("properties") or {}
-        common["key_titles"] = tuple(
-            (
-                k,
-                str((deref(v) or {}).get("title") or k),
-                str((deref(v) or {}).get("description") or ""),
-            )
-            for k, v in props.items()
-        )
-        value_raw = dict(raw.get("value") or {})
-        first = next(iter(props), None)
-        if first is None:
-            raise PromptSpecError(f"{where} : « {at} » n'a pas de clés dans le schéma.")
-        value_raw["at"] = first  # checked against the schema; retitled per key by for_key
-        common["value"] = _build(value_raw, tokens, f"{where}/value")
-    return Question(**common)
+        for k, v in props.items()
+    )
+    value_raw = dict(raw.get("value") or {})
+    first = next(iter(props), None)
+    if first is None:
+        raise PromptSpecError(f"{where} : « {at} » n'a pas de clés dans le schéma.")
+    value_raw["at"] = first  # checked against the schema; retitled per key by for_key
+    return {"key_titles": key_titles, "value": _build(value_raw, tokens, f"{where}/value")}
 
 
 def parse(data: dict) -> dict[str, tuple[Question, ...]]:

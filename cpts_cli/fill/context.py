@@ -1,0 +1,172 @@
+"""What ``cpts fill`` reads in the project to ask: the choices, the defaults, the keys of a
+map, and whether a question applies."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cpts_cli.fill.base import MISSING as _MISSING
+from cpts_cli.fill.base import Place, filled, slug
+from cpts_cli.fill.base import glob_items as _glob
+from cpts_cli.fill.base import resolve_pointer as _resolve
+from cpts_cli.fill.spec import Question
+from cpts_cli.project.document import to_plain
+
+
+class ProjectContext:
+    """Choices, defaults, keys and conditions, from the project as it is. Part of ``Filler``."""
+
+    def _choices(self, q: Question) -> list[tuple[Any, str]]:
+        source = q.choices
+        if source is None:
+            return list(q.enum)
+        if source == "territory_ars":
+            from cpts_cli.territory.summary import derive
+
+            t = derive(self.doc.plain.get("territoire"))
+            return [(a.code, a.libelle) for a in t.ars]
+        if source == "structures":
+            items = _resolve(self.doc.plain, "/mobilisation/structures") or []
+            return [
+                (s["nom"], s["nom"])
+                for s in items
+                if isinstance(s, dict) and isinstance(s.get("nom"), str)
+            ]
+        if isinstance(source, dict):
+            items = _resolve(self.doc.plain, source["from"]) or []
+            out = []
+            for item in items:
+                if not isinstance(item, dict) or item.get(source["value"]) in (None, ""):
+                    continue
+                value = item[source["value"]]
+                label = item.get(source.get("label", ""))
+                out.append((value, f"{value} — {label}" if label else str(value)))
+            if not out:
+                self.asker.say(
+                    f"« {q.title} » : rien à choisir pour l'instant ({source['from']} est vide).",
+                    "info",
+                )
+            return out
+        return []
+
+    def _default(self, q: Question, place: Place) -> Any:
+        d = q.default
+        if d is None or not isinstance(d, dict):
+            return d
+        if "from" in d:
+            value = _resolve(self.doc.plain, d["from"])
+            return value if isinstance(value, str | int | float) else None
+        siblings = [x for x in place.siblings if isinstance(x, dict)]
+        if "slug" in d:
+            base = place.item.get(d["slug"])
+            if not isinstance(base, str) or not base.strip():
+                return None
+            text = slug(base)
+            taken = {x.get(q.key) for x in siblings}
+            candidate, n = text, 2
+            while candidate in taken:
+                candidate, n = f"{text}_{n}", n + 1
+            return candidate
+        if "next_id" in d:
+            prefix = d["next_id"]
+            pool = list(_glob(self.doc.plain, d["among"])) if d.get("among") else siblings
+            numbers = [0]
+            for x in pool:
+                value = x.get(q.key) if isinstance(x, dict) else None
+                m = re.fullmatch(re.escape(prefix) + r"(\d+)", str(value or ""))
+                if m:
+                    numbers.append(int(m.group(1)))
+            return f"{prefix}{max(numbers) + 1}"
+        if "next_number" in d:
+            numbers = [x.get(q.key) for x in siblings if isinstance(x.get(q.key), int)]
+            return max(numbers, default=0) + 1
+        if d.get("named") == "aci_deadline":
+            return self._deadline(q, place)["limit"]
+        if d.get("named") == "uncovered_mission":
+            uncovered = self._keys("uncovered_socle")
+            return uncovered[0] if uncovered else None
+        if d.get("named") == "association_form":
+            from cpts_cli.checking.rules.projet_sante import LOCAL_LAW_DEPARTMENTS
+            from cpts_cli.territory.summary import derive
+
+            deps = set(derive(self.doc.plain.get("territoire")).departements)
+            return "droit_local" if deps and deps <= set(LOCAL_LAW_DEPARTMENTS) else "loi_1901"
+        return None
+
+    def _deadline(self, q: Question, place: Place) -> dict:
+        """The ACI's deadline for the mission a deployment month is asked for (CPTS-H009)."""
+        from cpts_cli.checking.rules.engine import Context
+
+        aci = Context(self.doc, self.today).aci
+        mission = aci.missions.get(place.tokens[-2]) if len(place.tokens) > 1 else None
+        figure = getattr(mission, q.key, None) if mission is not None else None
+        return {
+            "mission": mission.libelle if mission is not None else "?",
+            "limit": getattr(figure, "valeur", None),
+            "what": "démarre" if q.key == "demarrage_mois" else "est pleinement déployée",
+            "version": aci.code,
+        }
+
+    def _keys(self, source: str, q: Question | None = None) -> list[str]:
+        from cpts_cli.checking.rules.engine import Context
+
+        ctx = Context(self.doc, self.today)
+        socle = ctx.socle_missions
+        if source == "socle":
+            return list(socle)
+        if source == "projet":
+            missions = self.doc.plain.get("projet_sante", {}) or {}
+            with_fiches = {
+                m
+                for m, content in (missions.get("missions") or {}).items()
+                if isinstance(content, dict) and content.get("fiches_actions")
+            }
+            return [m for m in ctx.aci.missions if m in socle or m in with_fiches]
+        if source == "uncovered_socle":
+            covered = {p.get("mission") for _, p in ctx.items("/priorites/problematiques")}
+            return [m for m in socle if m not in covered]
+        if source == "contract_indicators":
+            from cpts_cli.checking.rules.mise_en_oeuvre import contract_indicators
+
+            return list(contract_indicators(ctx))
+        return q.key_order() if q is not None else []
+
+    def _key_labels(self, source: str) -> list[tuple[str, str]]:
+        if source == "contract_indicators":
+            from cpts_cli.checking.rules.engine import Context
+            from cpts_cli.checking.rules.mise_en_oeuvre import contract_indicators
+
+            found = contract_indicators(Context(self.doc, self.today))
+            return [
+                (k, f"Indicateur {k} — {v.get('libelle') or ''}".rstrip(" —"))
+                for k, v in found.items()
+            ]
+        from cpts_cli.checking.schema import vocabulary
+
+        labels = vocabulary("mission")
+        return [(k, f"Mission « {labels.get(k, k)} »") for k in self._keys(source)]
+
+    def _applies(self, q: Question, ctx: dict) -> bool:
+        cond = q.when
+        if not cond:
+            return True
+        value = ctx.get(cond.get("field", ""))
+        if "equals" in cond:
+            return value == cond["equals"]
+        if "empty" in cond:
+            return (not filled(value)) == bool(cond["empty"])
+        return True
+
+    def _missing(self, q: Question, value: Any) -> bool:
+        if value is _MISSING or not filled(value):
+            return True
+        plain = to_plain(value)
+        if q.kind == "group" and isinstance(plain, dict):
+            return any(
+                f.required and self._applies(f, plain) and not filled(plain.get(f.key, _MISSING))
+                for f in q.fields
+            )
+        if q.kind == "map" and isinstance(plain, dict):
+            return any(not filled(plain.get(k)) for k in self._keys(q.keys or "all", q))
+        return False
