@@ -517,11 +517,3 @@ def delete_key(mapping: CommentedMap, key: Any) -> None:
     del mapping[key]
     if rest and at > 0:
         put_following(key_slot(mapping, keys[at - 1]), rest, column)
-
-
-def block(container: Any) -> Any:
-    """An empty flow ``[]``/``{}`` about to get entries becomes a block."""
-    fa = getattr(container, "fa", None)
-    if fa is not None and fa.flow_style() and not len(container):
-        fa.set_block_style()
-    return container
