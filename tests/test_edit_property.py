@@ -1,6 +1,6 @@
 """Every command that writes the project file goes through ``cpts_cli.project.edit``: random
 sequences of ``territory add/remove``, ``actors import``, ``fill`` answers (some interrupted
-by Ctrl-C) and ``next``, on the file ``cpts init --no-input`` writes and on both worked
+by Ctrl-C), ``next`` and a section deleted by hand, on the file ``cpts init --no-input`` writes and on both worked
 examples, keep each comment in front of what it describes, the blank lines between sections,
 and the data the commands said they wrote."""
 
@@ -161,12 +161,31 @@ def next_step(path: Path, model: dict) -> None:
         etapes[result.step.id] = {"terminee_le": TODAY.isoformat()}
 
 
+def drop_section(path: Path, model: dict, section: str) -> None:
+    """The user deletes a whole section, with the comment lines above it."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next((i for i, line in enumerate(lines) if line.startswith(f"{section}:")), None)
+    if at is None:
+        return
+    start = at
+    while start > 0 and (not lines[start - 1].strip() or lines[start - 1].startswith("#")):
+        start -= 1
+    end = next((i for i in range(at + 1, len(lines)) if TOP_KEY.match(lines[i])), len(lines))
+    while end > at + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1
+    path.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    model.pop(section, None)
+
+
+DROPPABLE = ["etapes", "territoire", "mobilisation", *(s.section for s in STEPS[3:])]
+
 OPERATIONS = st.one_of(
     st.tuples(st.just("add"), st.sampled_from(CODES)),
     st.tuples(st.just("remove"), st.integers(0, 50)),
     st.tuples(st.just("import"), st.integers(0, 3)),
     st.tuples(st.just("fill"), st.sampled_from(FILL_STEPS), st.integers(0, 12)),
     st.tuples(st.just("next")),
+    st.tuples(st.just("drop"), st.sampled_from(DROPPABLE)),
 )
 
 
@@ -181,6 +200,8 @@ def apply(op: tuple, path: Path, model: dict, tmp: Path, counter: list[int]) -> 
         actors_import(path, model, counter[0] * 4 + op[1], tmp)
     elif kind == "fill":
         fill_step(path, model, op[1], op[2])
+    elif kind == "drop":
+        drop_section(path, model, op[1])
     else:
         next_step(path, model)
 
@@ -203,6 +224,23 @@ def check_headers(text: str) -> None:
         )
         section = STEPS[int(match.group(1)) - 1].section
         assert following.startswith(f"{section}:"), (line, following)
+
+
+def check_sections_have_headers(text: str) -> None:
+    """Each step's section has its « # Étape N » header right above it (a section written
+    again after the user deleted it gets the one « cpts init » writes)."""
+    lines = text.splitlines()
+    numbers = {s.section: s.number for s in STEPS}
+    for i, line in enumerate(lines):
+        match = TOP_KEY.match(line)
+        if not match or match.group(1) not in numbers:
+            continue
+        above = i
+        while above > 0 and lines[above - 1].startswith("#"):
+            above -= 1
+        block = lines[above:i]
+        wanted = f"# Étape {numbers[match.group(1)]}"
+        assert any(x.startswith(wanted) for x in block), (line, block)
 
 
 def blank_before(text: str) -> dict[str, bool]:
@@ -231,6 +269,7 @@ def comment_lines(text: str) -> collections.Counter:
 
 def check(before: str, after: str, model: dict) -> None:
     check_headers(after)
+    check_sections_have_headers(after)
     gaps, new_gaps = blank_before(before), blank_before(after)
     lost = [k for k, blank in gaps.items() if blank and k in new_gaps and not new_gaps[k]]
     assert not lost, lost
@@ -248,6 +287,8 @@ def check(before: str, after: str, model: dict) -> None:
 @given(ops=st.lists(OPERATIONS, min_size=1, max_size=4))
 # Issue 11: step 7 interrupted, then run again.
 @example(ops=[("fill", "projet_sante", 5), ("fill", "projet_sante", 30)])
+# A section the user deleted, written again: with its header, before the next one's.
+@example(ops=[("drop", "lettre_intention"), ("fill", "lettre_intention", 3)])
 def test_edits_keep_comments_blank_lines_and_data(tmp_path, start, ops):
     path = tmp_path / "cpts.yaml"
     text = TEXTS[start]
@@ -256,4 +297,7 @@ def test_edits_keep_comments_blank_lines_and_data(tmp_path, start, ops):
     counter = [0]
     for op in ops:
         apply(op, path, model, tmp_path, counter)
-        check(text, path.read_text(encoding="utf-8"), model)
+        after = path.read_text(encoding="utf-8")
+        if op[0] == "drop":
+            text = after  # what the user removed is no longer expected
+        check(text, after, model)

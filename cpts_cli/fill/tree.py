@@ -9,6 +9,7 @@ from cpts_cli.fill.base import schema_tokens as _schema_tokens
 from cpts_cli.fill.spec import property_order
 from cpts_cli.project import edit
 from cpts_cli.project.document import to_plain
+from cpts_cli.workflow.steps import TOP_LEVEL_KEYS
 
 
 class TreeEdits:
@@ -78,6 +79,9 @@ class TreeEdits:
         if like is None:
             like = self._sibling_value(tokens[: depth + 1])
         node = self.style.node(value, like, indent=2 * (depth + 1))
+        if depth == 0 and key not in parent and key in TOP_LEVEL_KEYS:
+            edit.add_section(parent, key, node)  # a section the user deleted: with its header
+            return
         edit.set_key(parent, key, node, property_order(_schema_tokens(tokens[:depth])))
 
     def _sibling_value(self, tokens: list[str]) -> Any:

@@ -333,8 +333,7 @@ def _section_headers() -> dict[str, list[str]]:
 
 def section(data: CommentedMap, key: str, *, create: bool, error: str) -> CommentedMap | None:
     """The top-level mapping ``key``; when missing (or empty: ``~``, ``""``) and ``create``,
-    a new one, at the place the SPEC gives it, with the header ``cpts init`` writes above it.
-    Anything else there raises ``CptsError(error)``."""
+    a new one (see ``add_section``). Anything else there raises ``CptsError(error)``."""
     value = data.get(key)
     if isinstance(value, dict):
         return value
@@ -343,27 +342,36 @@ def section(data: CommentedMap, key: str, *, create: bool, error: str) -> Commen
     if not create:
         return None
     new = CommentedMap()
+    if key not in data:
+        add_section(data, key, new)
+        return new
     keys = list(data.keys())
-    if key in data:
-        pos = keys.index(key)
-        rest, column = take_following(key_slot(data, key))
-        data[key] = new
-        after, anchor = keys[pos + 1 :], key
-    else:
-        pos = top_level_position(keys, key)
-        # The lines after the previous section are the header of the next one.
-        rest, column = take_following(key_slot(data, keys[pos - 1])) if pos else ("", 0)
-        data.insert(pos, key, new)
-        header = section_header(key)
-        if pos and header:
-            _prepend_lines(data, key, "\n" + "".join(line + "\n" for line in header))
-        after, anchor = keys[pos:], keys[pos - 1] if pos else key
-    if after:
+    following = keys[keys.index(key) + 1 :]
+    rest, column = take_following(key_slot(data, key))
+    data[key] = new
+    if following:
         # In front of the next section they stay there, whatever the new one gets.
-        _prepend_lines(data, after[0], rest)
-    elif rest:
-        put_following(key_slot(data, anchor), rest, column)
+        _prepend_lines(data, following[0], rest)
+    else:
+        put_following(key_slot(data, key), rest, column)
     return new
+
+
+def add_section(data: CommentedMap, key: str, node: Any) -> None:
+    """Insert the missing top-level ``key`` where the SPEC puts it, with the header
+    ``cpts init`` writes above it; the header of the next section stays in front of that
+    one (ruamel keeps it after the previous section's last line)."""
+    keys = list(data.keys())
+    pos = top_level_position(keys, key)
+    rest, column = take_following(key_slot(data, keys[pos - 1])) if pos else ("", 0)
+    data.insert(pos, key, node)
+    header = section_header(key)
+    if pos and header:
+        _prepend_lines(data, key, "\n" + "".join(line + "\n" for line in header))
+    if pos < len(keys):
+        _prepend_lines(data, keys[pos], rest)
+    elif rest:
+        put_following(key_slot(data, keys[pos - 1]), rest, column)
 
 
 def _prepend_lines(mapping: CommentedMap, key: Any, lines: str) -> None:
