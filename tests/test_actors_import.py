@@ -721,6 +721,23 @@ def test_merge_twice_equals_once_and_never_loses_user_entries(users, actors, rep
     assert "# commentaire" in twice.getvalue()
 
 
+def test_remplacer_removing_every_imported_actor_keeps_the_comment_after_them():
+    yaml = new_yaml()
+    text = (
+        "mobilisation:\n  acteurs:\n    - nom: Martin\n      origine: import\n"
+        "    - nom: Durand\n      origine: import\n"
+        "  # Les structures du territoire\n  structures: []\n"
+    )
+    data = yaml.load(text)
+    result = merge(data, [], replace=True)
+    assert [a["nom"] for a in result.removed] == ["Martin", "Durand"]
+    out = io.StringIO()
+    yaml.dump(data, out)
+    assert out.getvalue() == (
+        "mobilisation:\n  acteurs: []\n  # Les structures du territoire\n  structures: []\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "savoir_faire", "expected"),
     [

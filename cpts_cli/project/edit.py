@@ -481,7 +481,7 @@ def delete_item(parent: CommentedMap, key: Any, seq: CommentedSeq, index: int) -
     rest = take_following(item_slot(seq, index))[0] if block else ""
     del seq[index]
     if block and not seq:
-        _emptied(parent, key, seq, rest)
+        emptied(parent, key, seq, rest)
         return
     if not rest:
         return
@@ -502,8 +502,9 @@ def delete_item(parent: CommentedMap, key: Any, seq: CommentedSeq, index: int) -
             seq.ca.comment = [entry[2], None]
 
 
-def _emptied(parent: CommentedMap, key: Any, seq: CommentedSeq, rest: str) -> None:
-    """An empty block list is written ``[]``; the comments go after it, on the key's line."""
+def emptied(parent: CommentedMap, key: Any, seq: CommentedSeq, rest: str) -> None:
+    """``parent[key]``, a block list just emptied, is written ``[]``; the comment lines
+    that followed its items (``rest``) go after it, on the key's line."""
     seq.fa.set_flow_style()
     entry = _padded(parent.ca.items, key)
     if isinstance(entry[3], list) and entry[3]:

@@ -85,7 +85,9 @@ def merge(data: Any, actors: list[ImportedActor], *, replace: bool = False) -> M
     ]
     # The comment lines after the last actor (often above « structures: ») stay after the
     # last one, whatever is removed or added.
-    tail = edit.take_following(edit.item_slot(seq, len(seq) - 1)) if len(seq) and (new or gone) else None
+    tail = ("", 0)
+    if len(seq) and (new or gone):
+        tail = edit.take_following(edit.item_slot(seq, len(seq) - 1))
     for i in reversed(gone):
         result.removed.insert(0, _summary(seq[i]))
         _delete(seq, i)
@@ -97,8 +99,10 @@ def merge(data: Any, actors: list[ImportedActor], *, replace: bool = False) -> M
             entry = _new_entry(actor, style, comment_column)
             edit.append(seq, entry)
             result.added.append(_summary(entry))
-    if tail and len(seq):
+    if tail[0] and len(seq):
         edit.put_following(edit.item_slot(seq, len(seq) - 1), *tail)
+    elif tail[0]:
+        edit.emptied(data["mobilisation"], "acteurs", seq, tail[0])
     return result
 
 
