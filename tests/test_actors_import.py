@@ -738,6 +738,23 @@ def test_remplacer_removing_every_imported_actor_keeps_the_comment_after_them():
     )
 
 
+def test_remplacer_removing_the_first_actor_keeps_the_comment_above_the_next(tmp_path):
+    from cpts_cli.project.save import save
+
+    path = tmp_path / "cpts.yaml"
+    path.write_text(
+        "mobilisation:\n  acteurs:\n    - nom: Martin\n      origine: import\n"
+        "    # Saisie à la main\n    - nom: Durand\n  structures: []\n",
+        encoding="utf-8",
+    )
+    doc = read_path(path)
+    merge(doc.data, [], replace=True)
+    save(doc)
+    assert path.read_text(encoding="utf-8") == (
+        "mobilisation:\n  acteurs:\n    # Saisie à la main\n    - nom: Durand\n  structures: []\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "savoir_faire", "expected"),
     [

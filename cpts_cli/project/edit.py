@@ -334,13 +334,9 @@ def _section_headers() -> dict[str, list[str]]:
 def section(data: CommentedMap, key: str, *, create: bool, error: str) -> CommentedMap | None:
     """The top-level mapping ``key``; when missing (or empty: ``~``, ``""``) and ``create``,
     a new one (see ``add_section``). Anything else there raises ``CptsError(error)``."""
-    value = data.get(key)
-    if isinstance(value, dict):
-        return value
-    if value is not None and value != "":
-        raise CptsError(error)
-    if not create:
-        return None
+    found = _existing(data, key, dict, error)
+    if found is not None or not create:
+        return found
     new = CommentedMap()
     if key not in data:
         add_section(data, key, new)
@@ -355,6 +351,17 @@ def section(data: CommentedMap, key: str, *, create: bool, error: str) -> Commen
     else:
         put_following(key_slot(data, key), rest, column)
     return new
+
+
+def _existing(parent: CommentedMap, key: str, kind: type, error: str) -> Any:
+    """``parent[key]`` when it is a ``kind``; None when it is missing or empty (``~``,
+    ``""``); anything else raises ``CptsError(error)``."""
+    value = parent.get(key)
+    if isinstance(value, kind):
+        return value
+    if value is not None and value != "":
+        raise CptsError(error)
+    return None
 
 
 def add_section(data: CommentedMap, key: str, node: Any) -> None:
@@ -388,13 +395,9 @@ def _prepend_lines(mapping: CommentedMap, key: Any, lines: str) -> None:
 def child_list(parent: CommentedMap, key: str, *, create: bool, error: str, position: int = 0):
     """The list ``parent[key]``; when missing and ``create``, a new empty one (inserted at
     ``position`` when the key is absent). Anything else there raises ``CptsError(error)``."""
-    value = parent.get(key)
-    if isinstance(value, list):
-        return value
-    if value is not None and value != "":
-        raise CptsError(error)
-    if not create:
-        return None
+    found = _existing(parent, key, list, error)
+    if found is not None or not create:
+        return found
     seq = CommentedSeq()
     if key in parent:
         parent[key] = seq

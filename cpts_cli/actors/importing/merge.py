@@ -90,7 +90,7 @@ def merge(data: Any, actors: list[ImportedActor], *, replace: bool = False) -> M
         tail = edit.take_following(edit.item_slot(seq, len(seq) - 1))
     for i in reversed(gone):
         result.removed.insert(0, _summary(seq[i]))
-        _delete(seq, i)
+        edit.delete_item(data["mobilisation"], "acteurs", seq, i)
     if new:
         if seq.fa.flow_style():
             seq.fa.set_block_style()
@@ -258,11 +258,3 @@ def _key_position(entry, key: str) -> int:
         if existing == ORIGIN or (existing in ACTOR_FIELDS and ACTOR_FIELDS.index(existing) > rank):
             return i
     return len(entry)
-
-
-def _delete(seq, index: int) -> None:
-    """Delete item ``index`` of a list of mappings, keeping the comment lines after it."""
-    rest, column = edit.take_following(edit.item_slot(seq, index))
-    del seq[index]
-    if rest and index > 0:
-        edit.put_following(edit.item_slot(seq, index - 1), rest, column)
