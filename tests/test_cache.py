@@ -282,7 +282,7 @@ def test_charts_that_cannot_be_drawn_leave_a_marked_place_and_a_warning(
     monkeypatch.setattr(charts, "theme_chart", broken)
     result = cli("render", example, "--doc", "diagnostic")
     assert result.code == 0, result
-    assert "6 graphique(s) n'ont pas pu être dessinés" in result.err
+    assert "6 graphiques n'ont pas pu être dessinés" in result.err
     assert "ImportError" in result.err and "Traceback" not in result.err
     text = body_text(example.parent / "documents" / "diagnostic.docx")
     assert text.count("[image absente : images/diagnostic-") == 6

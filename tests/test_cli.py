@@ -286,3 +286,31 @@ def test_every_command_takes_quiet_and_help():
 
     walk(root, [])
     assert {"fill", "render", "territory add", "actors import"} <= set(seen)
+
+
+def test_no_plural_in_brackets_in_what_a_user_reads(tmp_path, cli, example):
+    """« 3 points à compléter », « 1 commune » — never « point(s) » or « commune(s) »."""
+    assert (
+        cli("init", tmp_path / "nouveau", "--no-input", "--nom", "A", "--communes", "21166").code
+        == 0
+    )
+    new = tmp_path / "nouveau" / "cpts.yaml"
+    text = example.read_text(encoding="utf-8")
+    # a step recorded as done that is no longer complete (CPTS-G002)
+    example.write_text(text.replace("  justification: >-", "  justification_x: >-", 1))
+    outputs = []
+    for args in (
+        ("status", new),
+        ("next", new),
+        ("validate", example),
+        ("status", example),
+        ("render", new, "--brouillon", "--format", "md", "--out", tmp_path / "docs"),
+    ):
+        result = cli(*args)
+        outputs.append(result.out + result.err)
+    outputs += [p.read_text(encoding="utf-8") for p in (tmp_path / "docs").glob("*.md")]
+    assert any("1 commune" in o for o in outputs)
+    assert any("points à compléter" in o for o in outputs)
+    assert any("CPTS-G002" in o for o in outputs)
+    for output in outputs:
+        assert "(s)" not in output, output

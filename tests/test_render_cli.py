@@ -469,7 +469,7 @@ def test_exported_templates_render_the_same_documents_and_are_never_overwritten(
     macros = mine / "partials" / "signatures.md.j2"
     macros.write_text(macros.read_text("utf-8") + "\nSignature ajoutée par la maison.\n", "utf-8")
     again = cli("render", "--exporter-modeles", mine)
-    assert again.code == 0 and "existe déjà" in again.out and "0 fichier(s) copié(s)" in again.out
+    assert again.code == 0 and "existe déjà" in again.out and "Aucun fichier copié" in again.out
     assert "Signature ajoutée par la maison." in macros.read_text("utf-8")
     letter(tmp_path / "c", "--templates", mine)
     assert "Signature ajoutée par la maison." in body_text(tmp_path / "c" / "lettre-intention.docx")

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpts_cli.referentiel import aci, store
-from cpts_cli.support.formatting import fmt_int, thousands
+from cpts_cli.support.formatting import counted, fmt_int, thousands
 from cpts_cli.territory import summary
 
 DIJON = "21231"
@@ -204,7 +204,7 @@ def test_a_city_and_its_arrondissements_count_once_in_text(tmp_path, cli, commun
     assert "fait partie de" in info
     assert fmt_int(wrong) not in info
     status = cli("status", path).out
-    assert f"{n} commune(s) · {figure}" in status
+    assert f"{counted(n, 'commune')} · {figure}" in status
     funding = cli("funding", path).out
     assert figure in funding
     assert fmt_int(wrong) not in funding

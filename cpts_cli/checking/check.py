@@ -16,6 +16,7 @@ from cpts_cli.checking.rules import crossfile as _crossfile  # noqa: F401 - regi
 from cpts_cli.project import migrate as _migrate
 from cpts_cli.project.document import ProjectDocument, to_plain
 from cpts_cli.project.load import read_path
+from cpts_cli.support.formatting import counted
 from cpts_cli.workflow.steps import STEP_BY_ID, STEPS, Step
 
 G_FORMAT = define(
@@ -33,8 +34,7 @@ G_NO_LONGER_COMPLETE = define(
     "CPTS-G002",
     "warning",
     "Étape terminée devenue incomplète",
-    "L'étape {number} « {label} », terminée le {date}, n'est plus complète : {count} "
-    "point(s) à reprendre.",
+    "L'étape {number} « {label} », terminée le {date}, n'est plus complète : {points} à reprendre.",
     """
     Une étape enregistrée comme terminée (`etapes`) a été modifiée depuis et ne remplit plus
     ses conditions. L'enregistrement est gardé ; corrigez les points signalés.
@@ -203,7 +203,7 @@ def check_document(
                     number=state.step.number,
                     label=state.step.label,
                     date=state.done_on,
-                    count=len(state.missing),
+                    points=counted(len(state.missing), "point"),
                 )
             )
         if state.done_on is None and first_gap is None:

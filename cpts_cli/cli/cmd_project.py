@@ -17,6 +17,7 @@ from cpts_cli.cli.common import (
     print_json,
     project_files,
 )
+from cpts_cli.support.formatting import counted
 from cpts_cli.workflow.steps import STEP_IDS
 
 STEP_HELP = "Identifiant d'étape : " + ", ".join(STEP_IDS) + "."
@@ -231,7 +232,7 @@ def _print_status(out, report, data, quiet: bool) -> None:
                 note = (
                     "[green]complète : cpts next[/]"
                     if state.complete
-                    else f"{len(row['manquants'])} point(s) à compléter"
+                    else f"{counted(len(row['manquants']), 'point')} à compléter"
                 )
             table.add_row(str(state.step.number), state.step.label, label, note)
         out.print(table)
@@ -239,7 +240,7 @@ def _print_status(out, report, data, quiet: bool) -> None:
         if terr:
             from cpts_cli.support.formatting import fmt_int
 
-            parts = [f"{terr['communes']} commune(s)"]
+            parts = [counted(terr["communes"], "commune")]
             if terr["population"] is not None:
                 parts.append(f"{fmt_int(terr['population'])} habitants")
             if terr["taille"]:
@@ -329,7 +330,7 @@ def next_step(
         return
     out.print(
         f"[red]L'étape {s.number} « {s.label} » n'est pas complète "
-        f"({len(result.missing)} point(s)) :[/]"
+        f"({counted(len(result.missing), 'point')}) :[/]"
     )
     for f in result.missing:
         out.print("  " + finding_line(f, report.file))

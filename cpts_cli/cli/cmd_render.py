@@ -10,6 +10,7 @@ import typer
 
 from cpts_cli.cli.common import QUIET_OPTION, check_choice, console, project_files
 from cpts_cli.documents import DELIVERABLES  # light: imports no library
+from cpts_cli.support.formatting import counted, fmt_int
 
 DOC_IDS = tuple(DELIVERABLES)
 DOC_HELP = "Document à produire (option répétable) : " + ", ".join(DOC_IDS) + "."
@@ -194,7 +195,10 @@ def _print_refused(err, exc) -> None:
             seen.add(key(f))
             err.print("  " + finding_line(f, exc.file))
         if len(missing) > len(new):
-            err.print(f"  [dim]… et {len(missing) - len(new)} point(s) listé(s) plus haut.[/]")
+            err.print(
+                f"  [dim]… et {counted(len(missing) - len(new), 'point listé', 'points listés')} "
+                "plus haut.[/]"
+            )
 
 
 def _print_result(out, err, path: Path, written, log, quiet: bool) -> None:
@@ -211,7 +215,7 @@ def _print_result(out, err, path: Path, written, log, quiet: bool) -> None:
     for target in written:
         out.print(f"[green]✔[/] {escape(str(target))}")
     for doc_id, count in log.drafts.items():
-        detail = f"{count} point(s) à compléter" if count else "à votre demande"
+        detail = f"{counted(count, 'point')} à compléter" if count else "à votre demande"
         out.print(f"[yellow]{escape(doc_id)} : brouillon ({detail}).[/]")
 
 
@@ -226,11 +230,22 @@ def _export(folder: Path, quiet: bool) -> None:
         for path in written:
             out.print(f"[green]✔[/] {escape(str(path))}")
     if quiet and kept:
-        out.print(f"[yellow]⚠[/] {len(kept)} fichier(s) déjà présent(s), gardé(s) tel(s) quel(s).")
+        kept_text = (
+            "1 fichier déjà présent, gardé tel quel"
+            if len(kept) == 1
+            else f"{fmt_int(len(kept))} fichiers déjà présents, gardés tels quels"
+        )
+        out.print(f"[yellow]⚠[/] {kept_text}.")
     elif kept:
         for path in kept:
             out.print(f"[yellow]⚠[/] {escape(str(path))} existe déjà : gardé tel quel.")
+    copied = (
+        counted(len(written), "fichier copié", "fichiers copiés")
+        if written
+        else "Aucun fichier copié"
+    )
     out.print(
-        f"{len(written)} fichier(s) copié(s) dans {escape(str(folder))}. Modifiez ceux à "
+        f"{copied} dans {escape(str(folder))}. "
+        "Modifiez ceux à "
         f"adapter (supprimez les autres), puis : cpts render --templates {escape(str(folder))}"
     )

@@ -60,7 +60,7 @@ def info(
     fmt: OutputFormat = FORMAT_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Communes, population, départements, région(s), ARS et taille ACI du territoire."""
+    """Communes, population, départements, régions, ARS et taille ACI du territoire."""
     from cpts_cli.territory import info as territory_info
 
     result = territory_info.info(fichier)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from cpts_cli.checking.findings import Finding, Severity, sort_findings
 from cpts_cli.support.errors import CptsError, os_error_fr
+from cpts_cli.support.formatting import counted
 
 FORMATS = ("docx", "md", "pdf")
 
@@ -54,7 +55,8 @@ class RenderRefused(CptsError):
         names = ", ".join(refused)
         super().__init__(
             f"{file} : les étapes précédentes ne sont pas complètes, "
-            f"document(s) non produit(s) : {names}. Complétez les points ci-dessous, ou "
+            + ("document non produit" if len(refused) == 1 else "documents non produits")
+            + f" : {names}. Complétez les points ci-dessous, ou "
             "produisez un brouillon avec --brouillon."
         )
         self.file = file
@@ -224,7 +226,7 @@ def document_meta(planned: Planned, front: dict, context: dict, created: _dt.dat
     note = ""
     if planned.draft:
         note = (
-            f"Document de travail : {n_missing} point(s) à compléter."
+            f"Document de travail : {counted(n_missing, 'point')} à compléter."
             if n_missing
             else "Document de travail."
         )

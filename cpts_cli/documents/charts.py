@@ -342,7 +342,11 @@ class ChartStore:
         if not self.failures:
             return None
         return (
-            f"{len(self.failures)} graphique(s) n'ont pas pu être dessinés : "
+            (
+                "1 graphique n'a pas pu être dessiné : "
+                if len(self.failures) == 1
+                else f"{len(self.failures)} graphiques n'ont pas pu être dessinés : "
+            )
             + ", ".join(self.failures)
             + " ; le document les signale à leur place. Réinstallez cpts (pip install "
             "--force-reinstall cpts) puis relancez."

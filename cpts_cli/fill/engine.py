@@ -35,6 +35,7 @@ from cpts_cli.fill.tree import TreeEdits
 from cpts_cli.project import edit
 from cpts_cli.project.document import ProjectDocument, to_plain
 from cpts_cli.project.positions import pointer, split
+from cpts_cli.support.formatting import counted
 from cpts_cli.workflow.steps import STEP_BY_ID, Step
 
 
@@ -142,7 +143,7 @@ class Filler(TreeEdits, ScalarAsker, ProjectContext):
             self.asker.say("Rien ne manque à cette étape.", "ok")
         else:
             self.asker.say(
-                f"{len(state.missing)} point(s) à compléter. Chaque réponse est enregistrée "
+                f"{counted(len(state.missing), 'point')} à compléter. Chaque réponse est enregistrée "
                 f"dans {self.doc.name} dès qu'elle est complète ; Ctrl-C pour arrêter.",
                 "info",
             )

@@ -269,7 +269,7 @@ class ScalarAsker:
 
     def _say_territory(self, codes: list[str]) -> None:
         from cpts_cli.referentiel import store
-        from cpts_cli.support.formatting import fmt_int
+        from cpts_cli.support.formatting import counted
         from cpts_cli.territory.summary import derive
 
         names = []
@@ -277,11 +277,10 @@ class ScalarAsker:
             found = store.commune(code) if len(code) == 5 else store.epci(code)
             names.append(f"{found.nom} ({code})" if found else code)
         t = derive(self.doc.plain.get("territoire"))
-        deps = ", ".join(t.departements)
-        self.asker.say(
-            f"Ajouté : {', '.join(names)}. Territoire : {len(t.members)} commune(s), "
-            f"{fmt_int(t.population)} habitants"
-            + (f", département(s) {deps}" if deps else "")
-            + ".",
-            "ok",
-        )
+        parts = [counted(len(t.counted), "commune")]
+        if t.population is not None:
+            parts.append(counted(t.population, "habitant"))
+        if t.departements:
+            word = "département" if len(t.departements) == 1 else "départements"
+            parts.append(f"{word} {', '.join(t.departements)}")
+        self.asker.say(f"Ajouté : {', '.join(names)}. Territoire : {', '.join(parts)}.", "ok")

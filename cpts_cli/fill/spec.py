@@ -183,7 +183,7 @@ def _build(raw: dict, base: tuple[str, ...], where: str) -> Question:
         raise PromptSpecError(f"{where} : une question est un bloc de clés.")
     unknown = set(raw) - ALLOWED
     if unknown:
-        raise PromptSpecError(f"{where} : clé(s) inconnue(s) {sorted(unknown)}.")
+        raise PromptSpecError(f"{where} : clés inconnues {sorted(unknown)}.")
     kind = raw.get("kind")
     if kind not in KINDS:
         raise PromptSpecError(f"{where} : kind inconnu « {kind} ».")

@@ -166,8 +166,12 @@ class Builder:
         if territory.unknown_communes or territory.unknown_epci:
             n = len(territory.unknown_communes) + len(territory.unknown_epci)
             self.alertes.append(
-                f"{n} code(s) du territoire inconnu(s), non compté(s) dans la population : "
-                "voir « cpts validate »."
+                (
+                    "1 code du territoire inconnu, non compté"
+                    if n == 1
+                    else f"{n} codes du territoire inconnus, non comptés"
+                )
+                + " dans la population : voir « cpts validate »."
             )
         if territory.is_empty:
             self.erreurs.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cpts_cli.checking.rules.engine import Context, filled, hit, rule
 from cpts_cli.project.positions import pointer
 from cpts_cli.referentiel import store
+from cpts_cli.support.formatting import counted
 
 STEP = "mobilisation"
 DOCTORS = ("medecin_generaliste", "medecin_specialiste")
@@ -14,7 +15,7 @@ DOCTORS = ("medecin_generaliste", "medecin_specialiste")
     "CPTS-M001",
     step=STEP,
     title="Moins de deux professions",
-    message="Les acteurs recensés couvrent {n} profession(s) : une CPTS réunit au moins deux "
+    message="Les acteurs recensés couvrent {professions} : une CPTS réunit au moins deux "
     "professions de santé.",
 )
 def two_professions(ctx: Context):
@@ -29,7 +30,7 @@ def two_professions(ctx: Context):
         if isinstance(a.get("profession"), str)
     }
     if len(professions) < 2:
-        yield hit("/mobilisation/acteurs", n=len(professions))
+        yield hit("/mobilisation/acteurs", professions=counted(len(professions), "profession"))
 
 
 @rule(
