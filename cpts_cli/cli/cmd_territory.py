@@ -1,4 +1,4 @@
-"""``cpts territory``: info, add, remove, search, coverage (core in ``cpts_cli.territory.ops``)."""
+"""``cpts territory``: info, add, remove, search, coverage (core in ``cpts_cli.territory``)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""What every section of the context shares: turning the user's values into plain, complete
-data (``values.text``, ``values.number``…), the vocabularies' labels, and :class:`Source` — the project's data,
-the day, the ACI rules and the helpers the sections have in common."""
+"""What every section of the context shares: the vocabularies' labels and :class:`Source` —
+the project's data, the day, the ACI rules and the helpers the sections have in common. The
+user's values are made plain by :mod:`cpts_cli.documents.context.values`."""
 
 from __future__ import annotations
 
