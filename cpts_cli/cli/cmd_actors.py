@@ -13,7 +13,7 @@ from cpts_cli.cli.common import (
     QUIET_OPTION,
     OutputFormat,
     console,
-    print_json,
+    show,
 )
 from cpts_cli.support.formatting import counted, fmt_int
 
@@ -83,10 +83,7 @@ def import_(
         report = import_actors(
             fichier, source, dry_run=dry_run, replace=remplacer, progress=progress
         )
-    if fmt is OutputFormat.json:
-        print_json(report.to_dict())
-    else:
-        _print_import(report, quiet)
+    show(report, fmt, lambda: _print_import(report, quiet))
     raise typer.Exit(report.exit_code)
 
 
@@ -262,10 +259,7 @@ def stats(
     from cpts_cli.actors import stats as actors
 
     result = actors.stats(fichier)
-    if fmt is OutputFormat.json:
-        print_json(result.to_dict())
-        return
-    _print_stats(result, quiet)
+    show(result, fmt, lambda: _print_stats(result, quiet))
 
 
 def _print_stats(result, quiet: bool) -> None:

@@ -15,6 +15,7 @@ from cpts_cli.cli.common import (
     console,
     print_json,
     project_files,
+    show,
 )
 from cpts_cli.support.formatting import counted, date_text, fmt_int
 
@@ -64,10 +65,7 @@ def info(
     from cpts_cli.territory import info as territory_info
 
     result = territory_info.info(fichier)
-    if fmt is OutputFormat.json:
-        print_json(result.to_dict())
-        return
-    _print_info(result, quiet)
+    show(result, fmt, lambda: _print_info(result, quiet))
 
 
 def _print_info(result, quiet: bool) -> None:
@@ -223,7 +221,8 @@ def add(
     """
     from cpts_cli.territory import edit as territory_edit
 
-    _print_edit(territory_edit.add(fichier, codes, dry_run=dry_run), fmt, quiet)
+    result = territory_edit.add(fichier, codes, dry_run=dry_run)
+    show(result, fmt, lambda: _print_edit(result, quiet))
 
 
 @sub.command("remove")
@@ -249,15 +248,12 @@ def remove(
     from cpts_cli.territory import edit as territory_edit
 
     result = territory_edit.remove(fichier, codes, dry_run=dry_run, split_epci=detailler_epci)
-    _print_edit(result, fmt, quiet)
+    show(result, fmt, lambda: _print_edit(result, quiet))
 
 
-def _print_edit(result, fmt: OutputFormat, quiet: bool) -> None:
+def _print_edit(result, quiet: bool) -> None:
     from rich.markup import escape
 
-    if fmt is OutputFormat.json:
-        print_json(result.to_dict())
-        return
     out = console()
     if not quiet:
         for message in result.messages:
@@ -381,10 +377,7 @@ def coverage(
     report = territory_coverage.coverage(
         project_files(fichiers), departement=departement, region=region
     )
-    if fmt is OutputFormat.json:
-        print_json(report.to_dict())
-    else:
-        _print_coverage(report, quiet)
+    show(report, fmt, lambda: _print_coverage(report, quiet))
     if report.errors:
         from rich.markup import escape
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
@@ -47,6 +48,15 @@ def print_json(data) -> None:
     import json
 
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def show(result, fmt: OutputFormat, print_text: Callable[[], None]) -> None:
+    """A command's report: its ``to_dict()`` as JSON under ``--format json``, else the text
+    ``print_text`` prints — the one place where a command chooses between the two."""
+    if fmt is OutputFormat.json:
+        print_json(result.to_dict())
+    else:
+        print_text()
 
 
 def is_interactive() -> bool:
