@@ -262,9 +262,21 @@ def stats(
     show(result, fmt, lambda: _print_stats(result, quiet))
 
 
+def _count_table(title: str, columns: list[str], rows: list[list[str]], counts):
+    """A table of counts: the given columns, then « Effectif » (one row per count)."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    table.add_column("Effectif", justify="right")
+    for row, count in zip(rows, counts, strict=True):
+        table.add_row(*row, fmt_int(count.effectif))
+    return table
+
+
 def _print_stats(result, quiet: bool) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     out = console()
     out.print(
@@ -274,28 +286,20 @@ def _print_stats(result, quiet: bool) -> None:
     if not result.total:
         out.print("Ajoutez des acteurs (mobilisation.acteurs) ou importez-les : cpts actors import")
     if result.total and not quiet:
-        table = Table(title="Par profession", title_justify="left")
-        table.add_column("Profession")
-        table.add_column("Effectif", justify="right")
-        for c in result.professions:
-            table.add_row(escape(c.libelle), fmt_int(c.effectif))
-        out.print(table)
-        table = Table(title="Par commune d'exercice", title_justify="left")
-        table.add_column("Commune")
-        table.add_column("Code")
-        table.add_column("Effectif", justify="right")
-        for c in result.communes:
-            label = escape(c.libelle) + (
-                " [yellow](hors territoire)[/]" if c.hors_territoire else ""
-            )
-            table.add_row(label, c.code or "—", fmt_int(c.effectif))
-        out.print(table)
-        table = Table(title="Par mode d'exercice", title_justify="left")
-        table.add_column("Mode")
-        table.add_column("Effectif", justify="right")
-        for c in result.modes:
-            table.add_row(escape(c.libelle), fmt_int(c.effectif))
-        out.print(table)
+        professions = [[escape(c.libelle)] for c in result.professions]
+        out.print(_count_table("Par profession", ["Profession"], professions, result.professions))
+        communes = [
+            [
+                escape(c.libelle) + (" [yellow](hors territoire)[/]" if c.hors_territoire else ""),
+                c.code or "—",
+            ]
+            for c in result.communes
+        ]
+        out.print(
+            _count_table("Par commune d'exercice", ["Commune", "Code"], communes, result.communes)
+        )
+        modes = [[escape(c.libelle)] for c in result.modes]
+        out.print(_count_table("Par mode d'exercice", ["Mode"], modes, result.modes))
         if result.communes_sans_acteur:
             names = ", ".join(c.libelle for c in result.communes_sans_acteur[:15])
             more = "…" if len(result.communes_sans_acteur) > 15 else ""
