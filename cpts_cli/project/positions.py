@@ -28,33 +28,16 @@ def locate(data: Any, ptr: str) -> tuple[int, int]:
     line, col = 1, 1
     node = data
     for token in split(ptr):
-        lc = getattr(node, "lc", None)
-        if isinstance(node, dict):
-            key = _find_key(node, token)
-            if key is _MISSING:
-                break
-            if lc is not None:
-                try:
-                    line, col = lc.key(key)
-                    line, col = line + 1, col + 1
-                except (KeyError, TypeError, AttributeError):
-                    pass
-            node = node[key]
-        elif isinstance(node, list):
-            try:
-                index = int(token)
-                item = node[index]
-            except (ValueError, IndexError):
-                break
-            if lc is not None:
-                try:
-                    line, col = lc.item(index)
-                    line, col = line + 1, col + 1
-                except (KeyError, TypeError, AttributeError):
-                    pass
-            node = item
-        else:
+        found = _child(node, token)
+        if found is None:
             break
+        address, child = found
+        lc = getattr(node, "lc", None)
+        if lc is not None:
+            at = _position(lc.key if isinstance(node, dict) else lc.item, address)
+            if at is not None:
+                line, col = at
+        node = child
     return line, col
 
 
@@ -68,12 +51,9 @@ def locate_value(data: Any, ptr: str) -> tuple[int, int]:
     lc = getattr(parent, "lc", None)
     if isinstance(parent, dict) and lc is not None:
         key = _find_key(parent, parts[-1])
-        if key is not _MISSING:
-            try:
-                line, col = lc.value(key)
-                return line + 1, col + 1
-            except (KeyError, TypeError, AttributeError):
-                pass
+        at = None if key is _MISSING else _position(lc.value, key)
+        if at is not None:
+            return at
     return locate(data, ptr)
 
 
@@ -92,16 +72,31 @@ def _find_key(mapping: dict, token: str) -> Any:
 def resolve(data: Any, ptr: str, default: Any = None) -> Any:
     node = data
     for token in split(ptr):
-        if isinstance(node, dict):
-            key = _find_key(node, token)
-            if key is _MISSING:
-                return default
-            node = node[key]
-        elif isinstance(node, list):
-            try:
-                node = node[int(token)]
-            except (ValueError, IndexError):
-                return default
-        else:
+        found = _child(node, token)
+        if found is None:
             return default
+        node = found[1]
     return node
+
+
+def _child(node: Any, token: str) -> tuple[Any, Any] | None:
+    """(the key or index ``token`` designates in ``node``, the child there), or None."""
+    if isinstance(node, dict):
+        key = _find_key(node, token)
+        return None if key is _MISSING else (key, node[key])
+    if isinstance(node, list):
+        try:
+            index = int(token)
+            return index, node[index]
+        except (ValueError, IndexError):
+            return None
+    return None
+
+
+def _position(where: Any, address: Any) -> tuple[int, int] | None:
+    """1-based (line, column) from ruamel's 0-based ``lc.key`` / ``lc.item`` / ``lc.value``."""
+    try:
+        line, col = where(address)
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return line + 1, col + 1
