@@ -368,6 +368,27 @@ def split_full_name(text: str) -> tuple[str, str]:
     return " ".join(words), ""
 
 
+def _ignored_columns(match, header) -> list[tuple[int, str]]:
+    """(column index, why it is ignored) for each column of the header the import skips."""
+    if match.rpps_like:
+        return []
+    technical = ("ident_type", "ident_national", "code_profession", "code_mode", "bureau_cedex")
+    listed = ", ".join(FIELD_LABELS[k] for k in FIELD_LABELS if k not in technical)
+    out = [
+        (i, f"Colonne « {text} » non reconnue : elle est ignorée. Colonnes reconnues : {listed}.")
+        for i, text in match.unknown
+    ]
+    out += [
+        (
+            i,
+            f"Colonne « {text} » : même information que la colonne « {header[first]} » "
+            f"(colonne {first + 1}), déjà lue ; elle est ignorée.",
+        )
+        for i, text, first in match.repeated
+    ]
+    return out
+
+
 def _read_rows(
     rows: list[tuple[int, list[str]]], *, places: Places, source: str, strict_width: bool
 ) -> SheetRead:
@@ -388,30 +409,9 @@ def _read_rows(
             f"« {source} » n'a pas de colonne « Nom » (colonnes reconnues : {found}) : "
             "ajoutez-la ou renommez la colonne des noms de famille."
         )
-    if not match.rpps_like:
-        technical = ("ident_type", "ident_national", "code_profession", "code_mode", "bureau_cedex")
-        listed = ", ".join(FIELD_LABELS[k] for k in FIELD_LABELS if k not in technical)
-        for i, text in match.unknown:
-            result.findings.append(
-                A_UNKNOWN_COLUMN.make(
-                    "",
-                    header_line,
-                    i + 1,
-                    file=source,
-                    detail=f"Colonne « {text} » non reconnue : elle est ignorée. Colonnes "
-                    f"reconnues : {listed}.",
-                )
-            )
-    for i, text, first in match.repeated if not match.rpps_like else ():
+    for i, detail in _ignored_columns(match, header):
         result.findings.append(
-            A_UNKNOWN_COLUMN.make(
-                "",
-                header_line,
-                i + 1,
-                file=source,
-                detail=f"Colonne « {text} » : même information que la colonne "
-                f"« {header[first]} » (colonne {first + 1}), déjà lue ; elle est ignorée.",
-            )
+            A_UNKNOWN_COLUMN.make("", header_line, i + 1, file=source, detail=detail)
         )
     width = len(header)
     while width and not str(header[width - 1]).strip():
