@@ -466,13 +466,8 @@ def test_payment_rules(av2, v2019):
 
 def test_contract_years_from_anniversary():
     years = aci.contract_years(dt.date(2024, 6, 20))
-    assert years == [
-        (1, dt.date(2024, 6, 20), dt.date(2025, 6, 19)),
-        (2, dt.date(2025, 6, 20), dt.date(2026, 6, 19)),
-        (3, dt.date(2026, 6, 20), dt.date(2027, 6, 19)),
-        (4, dt.date(2027, 6, 20), dt.date(2028, 6, 19)),
-        (5, dt.date(2028, 6, 20), dt.date(2029, 6, 19)),
-    ]
+    # year i runs from the 20 June of 2023 + i to the 19 June of the year after
+    assert years == [(i, dt.date(2023 + i, 6, 20), dt.date(2024 + i, 6, 19)) for i in range(1, 6)]
     assert years[0].index == 1 and years[0].end == dt.date(2025, 6, 19)
 
 

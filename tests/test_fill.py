@@ -28,6 +28,9 @@ CTRL_C = "\x03"
 BACKSPACE = "\x7f"
 YES = "o" + ENTER  # a yes/no question: o / n pick the answer, Entrée confirms
 NO = "n" + ENTER
+# Ajouter un acteur ? Oui: « Martin », no first name, médecin généraliste libéral (the first
+# choices); the commune and the fields after it are left to the caller.
+ADD_MARTIN = YES + "Martin" + ENTER + ENTER + ENTER + ENTER
 
 
 @pytest.fixture
@@ -221,12 +224,7 @@ def test_step_2_every_kind_of_question(step2, cli):
 
 def test_a_name_matching_several_communes_is_chosen_from_a_list(step2):
     keys = (
-        YES
-        + "Martin"
-        + ENTER
-        + ENTER
-        + ENTER
-        + ENTER
+        ADD_MARTIN
         + "neuilly"
         + ENTER  # many communes: a list to choose from
         + "crimolois"
@@ -244,12 +242,7 @@ def test_a_name_matching_several_communes_is_chosen_from_a_list(step2):
 @pytest.fixture
 def step3(step2) -> Path:
     keys = (
-        YES
-        + "Martin"
-        + ENTER
-        + ENTER
-        + ENTER
-        + ENTER
+        ADD_MARTIN
         + ENTER * 4
         + YES
         + "Durand"
@@ -383,12 +376,7 @@ def test_ctrl_c_on_the_first_item_leaves_the_file_as_it_was(step2):
 
 def test_ctrl_c_keeps_the_items_already_written(step2):
     keys = (
-        YES
-        + "Martin"
-        + ENTER
-        + ENTER
-        + ENTER
-        + ENTER
+        ADD_MARTIN
         + ENTER * 4  # first actor: written
         + YES
         + "Durand"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -124,14 +125,24 @@ def _changed_lines(before: str, after: str) -> list[tuple[str, str]]:
     return out
 
 
-def test_targeted_edit_changes_only_its_lines(tmp_path):
-    src = HAND_WRITTEN["comments_and_blank_lines"]
+def _edit_and_save(tmp_path, name: str, change) -> tuple[Path, str, str]:
+    """Write the hand-written file ``name``, apply ``change`` to its data, save it;
+    returns (path, text before, text after)."""
+    src = HAND_WRITTEN[name]
     path = tmp_path / "cpts.yaml"
     path.write_text(src)
     doc = read_path(path)
-    doc.data["territoire"]["communes"].append("21355")
+    change(doc.data)
     save(doc)
-    after = path.read_text()
+    return path, src, path.read_text()
+
+
+def test_targeted_edit_changes_only_its_lines(tmp_path):
+    _, src, after = _edit_and_save(
+        tmp_path,
+        "comments_and_blank_lines",
+        lambda data: data["territoire"]["communes"].append("21355"),
+    )
     changes = _changed_lines(src, after)
     assert (
         changes == [("", '  - "21355"')]
@@ -142,26 +153,19 @@ def test_targeted_edit_changes_only_its_lines(tmp_path):
 
 
 def test_edit_in_flow_style_keeps_other_lines(tmp_path):
-    src = HAND_WRITTEN["flow_style"]
-    path = tmp_path / "cpts.yaml"
-    path.write_text(src)
-    doc = read_path(path)
-    doc.data["territoire"]["epci"].append("242100410")
-    save(doc)
-    after = path.read_text()
+    path, src, after = _edit_and_save(
+        tmp_path, "flow_style", lambda data: data["territoire"]["epci"].append("242100410")
+    )
     # the cpts line, written with odd spacing, is not touched
     assert after.splitlines()[1] == src.splitlines()[1]
     assert read_path(path).plain["territoire"]["epci"] == ["242100410"]
 
 
 def test_adding_a_step_record_in_a_four_space_file(tmp_path):
-    src = HAND_WRITTEN["four_space_indent"]
-    path = tmp_path / "cpts.yaml"
-    path.write_text(src)
-    doc = read_path(path)
-    doc.data["etapes"]["mobilisation"] = CommentedMap(terminee_le=dt.date(2024, 5, 6))
-    save(doc)
-    after = path.read_text()
+    def add_record(data):
+        data["etapes"]["mobilisation"] = CommentedMap(terminee_le=dt.date(2024, 5, 6))
+
+    _, src, after = _edit_and_save(tmp_path, "four_space_indent", add_record)
     assert after.startswith(src)
     assert after[len(src) :] == "    mobilisation:\n        terminee_le: 2024-05-06\n"
 
