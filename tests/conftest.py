@@ -4,6 +4,8 @@ import datetime as dt
 import json
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +48,14 @@ def run_cli(args, cwd: Path | None = None) -> Result:
     finally:
         os.chdir(old)
     return Result(code, out.getvalue(), err.getvalue())
+
+
+def run_python(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run this interpreter with ``args`` in a child process from the project's root (where
+    ``-m cpts_cli`` finds this tree); its exit code and what it printed, as text."""
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
 
 
 @pytest.fixture

@@ -72,26 +72,21 @@ def rpps_line(**values: str) -> str:
     return "|".join(fields[c] for c in COLUMNS) + "|"
 
 
+#: A GP (SM54): the person behind the two activities that open ``LINES``.
+DUPONT_MARTIN = {
+    "id": "10100000001",
+    "nom": "DUPONT-MARTIN",
+    "prenom": "JEAN-LUC",
+    "prof": "10",
+    "sf": "SM54",
+}
+
 #: A small extraction for the worked example's territory (Côte-d'Or).
 LINES = [
-    # a GP (SM54) with two activities in the territory: libéral + salarié → mixte
+    # a GP with two activities in the territory: libéral + salarié → mixte
+    rpps_line(**DUPONT_MARTIN, mode="S", cp="21800", commune="21292", libelle="Genlis"),
     rpps_line(
-        id="10100000001",
-        nom="DUPONT-MARTIN",
-        prenom="JEAN-LUC",
-        prof="10",
-        sf="SM54",
-        mode="S",
-        cp="21800",
-        commune="21292",
-        libelle="Genlis",
-    ),
-    rpps_line(
-        id="10100000001",
-        nom="DUPONT-MARTIN",
-        prenom="JEAN-LUC",
-        prof="10",
-        sf="SM54",
+        **DUPONT_MARTIN,
         mode="L",
         cp="21300",
         commune="21166",
@@ -155,6 +150,24 @@ LINES = [
 
 def extraction(lines: list[str] = LINES, encoding: str = "utf-8") -> bytes:
     return ("\n".join([HEADER, *lines]) + "\n").encode(encoding)
+
+
+@pytest.fixture
+def rpps(tmp_path) -> Path:
+    """An RPPS extraction holding ``LINES``."""
+    source = tmp_path / "rpps.txt"
+    source.write_bytes(extraction())
+    return source
+
+
+def assert_refused(cli, project: Path, source: Path, words: str) -> None:
+    """``cpts actors import source`` exits 2 saying ``words`` (no traceback) and leaves the
+    project file as it was."""
+    before = project.read_bytes()
+    result = cli("actors", "import", source, "-f", project)
+    assert result.code == 2
+    assert words in result.err and "Traceback" not in result.err
+    assert project.read_bytes() == before
 
 
 @pytest.fixture
@@ -369,13 +382,9 @@ def test_lines_with_a_wrong_number_of_fields_are_reported_with_their_number(proj
     ],
 )
 def test_unreadable_sources_exit_2_and_write_nothing(project, tmp_path, cli, content, words):
-    before = project.read_bytes()
     source = tmp_path / "source.zip"
     source.write_bytes(content)
-    result = cli("actors", "import", source, "-f", project)
-    assert result.code == 2
-    assert words in result.err and "Traceback" not in result.err
-    assert project.read_bytes() == before
+    assert_refused(cli, project, source, words)
 
 
 def test_truncated_zip_of_a_real_extraction(project, tmp_path, cli):
@@ -384,59 +393,46 @@ def test_truncated_zip_of_a_real_extraction(project, tmp_path, cli):
         z.writestr("PS_LibreAcces_Personne_activite_1.txt", extraction(LINES * 50))
     data = archive.read_bytes()
     archive.write_bytes(data[: len(data) * 2 // 3])
-    before = project.read_bytes()
-    result = cli("actors", "import", archive, "-f", project)
-    assert result.code == 2 and "téléchargez-la de nouveau" in result.err
-    assert project.read_bytes() == before
+    assert_refused(cli, project, archive, "téléchargez-la de nouveau")
 
 
 def test_a_text_file_that_is_not_an_extraction(project, tmp_path, cli):
     source = tmp_path / "rpps.txt"
     lines = [HEADER] + ["n'importe|quoi"] * 30
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = cli("actors", "import", source, "-f", project)
-    assert result.code == 2 and "ne ressemble pas à une extraction RPPS" in result.err
+    assert_refused(cli, project, source, "ne ressemble pas à une extraction RPPS")
 
 
-def test_extraction_needs_a_territory(tmp_path, cli):
+def test_extraction_needs_a_territory(tmp_path, rpps, cli):
     path = tmp_path / "cpts.yaml"
     path.write_text("format: 1\ncpts:\n  nom: X\n", encoding="utf-8")
-    source = tmp_path / "rpps.txt"
-    source.write_bytes(extraction())
-    result = cli("actors", "import", source, "-f", path)
-    assert result.code == 2 and "territoire de la CPTS est vide" in result.err
+    assert_refused(cli, path, rpps, "territoire de la CPTS est vide")
 
 
 # --------------------------------------------------------------------------- merge rules
 
 
-def test_import_twice_is_byte_for_byte_idempotent(project, tmp_path, cli):
-    source = tmp_path / "rpps.txt"
-    source.write_bytes(extraction())
-    assert cli("actors", "import", source, "-f", project).code == 0
+def test_import_twice_is_byte_for_byte_idempotent(project, rpps, cli):
+    assert cli("actors", "import", rpps, "-f", project).code == 0
     once = project.read_bytes()
-    result = cli("actors", "import", source, "-f", project)
+    result = cli("actors", "import", rpps, "-f", project)
     assert result.code == 0 and "déjà à jour" in result.out
     assert project.read_bytes() == once
 
 
-def test_dry_run_writes_nothing_and_lists_changes(project, tmp_path, cli):
-    source = tmp_path / "rpps.txt"
-    source.write_bytes(extraction())
+def test_dry_run_writes_nothing_and_lists_changes(project, rpps, cli):
     before = project.read_bytes()
     mtime = project.stat().st_mtime_ns
-    result = cli("actors", "import", source, "-f", project, "--dry-run")
+    result = cli("actors", "import", rpps, "-f", project, "--dry-run")
     assert result.code == 0
     assert project.read_bytes() == before and project.stat().st_mtime_ns == mtime
     assert "+ Jean-Luc Dupont-Martin — Médecin généraliste — Chenôve (21166)" in result.out
     assert "à ajouter : 5" in result.out and "rien n'a été écrit" in result.out
 
 
-def test_comments_and_layout_of_the_project_are_kept(project, tmp_path):
-    source = tmp_path / "rpps.txt"
-    source.write_bytes(extraction())
+def test_comments_and_layout_of_the_project_are_kept(project, rpps):
     before = project.read_text(encoding="utf-8").splitlines()
-    import_actors(project, source)
+    import_actors(project, rpps)
     after = project.read_text(encoding="utf-8").splitlines()
     # Only additions: every original line is still there, in the same order.
     it = iter(after)
@@ -500,10 +496,8 @@ def test_user_typed_actors_are_never_changed_or_removed(example, tmp_path, cli):
         assert len(after) == len(before) + 1 and after["Nouveau"]["origine"] == "import"
 
 
-def test_reimport_updates_only_imported_fields_and_remplacer_removes(project, tmp_path, cli):
-    source = tmp_path / "rpps.txt"
-    source.write_bytes(extraction())
-    import_actors(project, source)
+def test_reimport_updates_only_imported_fields_and_remplacer_removes(project, rpps, cli):
+    import_actors(project, rpps)
     # the user adds a role to an imported actor
     text = project.read_text(encoding="utf-8").replace(
         '      rpps: "10100000004"\n', '      rpps: "10100000004"\n      role: référent\n'
@@ -511,13 +505,13 @@ def test_reimport_updates_only_imported_fields_and_remplacer_removes(project, tm
     project.write_text(text, encoding="utf-8")
     # the new extraction: Noël has a new e-mail, Léger is gone
     lines = [line.replace("pharmacie.noel@", "noel@") for line in LINES if "LÉGER" not in line]
-    source.write_bytes(extraction(lines))
-    report = import_actors(project, source)
+    rpps.write_bytes(extraction(lines))
+    report = import_actors(project, rpps)
     assert [(a["nom"], f) for a, f in report.merge.updated] == [("Noël", ["email"])]
     noel = _by_name(project)["Noël"]
     assert noel["email"] == "noel@exemple.fr" and noel["role"] == "référent"
     assert "Léger" in _by_name(project)  # kept without --remplacer
-    result = cli("actors", "import", source, "-f", project, "--remplacer", "--format", "json")
+    result = cli("actors", "import", rpps, "-f", project, "--remplacer", "--format", "json")
     data = result.json()
     assert [a["nom"] for a in data["retires"]] == ["Léger"]
     assert [(a["nom"], a["champs"]) for a in data["mis_a_jour"]] == [("Noël", ["role"])]
@@ -525,11 +519,9 @@ def test_reimport_updates_only_imported_fields_and_remplacer_removes(project, tm
     assert "Morel" in _by_name(project)
 
 
-def test_json_output_equals_the_api(project, tmp_path, cli):
-    source = tmp_path / "rpps.txt"
-    source.write_bytes(extraction())
-    result = cli("actors", "import", source, "-f", project, "--dry-run", "--format", "json")
-    assert result.json() == import_actors(project, source, dry_run=True).to_dict()
+def test_json_output_equals_the_api(project, rpps, cli):
+    result = cli("actors", "import", rpps, "-f", project, "--dry-run", "--format", "json")
+    assert result.json() == import_actors(project, rpps, dry_run=True).to_dict()
 
 
 # --------------------------------------------------------------------------- sheets
@@ -580,11 +572,8 @@ def test_csv_wrong_number_of_fields_and_no_header(project, tmp_path, cli):
     assert [f["ligne"] for f in bad] == [3] and "3 champs au lieu de 2" in bad[0]["message"]
     assert "Martin" in _by_name(project)
 
-    before = project.read_bytes()
     source.write_text("Martin;Claire;infirmier\nDurand;Paul;pharmacien\n")
-    result = cli("actors", "import", source, "-f", project)
-    assert result.code == 2 and "aucun nom de colonne reconnu" in result.err
-    assert project.read_bytes() == before
+    assert_refused(cli, project, source, "aucun nom de colonne reconnu")
 
 
 def test_xlsx_sheet(project, tmp_path, cli):
@@ -624,8 +613,7 @@ def test_broken_xlsx(project, tmp_path, cli):
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("xl/workbook.xml", "<pas du xml")
     source.write_bytes(buffer.getvalue())
-    result = cli("actors", "import", source, "-f", project)
-    assert result.code == 2 and "illisible" in result.err
+    assert_refused(cli, project, source, "illisible")
 
 
 # --------------------------------------------------------------------------- properties

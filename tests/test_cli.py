@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from cpts_cli.checking.check import check_path, reports_to_dict
 
-from .conftest import ROOT
+from .conftest import run_python
 
 
 def test_help_is_french(cli):
@@ -236,20 +234,12 @@ def test_help_and_version_load_no_heavy_library(args):
         f"loaded = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "sys.stderr.write(repr(loaded))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
-    )
+    proc = run_python("-c", code)
     assert proc.stderr.strip().endswith("[]"), proc.stderr
 
 
 def test_python_m_works():
-    proc = subprocess.run(
-        [sys.executable, "-m", "cpts_cli", "--version"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    proc = run_python("-m", "cpts_cli", "--version")
     assert proc.returncode == 0 and proc.stdout.startswith("cpts ")
 
 

@@ -204,31 +204,29 @@ def test_several_years_with_a_recognised_crisis(tmp_path, cli):
     data = example_data()
     contract_mission(data, "acces_soins")["variable"] = 30000  # indicators: 20 000 + 15 000
 
-    def results(levels: dict) -> list[dict]:
-        return [
+    def year(number: int, crisis: bool, levels: dict) -> dict:
+        """The record of contract year ``number``: the level reached for each indicator."""
+        results = [
             {"indicateur": k, "resultat": "—", "niveau_atteint": v, "preuves": ["p"]}
             for k, v in levels.items()
         ]
+        return {"annee": number, "crise_reconnue": crisis, "resultats": results}
 
     year1 = next(y for y in data["mise_en_oeuvre"]["annees"] if y["annee"] == 1)
-    year2 = {
-        "annee": 2,
-        "crise_reconnue": True,
-        "resultats": results(
-            {"I1": "objectif", "I2": "aucun", "I3": "atteint", "I4": "intermediaire"}
-            | {"I5": "aucun", "I6": "atteint", "I7": "atteint", "I8": "intermediaire"}
-            | {"I9": "atteint", "I10": "socle"}
-        ),
-    }
-    year3 = {
-        "annee": 3,
-        "crise_reconnue": False,
-        "resultats": results(
-            {"I1": "objectif", "I2": "atteint", "I3": "atteint", "I4": "objectif"}
-            | {"I5": "objectif", "I6": "atteint", "I7": "atteint", "I8": "objectif"}
-            | {"I9": "atteint", "I10": "objectif"}
-        ),
-    }
+    year2 = year(
+        2,
+        True,
+        {"I1": "objectif", "I2": "aucun", "I3": "atteint", "I4": "intermediaire"}
+        | {"I5": "aucun", "I6": "atteint", "I7": "atteint", "I8": "intermediaire"}
+        | {"I9": "atteint", "I10": "socle"},
+    )
+    year3 = year(
+        3,
+        False,
+        {"I1": "objectif", "I2": "atteint", "I3": "atteint", "I4": "objectif"}
+        | {"I5": "objectif", "I6": "atteint", "I7": "atteint", "I8": "objectif"}
+        | {"I9": "atteint", "I10": "objectif"},
+    )
     data["mise_en_oeuvre"]["annees"] = [year1, year2, year3]
     path = write(tmp_path, data)
     result = funding_for_path(path)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 
 import jsonschema
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from cpts_cli.project.load import read_path
 from cpts_cli.support.resources import schema
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, run_python
 
 SCHEMA_FILE = ROOT / "schemas" / "cpts.schema.json"
 
@@ -130,13 +129,7 @@ def test_schema_findings_are_french_and_positioned(tmp_path):
 
 
 def test_python_module_prints_schema():
-    proc = subprocess.run(
-        [sys.executable, "-m", "cpts_cli", "schema"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    proc = run_python("-m", "cpts_cli", "schema")
     assert json.loads(proc.stdout) == schema()
 
 

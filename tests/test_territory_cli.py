@@ -19,8 +19,9 @@ def write_project(
     nom: str,
     communes: list[str] = (),
     epci: list[str] = (),
-    extra: str = "",
+    population: tuple[int, str] | None = None,
 ) -> Path:
+    """A small project file; ``population``: the (value, source) the user entered, if any."""
     lines = [
         "format: 1",
         "cpts:",
@@ -34,10 +35,17 @@ def write_project(
     if epci:
         lines += ["  epci:"] + [f'    - "{s}"' for s in epci]
     lines.append("  justification: Bassin de vie.")
-    text = "\n".join(lines) + "\n" + extra
+    if population is not None:
+        value, source = population
+        lines += ["  population:", f"    valeur: {value}", f'    source: "{source}"']
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def info_json(cli, path: Path) -> dict:
+    """What ``cpts territory info --format json`` says of the project at ``path``."""
+    return cli("territory", "info", path, "--format", "json").json()
 
 
 def population(codes) -> int:
@@ -57,7 +65,7 @@ def changed_lines(before: str, after: str) -> list[str]:
 
 
 def test_info_on_the_worked_example(example, cli):
-    data = cli("territory", "info", example, "--format", "json").json()
+    data = info_json(cli, example)
     assert data["cpts"] == "CPTS du Sud Dijonnais"
     assert data["nombre_communes"] == 75
     assert data["population"]["valeur"] == 86751
@@ -88,7 +96,7 @@ def test_info_default_file_is_cpts_yaml(example, cli):
 
 def test_info_across_two_regions_lists_both_ars(tmp_path, cli):
     path = write_project(tmp_path / "cpts.yaml", "CPTS 21-52", ["21277", "52405"])
-    data = cli("territory", "info", path, "--format", "json").json()
+    data = info_json(cli, path)
     assert [a["code"] for a in data["ars"]] == ["bourgogne_franche_comte", "grand_est"]
     assert [r["code"] for r in data["regions"]] == ["27", "44"]
     assert data["population"]["valeur"] == population(["21277", "52405"])
@@ -97,7 +105,7 @@ def test_info_across_two_regions_lists_both_ars(tmp_path, cli):
     assert "ARS référente à désigner" in text
 
     path.write_text(path.read_text() + "  ars_referente: grand_est\n")
-    data = cli("territory", "info", path, "--format", "json").json()
+    data = info_json(cli, path)
     assert data["ars_referente"] == "grand_est"
     assert "ARS référente : ARS Grand Est" in cli("territory", "info", path).out
 
@@ -106,7 +114,7 @@ def test_info_arrondissements_epci_and_old_code(tmp_path, cli):
     path = write_project(
         tmp_path / "cpts.yaml", "CPTS mixte", ["75113", "75114", "20004"], [PLAINE_DIJONNAISE]
     )
-    data = cli("territory", "info", path, "--format", "json").json()
+    data = info_json(cli, path)
     members = store.epci(PLAINE_DIJONNAISE).membres
     assert data["nombre_communes"] == 3 + len(members)
     expected = population(["75113", "75114", "2A004", *members])
@@ -125,12 +133,9 @@ def test_info_arrondissements_epci_and_old_code(tmp_path, cli):
 
 def test_info_mayotte_note_override_and_missing_population(tmp_path, cli):
     path = write_project(
-        tmp_path / "cpts.yaml",
-        "CPTS Mayotte",
-        ["97601"],
-        extra='  population:\n    valeur: 42000\n    source: "Estimation ARS 2025"\n',
+        tmp_path / "cpts.yaml", "CPTS Mayotte", ["97601"], population=(42000, "Estimation ARS 2025")
     )
-    data = cli("territory", "info", path, "--format", "json").json()
+    data = info_json(cli, path)
     assert data["population"]["valeur"] == 42000
     assert data["population"]["saisie"] == {"valeur": 42000, "source": "Estimation ARS 2025"}
     assert data["population"]["calculee"] == store.commune("97601").population
@@ -142,7 +147,7 @@ def test_info_mayotte_note_override_and_missing_population(tmp_path, cli):
 
     # No population published (Clipperton): said so, never 0, no tier.
     path = write_project(tmp_path / "b" / "cpts.yaml", "CPTS Clipperton", ["98901"])
-    data = cli("territory", "info", path, "--format", "json").json()
+    data = info_json(cli, path)
     assert data["population"]["valeur"] is None
     assert data["population"]["communes_sans_population"] == ["98901"]
     assert data["aci"] is None
@@ -152,12 +157,9 @@ def test_info_mayotte_note_override_and_missing_population(tmp_path, cli):
 
 def test_info_tier_near_a_bound_says_so(tmp_path, cli):
     path = write_project(
-        tmp_path / "cpts.yaml",
-        "CPTS A",
-        ["21231"],
-        extra="  population:\n    valeur: 79500\n    source: Recensement local\n",
+        tmp_path / "cpts.yaml", "CPTS A", ["21231"], population=(79500, "Recensement local")
     )
-    data = cli("territory", "info", path, "--format", "json").json()
+    data = info_json(cli, path)
     assert data["aci"]["taille"] == 2 and data["aci"]["seuil_proche"] == 80000
     assert "à confirmer avec l'ARS et la CPAM" in data["aci"]["note"]
     assert "Attention :" in cli("territory", "info", path).out
@@ -206,7 +208,7 @@ def test_add_several_and_an_epci_replaces_its_listed_communes(example, cli):
     added = [line for line in changes if line.startswith("+ ")]
     assert {line.split('"')[1] for line in removed} == members
     assert added == ["+   epci:", f'+     - "{PLAINE_DIJONNAISE}"  # CC de la Plaine Dijonnaise']
-    data = cli("territory", "info", example, "--format", "json").json()
+    data = info_json(cli, example)
     assert data["nombre_communes"] == 75 and data["population"]["valeur"] == 86751
     assert cli("validate", example).code == 0
 
