@@ -87,38 +87,27 @@ def test_installed_wheel_runs(wheel, tmp_path):
     # run from an empty folder so that the source tree cannot be imported by accident
     work = tmp_path / "work"
     work.mkdir()
-    version = subprocess.run(
-        [str(cpts), "--version"], capture_output=True, text=True, cwd=work, env=env, timeout=120
-    )
+
+    def run(*args, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+        """Run ``args`` from ``work`` with ``env``; its exit code and what it printed."""
+        return subprocess.run(
+            [str(a) for a in args],
+            capture_output=True,
+            text=True,
+            cwd=work,
+            env=env,
+            timeout=timeout,
+        )
+
+    version = run(cpts, "--version")
     assert version.returncode == 0 and version.stdout.startswith("cpts ")
-    where = subprocess.run(
-        [str(python), "-c", "import cpts_cli; print(cpts_cli.__file__)"],
-        capture_output=True,
-        text=True,
-        cwd=work,
-        env=env,
-        timeout=120,
-    )
+    where = run(python, "-c", "import cpts_cli; print(cpts_cli.__file__)")
     assert str(env_dir) in where.stdout
-    init = subprocess.run(
-        [str(cpts), "init", "--exemple", "sud-dijonnais", "ex"],
-        capture_output=True,
-        text=True,
-        cwd=work,
-        env=env,
-        timeout=120,
-    )
+    init = run(cpts, "init", "--exemple", "sud-dijonnais", "ex")
     assert init.returncode == 0, init.stderr
     text = (work / "ex" / "cpts.yaml").read_text()
     assert f"$schema=file://{env_dir}" in text.splitlines()[0]
-    check = subprocess.run(
-        [str(cpts), "validate", "ex/cpts.yaml"],
-        capture_output=True,
-        text=True,
-        cwd=work,
-        env=env,
-        timeout=120,
-    )
+    check = run(cpts, "validate", "ex/cpts.yaml")
     assert check.returncode in (0, 1), check.stderr
     assert "fichier" in check.stdout and "Traceback" not in check.stderr
     # The documents, charts drawn by the helper process of the installed package (a cache
@@ -126,9 +115,7 @@ def test_installed_wheel_runs(wheel, tmp_path):
     env["CPTS_CACHE_DIR"] = str(tmp_path / "cache")
 
     def cpts_run(*args):
-        done = subprocess.run(
-            [str(cpts), *args], capture_output=True, text=True, cwd=work, env=env, timeout=300
-        )
+        done = run(cpts, *args, timeout=300)
         assert done.returncode == 0, done.stderr
         return done
 
