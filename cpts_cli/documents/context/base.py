@@ -57,6 +57,15 @@ class Source:
             "fonction": values.text(node.get("fonction")),
         }
 
+    def coded(self, item: dict, key: str, vocabulary: str | None = None) -> dict:
+        """A coded field of the user's ``item`` and its French label: ``{key: code,
+        key_libelle: label}`` (the vocabulary is named like the key unless told)."""
+        code = item.get(key)
+        return {
+            key: values.text(code),
+            f"{key}_libelle": values.label(self.v[vocabulary or key], code),
+        }
+
     def mission_label(self, code: Any) -> str | None:
         return values.label(self.v["mission"], code)
 

@@ -27,8 +27,7 @@ def health_project(src: Source, priorities: dict) -> dict:
     partnerships = [
         {
             "nom": values.text(p.get("nom")),
-            "type": values.text(p.get("type")),
-            "type_libelle": values.label(src.v["type_structure"], p.get("type")),
+            **src.coded(p, "type", "type_structure"),
             "objet": values.text(p.get("objet")),
         }
         for p in values.mappings(node.get("partenariats"))

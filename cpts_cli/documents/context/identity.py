@@ -19,18 +19,13 @@ def cpts(src: Source) -> dict:
                     "fonction": fonction,
                     "fonction_libelle": values.label(src.v["fonction_bureau"], fonction),
                     "nom": values.text(member.get("nom")),
-                    "profession": values.text(member.get("profession")),
-                    "profession_libelle": values.label(
-                        src.v["profession"], member.get("profession")
-                    ),
+                    **src.coded(member, "profession"),
                 }
             )
         association = {
             "nom": values.text(assoc.get("nom")),
-            "forme": values.text(assoc.get("forme")),
-            "forme_libelle": values.label(src.v["forme_association"], assoc.get("forme")),
-            "statut": values.text(assoc.get("statut")),
-            "statut_libelle": values.label(src.v["statut_association"], assoc.get("statut")),
+            **src.coded(assoc, "forme", "forme_association"),
+            **src.coded(assoc, "statut", "statut_association"),
             "rna": values.text(assoc.get("rna")),
             "date_creation": values.date(assoc.get("date_creation")),
             "siege": values.text(assoc.get("siege")),

@@ -21,8 +21,7 @@ def letter(src: Source, territory: dict) -> dict:
     for m in values.mappings(node.get("moyens_demandes")):
         means.append(
             {
-                "type": values.text(m.get("type")),
-                "type_libelle": values.label(src.v["type_moyen"], m.get("type")),
+                **src.coded(m, "type", "type_moyen"),
                 "description": values.text(m.get("description")),
                 "montant": values.number(m.get("montant")),
             }
@@ -32,8 +31,7 @@ def letter(src: Source, territory: dict) -> dict:
     for p in values.mappings(node.get("projets_existants")):
         projects.append(
             {
-                "type": values.text(p.get("type")),
-                "type_libelle": values.label(src.v["type_projet_existant"], p.get("type")),
+                **src.coded(p, "type", "type_projet_existant"),
                 "nom": values.text(p.get("nom")),
                 "lien": values.text(p.get("lien")),
             }

@@ -23,10 +23,7 @@ def actors(src: Source) -> dict:
                 "nom_complet": " ".join(p for p in (prenom, nom) if p) or None,
                 "profession": profession,
                 "profession_libelle": values.label(src.v["profession"], profession),
-                "mode_exercice": values.text(a.get("mode_exercice")),
-                "mode_exercice_libelle": values.label(
-                    src.v["mode_exercice"], a.get("mode_exercice")
-                ),
+                **src.coded(a, "mode_exercice"),
                 "commune": values.text(a.get("commune")),
                 "commune_nom": src.commune_name(a.get("commune")),
                 "structure": values.text(a.get("structure")),
@@ -62,8 +59,7 @@ def structures(src: Source, value: Any) -> list[dict]:
         out.append(
             {
                 "nom": values.text(s.get("nom")),
-                "type": values.text(s.get("type")),
-                "type_libelle": values.label(src.v["type_structure"], s.get("type")),
+                **src.coded(s, "type", "type_structure"),
                 "commune": values.text(s.get("commune")),
                 "commune_nom": src.commune_name(s.get("commune")),
                 "finess": values.text(s.get("finess")),

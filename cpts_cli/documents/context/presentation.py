@@ -13,11 +13,9 @@ def presentation(src: Source) -> dict:
         items.append(
             {
                 "date": values.date(p.get("date")),
-                "instance": values.text(p.get("instance")),
-                "instance_libelle": values.label(src.v["instance_presentation"], p.get("instance")),
+                **src.coded(p, "instance", "instance_presentation"),
                 "participants": values.text(p.get("participants")),
-                "resultat": values.text(p.get("resultat")),
-                "resultat_libelle": values.label(src.v["resultat_presentation"], p.get("resultat")),
+                **src.coded(p, "resultat", "resultat_presentation"),
                 "retours": values.text(p.get("retours")),
             }
         )

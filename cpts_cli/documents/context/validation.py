@@ -17,10 +17,8 @@ def validation(src: Source) -> dict:
         decisions.append(
             {
                 "date": values.date(d.get("date")),
-                "instance": values.text(d.get("instance")),
-                "instance_libelle": values.label(src.v["instance_decision"], d.get("instance")),
-                "decision": values.text(d.get("decision")),
-                "decision_libelle": values.label(src.v["decision"], d.get("decision")),
+                **src.coded(d, "instance", "instance_decision"),
+                **src.coded(d, "decision"),
                 "commentaire": values.text(d.get("commentaire")),
             }
         )
