@@ -99,3 +99,42 @@ def test_edit_refused_on_duplicate_keys(tmp_path, cli):
     with pytest.raises(CptsError):
         save(doc)
     assert path.read_bytes() == raw
+
+
+IMPOSSIBLE_DATES = ["2023-02-30", "2023-13-45", "2023-04-31", "2023-00-10", "2023-02-30 25:61:00"]
+
+
+@pytest.mark.parametrize("date", IMPOSSIBLE_DATES)
+def test_impossible_date_is_reported_at_its_place(tmp_path, cli, example, date):
+    """An unquoted impossible date is a finding at its own line and column; every other
+    finding of the file is still reported (it was one CPTS-Y001 at 1:1, exit 2)."""
+    text = example.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    where = next(i for i, line in enumerate(lines) if "date_creation:" in line)
+    column = lines[where].index("date_creation") + 1
+    rna = next(i for i, line in enumerate(lines) if "rna:" in line)
+    lines[where] = lines[where].split(":")[0] + f": {date}"
+    lines[rna] = lines[rna].split(":")[0] + ": 12"
+    example.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("validate", example)
+    assert result.code == 1, result
+    assert f"cpts.yaml:{where + 1}:{column}: erreur CPTS-S005" in result.out, result.out
+    assert f"« {date} »" in result.out
+    assert f"cpts.yaml:{rna + 1}:" in result.out and "CPTS-S001" in result.out
+    assert "CPTS-Y001" not in result.out
+    findings = cli("validate", "--format", "json", example).json()["fichiers"][0]["constats"]
+    assert {"/cpts/association/date_creation", "/cpts/association/rna"} <= {
+        f["chemin"] for f in findings
+    }
+
+
+def test_impossible_date_in_a_file_that_is_rewritten(tmp_path, cli, example):
+    """A command that edits the file reads the impossible date as written and keeps it."""
+    text = example.read_text(encoding="utf-8").replace(
+        "date_creation: 2023-03-14", "date_creation: 2023-02-30"
+    )
+    example.write_text(text, encoding="utf-8")
+    result = cli("territory", "add", "21003", "--fichier", example)
+    assert result.code == 0, result
+    written = example.read_text(encoding="utf-8")
+    assert "date_creation: 2023-02-30" in written and '"21003"' in written

@@ -226,9 +226,10 @@ def _fail(doc: ProjectDocument, code, line: int, column: int, **values) -> Proje
 
 
 def _parse_text(doc: ProjectDocument) -> ProjectDocument:
-    from ruamel.yaml import YAML
     from ruamel.yaml.composer import ComposerError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    from cpts_cli.project.yamlio import safe_yaml
 
     text = doc.text
     if not _has_content(text):
@@ -244,7 +245,7 @@ def _parse_text(doc: ProjectDocument) -> ProjectDocument:
         )
     # The safe loader (C-accelerated when ruamel.yaml.clib is installed) resolves scalars
     # exactly as the round-trip loader does (YAML 1.2), and keeps each node's position.
-    yaml = YAML(typ="safe")
+    yaml = safe_yaml()
     try:
         constructor, parser = yaml.get_constructor_parser(io.StringIO(text))
         composer = getattr(constructor, "composer", None) or parser

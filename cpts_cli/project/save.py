@@ -58,12 +58,13 @@ def updated_text(doc: ProjectDocument) -> str:
 
 
 def _same_content(text: str, data) -> bool:
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
+
+    from cpts_cli.project.yamlio import safe_yaml
 
     try:
         # The safe loader (C when available) reads scalars as the round-trip one does.
-        parsed = YAML(typ="safe").load(text)
+        parsed = safe_yaml().load(text)
     except (YAMLError, RecursionError, ValueError, TypeError):
         return False
     return to_plain(parsed) == to_plain(data)

@@ -2,7 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _lenient_timestamp(base: type) -> type:
+    """``base`` reading an impossible date (``2023-02-30``, ``2023-13-45``) as the text
+    written: the schema then reports it at its own line, instead of the whole file failing."""
+
+    class Lenient(base):  # type: ignore[misc, valid-type]
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except (ValueError, OverflowError):
+                return str(node.value)
+
+    Lenient.__name__ = f"Lenient{base.__name__}"
+    Lenient.add_constructor(_TIMESTAMP, Lenient.construct_yaml_timestamp)
+    return Lenient
+
+
+_SAFE_CONSTRUCTOR = _lenient_timestamp(SafeConstructor)
+_ROUND_TRIP_CONSTRUCTOR = _lenient_timestamp(RoundTripConstructor)
+
+
+def safe_yaml() -> YAML:
+    """The fast loader (C when ruamel.yaml.clib is installed), plain Python values."""
+    yaml = YAML(typ="safe")
+    yaml.Constructor = _SAFE_CONSTRUCTOR
+    return yaml
 
 
 def new_yaml() -> YAML:
@@ -12,6 +44,7 @@ def new_yaml() -> YAML:
     ``configure_indent`` from the file itself before any dump.
     """
     yaml = YAML(typ="rt")
+    yaml.Constructor = _ROUND_TRIP_CONSTRUCTOR
     yaml.preserve_quotes = True
     yaml.width = 1_000_000
     yaml.allow_unicode = True
