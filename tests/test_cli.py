@@ -205,6 +205,8 @@ def test_schema_command_prints_the_schema(cli):
 
 
 def test_no_traceback_on_internal_error(cli, monkeypatch):
+    """An internal error has its own exit code, 3: a script tells "crashed" from "could not
+    run" (2)."""
     import cpts_cli.checking.check as check
 
     def boom(*args, **kwargs):
@@ -212,7 +214,8 @@ def test_no_traceback_on_internal_error(cli, monkeypatch):
 
     monkeypatch.setattr(check, "check_paths", boom)
     result = cli("validate", "x.yaml")
-    assert result.code == 2
+    assert result.code == 3
+    assert "Erreur interne inattendue : RuntimeError" in result.err
     assert "Traceback" not in result.err and "secret data" not in result.err
     assert "--debug" in result.err
     with pytest.raises(RuntimeError):

@@ -2,7 +2,7 @@
 
 Each command parses its options, calls one core function, hands the result to a reporter
 and maps it to an exit code: 0 success, 1 the project has errors, 2 the command could not
-run. Heavy libraries are imported inside the commands that need them.
+run, 3 an internal error (a bug: « Erreur interne inattendue »). Heavy libraries are imported inside the commands that need them.
 """
 
 from __future__ import annotations
@@ -83,6 +83,9 @@ _register()
 #: leaves each one as it was before or as it is after, never half-written.
 INTERRUPTED_DETAIL = "aucun fichier n'est resté à moitié écrit."
 
+#: Exit code of an internal error (a bug), told apart from 2, "the command could not run".
+EXIT_INTERNAL = 3
+
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turn every failure into a French message and an exit code."""
@@ -121,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
             "Erreur interne inattendue : "
             f"{type(exc).__name__}. Relancez avec --debug pour voir le détail, et signalez-la."
         )
-        code = 2
+        code = EXIT_INTERNAL
     if code == 130:  # Typer turns Ctrl-C into a silent exit 130
         _interrupted()
         code = 2
