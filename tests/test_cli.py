@@ -307,3 +307,60 @@ def test_no_plural_in_brackets_in_what_a_user_reads(tmp_path, cli, example):
     assert any("CPTS-G002" in o for o in outputs)
     for output in outputs:
         assert "(s)" not in output, output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["validate"], ["status"], ["next"], ["territory", "info"], ["funding"]],
+    ids=" ".join,
+)
+def test_json_error_when_the_command_cannot_run(tmp_path, cli, command):
+    """Under --format json, an error that stops the command is a JSON object on stdout too
+    (exit 2); without it, stdout stays empty."""
+    missing = tmp_path / "absent.yaml"
+    result = cli(*command, "--format", "json", missing)
+    assert result.code == 2
+    error = result.json()["erreur"]
+    assert error["code_sortie"] == 2
+    assert error["message"].startswith("Fichier introuvable : « ")
+    assert "Fichier introuvable" in result.err
+    text = cli(*command, missing)
+    assert text.code == 2 and text.out == "" and "Fichier introuvable" in text.err
+
+
+def test_json_error_for_an_unreadable_file_and_a_usage_error(tmp_path, cli):
+    broken = tmp_path / "cpts.yaml"
+    broken.write_text("format: 1\ncpts:\n  nom: CPTS: du Val\n", encoding="utf-8")
+    result = cli("territory", "info", "--format=json", broken)
+    assert result.code == 2
+    assert "ne peut pas être lu (ligne 3)" in result.json()["erreur"]["message"]
+    result = cli("validate", "--format", "json", "--nope")
+    assert result.code == 2
+    assert result.json() == {
+        "erreur": {"message": result.json()["erreur"]["message"], "code_sortie": 2}
+    }
+    assert "--nope" in result.json()["erreur"]["message"]
+
+
+@pytest.mark.parametrize(
+    "command,target",
+    [
+        (["validate"], "cpts_cli.checking.check.check_paths"),
+        (["status"], "cpts_cli.checking.check.check_path"),
+        (["territory", "info"], "cpts_cli.territory.info.info"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else "",
+)
+def test_json_error_on_internal_error(example, cli, monkeypatch, command, target):
+    module, name = target.rsplit(".", 1)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret data")
+
+    monkeypatch.setattr(f"{module}.{name}", boom)
+    result = cli(*command, "--format", "json", example)
+    assert result.code == 3
+    error = result.json()["erreur"]
+    assert error["code_sortie"] == 3
+    assert error["message"].startswith("Erreur interne inattendue : RuntimeError.")
+    assert "secret data" not in result.out + result.err

@@ -88,7 +88,11 @@ EXIT_INTERNAL = 3
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, turn every failure into a French message and an exit code."""
+    """Entry point: run the app, turn every failure into a French message and an exit code.
+
+    Under ``--format json``, an error that stops the command (exit 2 or 3) is also written
+    on stdout as ``{"erreur": {"message": …, "code_sortie": …}}``, for the script reading it.
+    """
     import click
 
     from cpts_cli.support.errors import CptsError
@@ -97,13 +101,13 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     if debug:
         args = [a for a in args if a != "--debug"]
+    as_json = _wants_json(args)
     if any(a in ("-h", "--help") for a in args) or not args:
         _load_rich_help()
     try:
         code = app(args=args, prog_name="cpts", standalone_mode=False)
     except CptsError as exc:
-        _error(exc.message)
-        code = exc.exit_code
+        code = _stop(exc.message, exc.exit_code, as_json)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.ClickException as exc:
@@ -112,23 +116,43 @@ def main(argv: list[str] | None = None) -> None:
 
         rich_utils.rich_format_error(exc)
         code = exc.exit_code
+        if as_json:
+            _json_error(exc.format_message(), code)
     except (click.exceptions.Abort, KeyboardInterrupt, EOFError):
-        _interrupted()
-        code = 2
+        code = _interrupted(as_json)
     except BrokenPipeError:
         code = 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if debug:
             raise
-        _error(
+        message = (
             "Erreur interne inattendue : "
             f"{type(exc).__name__}. Relancez avec --debug pour voir le détail, et signalez-la."
         )
-        code = EXIT_INTERNAL
+        code = _stop(message, EXIT_INTERNAL, as_json)
     if code == 130:  # Typer turns Ctrl-C into a silent exit 130
-        _interrupted()
-        code = 2
+        code = _interrupted(as_json)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _wants_json(args: list[str]) -> bool:
+    """``--format json`` (or ``--format=json``) on the command line."""
+    pairs = zip(args, [*args[1:], ""], strict=True)
+    return any(a == "--format=json" or (a == "--format" and b == "json") for a, b in pairs)
+
+
+def _stop(message: str, code: int, as_json: bool, label: str = "Erreur") -> int:
+    """Report an error that stops the command; its exit code."""
+    _error(message, label=label)
+    if as_json:
+        _json_error(message if label == "Erreur" else f"{label} : {message}", code)
+    return code
+
+
+def _json_error(message: str, code: int) -> None:
+    from cpts_cli.cli.common import print_json
+
+    print_json({"erreur": {"message": message, "code_sortie": code}})
 
 
 def _load_rich_help() -> None:
@@ -147,5 +171,5 @@ def _error(message: str, label: str = "Erreur") -> None:
     console(stderr=True).print(f"[bold red]{label} :[/] {escape(message)}")
 
 
-def _interrupted() -> None:
-    _error(INTERRUPTED_DETAIL, label="Interrompu")
+def _interrupted(as_json: bool = False) -> int:
+    return _stop(INTERRUPTED_DETAIL, 2, as_json, label="Interrompu")
