@@ -122,6 +122,20 @@ def parse_date(value: Any) -> _dt.date | None:
     return None
 
 
+def scalar(value: Any) -> Any:
+    """``value`` when it can name something (text, number, boolean), else ``None``.
+
+    An identifier or a code written as a list or a mapping is a type error the schema
+    reports at its place; the rules that look it up, count or compare it see nothing.
+    """
+    return value if isinstance(value, str | int | float | bool) else None
+
+
+def listed(value: Any) -> list:
+    """``value`` when it is a list, else an empty one (a wrong type the schema reports)."""
+    return value if isinstance(value, list) else []
+
+
 def filled(value: Any) -> bool:
     """A value the user actually wrote (not absent, not empty, not blank text)."""
     if value is None:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from cpts_cli.checking.rules.engine import Context, filled, hit, parse_date, rule
+from cpts_cli.checking.rules.engine import (
+    Context,
+    filled,
+    hit,
+    listed,
+    parse_date,
+    rule,
+    scalar,
+)
 from cpts_cli.project.positions import pointer
 
 STEP = "mise_en_oeuvre"
@@ -11,7 +19,7 @@ STEP = "mise_en_oeuvre"
 def contract_indicators(ctx: Context) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for _, m in ctx.items("/validation/contrat/missions"):
-        for ind in m.get("indicateurs") or []:
+        for ind in listed(m.get("indicateurs")):
             if isinstance(ind, dict) and isinstance(ind.get("id"), str):
                 out[ind["id"]] = {**ind, "mission": m.get("mission")}
     return out
@@ -31,7 +39,11 @@ def every_indicator(ctx: Context):
     """
     indicators = contract_indicators(ctx)
     for i, year in ctx.items("/mise_en_oeuvre/annees"):
-        given = {r.get("indicateur") for r in year.get("resultats") or [] if isinstance(r, dict)}
+        given = {
+            scalar(r.get("indicateur"))
+            for r in listed(year.get("resultats"))
+            if isinstance(r, dict)
+        }
         for ident in indicators:
             if ident not in given:
                 yield hit(
@@ -54,7 +66,7 @@ def unknown_indicator(ctx: Context):
 
     indicators = list(contract_indicators(ctx))
     for i, year in ctx.items("/mise_en_oeuvre/annees"):
-        for j, r in enumerate(year.get("resultats") or []):
+        for j, r in enumerate(listed(year.get("resultats"))):
             if (
                 isinstance(r, dict)
                 and isinstance(r.get("indicateur"), str)
@@ -83,7 +95,7 @@ def result_complete(ctx: Context):
     `preuves: [Tableau de suivi des demandes]`.
     """
     for i, year in ctx.items("/mise_en_oeuvre/annees"):
-        for j, r in enumerate(year.get("resultats") or []):
+        for j, r in enumerate(listed(year.get("resultats"))):
             if not isinstance(r, dict):
                 continue
             for key, label in (
@@ -116,7 +128,7 @@ def elapsed_years(ctx: Context):
     signature = parse_date(ctx.get("/validation/contrat/date_signature"))
     if signature is None:
         return
-    recorded = {y.get("annee") for _, y in ctx.items("/mise_en_oeuvre/annees")}
+    recorded = {scalar(y.get("annee")) for _, y in ctx.items("/mise_en_oeuvre/annees")}
     for index, start, end in contract_years(signature):
         if end < ctx.today and index not in recorded:
             yield hit(
@@ -139,7 +151,7 @@ def level_type(ctx: Context):
     """
     indicators = contract_indicators(ctx)
     for i, year in ctx.items("/mise_en_oeuvre/annees"):
-        for j, r in enumerate(year.get("resultats") or []):
+        for j, r in enumerate(listed(year.get("resultats"))):
             if not isinstance(r, dict):
                 continue
             ind = indicators.get(r.get("indicateur"))
@@ -177,6 +189,9 @@ def duplicate_year(ctx: Context):
     """
     seen: set = set()
     for i, year in ctx.items("/mise_en_oeuvre/annees"):
-        if year.get("annee") in seen:
-            yield hit(pointer("mise_en_oeuvre", "annees", i, "annee"), annee=year.get("annee"))
-        seen.add(year.get("annee"))
+        annee = year.get("annee")
+        if annee is not None and scalar(annee) is None:
+            continue  # a list or a mapping: the schema reports it
+        if annee in seen:
+            yield hit(pointer("mise_en_oeuvre", "annees", i, "annee"), annee=annee)
+        seen.add(annee)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cpts_cli.checking.rules.engine import Context, filled, hit, rule
+from cpts_cli.checking.rules.engine import Context, filled, hit, rule, scalar
 from cpts_cli.project.positions import pointer
 from cpts_cli.referentiel import store
 from cpts_cli.support.formatting import counted
@@ -45,7 +45,9 @@ def at_least_one_doctor(ctx: Context):
     Incorrect : infirmiers et pharmaciens seulement. Correct : `profession:
     medecin_generaliste` pour au moins un acteur.
     """
-    if not any(a.get("profession") in DOCTORS for _, a in ctx.items("/mobilisation/acteurs")):
+    if not any(
+        scalar(a.get("profession")) in DOCTORS for _, a in ctx.items("/mobilisation/acteurs")
+    ):
         yield hit("/mobilisation/acteurs")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cpts_cli.checking.rules.engine import Context, filled, hit, rule
+from cpts_cli.checking.rules.engine import Context, filled, hit, rule, scalar
 
 STEP = "presentation"
 INSTITUTIONS = ("ars", "cpam", "ars_cpam")
@@ -22,7 +22,7 @@ def presented(ctx: Context):
     """
     for _, p in ctx.items("/presentation/presentations"):
         if (
-            p.get("instance") in INSTITUTIONS
+            scalar(p.get("instance")) in INSTITUTIONS
             and filled(p.get("date"))
             and filled(p.get("resultat"))
         ):

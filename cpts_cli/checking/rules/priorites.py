@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cpts_cli.checking.rules.engine import Context, filled, hit, rule
+from cpts_cli.checking.rules.engine import Context, filled, hit, rule, scalar
 from cpts_cli.project.positions import pointer
 
 STEP = "priorites"
@@ -20,7 +20,7 @@ def unknown_finding(ctx: Context):
 
     Incorrect : `constats: [C9]` quand il n'y a que C1 à C5.
     """
-    ids = {c.get("id") for _, c in ctx.items("/diagnostic/constats")}
+    ids = {scalar(c.get("id")) for _, c in ctx.items("/diagnostic/constats")}
     for i, p in ctx.items("/priorites/problematiques"):
         refs = p.get("constats")
         if isinstance(refs, list):
@@ -46,7 +46,7 @@ def socle_mission_covered(ctx: Context):
     Incorrect : aucune problématique `mission: crises_sanitaires`. Correct : une
     problématique, ou `missions_sans_problematique: {crises_sanitaires: Plan porté par…}`.
     """
-    covered = {p.get("mission") for _, p in ctx.items("/priorites/problematiques")}
+    covered = {scalar(p.get("mission")) for _, p in ctx.items("/priorites/problematiques")}
     reasons = ctx.get("/priorites/missions_sans_problematique") or {}
     for mission in ctx.aci.socle():
         if mission.code not in covered and not filled(

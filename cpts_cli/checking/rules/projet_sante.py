@@ -3,7 +3,7 @@ deployment calendar within the ACI deadlines)."""
 
 from __future__ import annotations
 
-from cpts_cli.checking.rules.engine import Context, filled, hit, rule
+from cpts_cli.checking.rules.engine import Context, filled, hit, rule, scalar
 from cpts_cli.project.positions import pointer
 from cpts_cli.support.resources import schema
 
@@ -333,7 +333,7 @@ def fiche_problem(ctx: Context):
 
     Incorrect : `problematiques: [P9]` quand il n'y a que P1 à P6.
     """
-    ids = {p.get("id") for _, p in ctx.items("/priorites/problematiques")}
+    ids = {scalar(p.get("id")) for _, p in ctx.items("/priorites/problematiques")}
     for mission, i, fiche in _fiches(ctx):
         refs = fiche.get("problematiques")
         if isinstance(refs, list):

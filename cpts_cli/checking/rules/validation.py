@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cpts_cli.checking.rules.engine import Context, filled, hit, parse_date, rule
+from cpts_cli.checking.rules.engine import Context, filled, hit, parse_date, rule, scalar
 from cpts_cli.project.positions import pointer
 from cpts_cli.support import formatting as _format
 from cpts_cli.support.dates import add_months
@@ -117,7 +117,7 @@ def socle_in_contract(ctx: Context):
     """
     if not filled(ctx.get("/validation/contrat/missions")):
         return
-    present = {m.get("mission") for _, m in _contract_missions(ctx)}
+    present = {scalar(m.get("mission")) for _, m in _contract_missions(ctx)}
     for mission in ctx.aci.socle():
         if mission.code not in present:
             yield hit("/validation/contrat/missions", mission=mission.libelle, version=ctx.aci.code)
@@ -218,6 +218,8 @@ def duplicate_mission(ctx: Context):
     seen: set = set()
     for i, m in _contract_missions(ctx):
         code = m.get("mission")
+        if code is not None and scalar(code) is None:
+            continue  # a list or a mapping: the schema reports it
         if code in seen:
             yield hit(pointer("validation", "contrat", "missions", i), mission=code)
         seen.add(code)
