@@ -323,6 +323,7 @@ FOUND = [
     (("mise_en_oeuvre", "annees", ITEM, "annee"), {}),
     (("mise_en_oeuvre", "annees", ITEM, "resultats"), True),
     (("mise_en_oeuvre", "annees", ITEM, "resultats"), -1),
+    (("mise_en_oeuvre", "annees", ITEM, "resultats", ITEM, "indicateur"), ["I1"]),
     (("validation", "contrat", "missions", ITEM, "mission"), ["parcours"]),
     (("validation", "contrat", "missions", ITEM, "indicateurs"), 3),
     (("territoire", "population"), {"valeur": True, "source": "x"}),

@@ -154,7 +154,7 @@ def level_type(ctx: Context):
         for j, r in enumerate(listed(year.get("resultats"))):
             if not isinstance(r, dict):
                 continue
-            ind = indicators.get(r.get("indicateur"))
+            ind = indicators.get(scalar(r.get("indicateur")))
             level = r.get("niveau_atteint")
             if ind is None or not isinstance(level, str):
                 continue
