@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -242,132 +243,161 @@ def _raw_token(doc: ProjectDocument, ptr: str) -> str | None:
     return token or None
 
 
+@dataclass
+class _Error:
+    """One jsonschema error, where it is in the file, and how to make a finding there."""
+
+    doc: ProjectDocument
+    error: Any
+    path: list
+    ptr: str
+    line: int
+    column: int
+    label: str
+
+    @property
+    def value(self) -> Any:
+        return self.error.instance
+
+    @property
+    def expected(self) -> Any:
+        return self.error.validator_value
+
+    def make(self, code, **values) -> Finding:
+        return code.make(self.ptr, self.line, self.column, file=self.doc.name, **values)
+
+
 def _to_findings(doc: ProjectDocument, error) -> list[Finding]:
     path = list(error.absolute_path)
     ptr = pointer(*path)
-    kind = error.validator
-    value = error.instance
-    file = doc.name
+    line, column = doc.locate(ptr)
+    at = _Error(doc, error, path, ptr, line, column, _label(error, path))
+    return _TRANSLATE.get(error.validator, _other)(at)
 
-    def at(p: str = ptr):
-        return doc.locate(p)
 
-    if kind == "additionalProperties":
-        allowed = list((error.schema.get("properties") or {}).keys())
-        out = []
-        extras = [k for k in value if k not in allowed] if isinstance(value, dict) else []
-        for key in extras:
-            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-            if close:
-                hint = f" : vouliez-vous dire « {close[0]} » ?"
-            else:
-                shown = ", ".join(allowed[:12]) + (" …" if len(allowed) > 12 else "")
-                hint = f" (clés possibles ici : {shown})."
-            key_ptr = pointer(*path, key)
-            line, col = at(key_ptr)
-            out.append(S_UNKNOWN_KEY.make(key_ptr, line, col, file=file, key=key, hint=hint))
-        return out
-    line, col = at()
-    label = _label(error, path)
-    if kind == "type":
-        expected = error.validator_value
-        expected_list = expected if isinstance(expected, list) else [expected]
-        expected_fr = " ou ".join(_TYPE_FR.get(t, t) for t in expected_list)
-        hint = ""
-        if (
-            "string" in expected_list
-            and isinstance(value, (int, float))
-            and not isinstance(value, bool)
-        ):
-            raw = _raw_token(doc, ptr) or str(value)
-            hint = f' Écrivez-le entre guillemets : "{raw}".'
-        elif "array" in expected_list and isinstance(value, (str, int, float)):
-            hint = f' Écrivez une liste, par exemple : ["{value}"].'
-        return [
-            S_TYPE.make(
-                ptr,
-                line,
-                col,
-                file=file,
-                label=label,
-                expected=expected_fr,
-                found=f"{_type_of(value)} « {_show(value)} »"
-                if value is not None
-                else _type_of(value),
-                hint=hint,
-            )
-        ]
-    if kind == "enum":
-        choices = [str(c) for c in error.validator_value]
-        wanted = _norm(str(value))
-        close = [c for c in choices if c.startswith(wanted)] or difflib.get_close_matches(
-            wanted, choices, n=1, cutoff=0.5
+def _unknown_keys(at: _Error) -> list[Finding]:
+    allowed = list((at.error.schema.get("properties") or {}).keys())
+    extras = [k for k in at.value if k not in allowed] if isinstance(at.value, dict) else []
+    out = []
+    for key in extras:
+        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        if close:
+            hint = f" : vouliez-vous dire « {close[0]} » ?"
+        else:
+            shown = ", ".join(allowed[:12]) + (" …" if len(allowed) > 12 else "")
+            hint = f" (clés possibles ici : {shown})."
+        key_ptr = pointer(*at.path, key)
+        line, col = at.doc.locate(key_ptr)
+        out.append(S_UNKNOWN_KEY.make(key_ptr, line, col, file=at.doc.name, key=key, hint=hint))
+    return out
+
+
+def _wrong_type(at: _Error) -> list[Finding]:
+    value = at.value
+    expected_list = at.expected if isinstance(at.expected, list) else [at.expected]
+    hint = ""
+    if (
+        "string" in expected_list
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+    ):
+        raw = _raw_token(at.doc, at.ptr) or str(value)
+        hint = f' Écrivez-le entre guillemets : "{raw}".'
+    elif "array" in expected_list and isinstance(value, (str, int, float)):
+        hint = f' Écrivez une liste, par exemple : ["{value}"].'
+    found = f"{_type_of(value)} « {_show(value)} »" if value is not None else _type_of(value)
+    return [
+        at.make(
+            S_TYPE,
+            label=at.label,
+            expected=" ou ".join(_TYPE_FR.get(t, t) for t in expected_list),
+            found=found,
+            hint=hint,
         )
-        hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
-        shown = ", ".join(choices[:15]) + (" …" if len(choices) > 15 else "")
-        return [
-            S_ENUM.make(
-                ptr, line, col, file=file, value=_show(value), label=label, hint=hint, choices=shown
-            )
-        ]
-    if kind == "format" and error.validator_value == "date":
-        hint = ""
-        guess = _guess_date(value)
-        if guess:
-            hint = f", par exemple « {guess} »"
-        return [S_DATE.make(ptr, line, col, file=file, label=label, value=_show(value), hint=hint)]
-    if kind in ("pattern", "format"):
-        sub = _subschema_for(path)
-        return [
-            S_FORMAT.make(
-                ptr, line, col, file=file, label=label, value=_show(value), hint=_examples_hint(sub)
-            )
-        ]
-    if kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else "?"
-        return [S_REQUIRED.make(ptr, line, col, file=file, key=missing, label=label)]
-    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        words = {
-            "minimum": "minimum",
-            "maximum": "maximum",
-            "exclusiveMinimum": "strictement plus de",
-            "exclusiveMaximum": "strictement moins de",
-        }
-        detail = f"{words[kind]} {error.validator_value}"
-        return [
-            S_RANGE.make(ptr, line, col, file=file, label=label, value=_show(value), detail=detail)
-        ]
-    if kind in ("minItems", "maxItems", "minLength", "maxLength", "uniqueItems"):
-        details = {
-            "minItems": f"au moins {error.validator_value} élément(s)",
-            "maxItems": f"au plus {error.validator_value} élément(s)",
-            "minLength": "le texte ne peut pas être vide",
-            "maxLength": f"au plus {error.validator_value} caractères",
-            "uniqueItems": "les éléments doivent être tous différents",
-        }
-        return [
-            S_RANGE.make(
-                ptr, line, col, file=file, label=label, value=_show(value), detail=details[kind]
-            )
-        ]
-    if kind in ("const",):
-        return [
-            S_ENUM.make(
-                ptr,
-                line,
-                col,
-                file=file,
-                value=_show(value),
-                label=label,
-                hint="",
-                choices=str(error.validator_value),
-            )
-        ]
-    # anyOf / oneOf / others: report the most specific sub-error when there is one.
-    if error.context:
-        best = min(error.context, key=lambda e: (len(e.schema_path), str(e.message)))
-        return _to_findings(doc, best)
-    return [S_FORMAT.make(ptr, line, col, file=file, label=label, value=_show(value), hint="")]
+    ]
+
+
+def _not_in_list(at: _Error) -> list[Finding]:
+    choices = [str(c) for c in at.expected]
+    wanted = _norm(str(at.value))
+    close = [c for c in choices if c.startswith(wanted)] or difflib.get_close_matches(
+        wanted, choices, n=1, cutoff=0.5
+    )
+    hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+    shown = ", ".join(choices[:15]) + (" …" if len(choices) > 15 else "")
+    return [at.make(S_ENUM, value=_show(at.value), label=at.label, hint=hint, choices=shown)]
+
+
+def _not_the_constant(at: _Error) -> list[Finding]:
+    return [
+        at.make(S_ENUM, value=_show(at.value), label=at.label, hint="", choices=str(at.expected))
+    ]
+
+
+def _bad_format(at: _Error) -> list[Finding]:
+    if at.expected == "date":
+        guess = _guess_date(at.value)
+        hint = f", par exemple « {guess} »" if guess else ""
+        return [at.make(S_DATE, label=at.label, value=_show(at.value), hint=hint)]
+    return _bad_pattern(at)
+
+
+def _bad_pattern(at: _Error) -> list[Finding]:
+    hint = _examples_hint(_subschema_for(at.path))
+    return [at.make(S_FORMAT, label=at.label, value=_show(at.value), hint=hint)]
+
+
+def _missing_key(at: _Error) -> list[Finding]:
+    message = at.error.message
+    missing = message.split("'")[1] if "'" in message else "?"
+    return [at.make(S_REQUIRED, key=missing, label=at.label)]
+
+
+_BOUND_WORDS = {
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "exclusiveMinimum": "strictement plus de",
+    "exclusiveMaximum": "strictement moins de",
+}
+_SIZE_WORDS = {
+    "minItems": "au moins {} élément(s)",
+    "maxItems": "au plus {} élément(s)",
+    "minLength": "le texte ne peut pas être vide",
+    "maxLength": "au plus {} caractères",
+    "uniqueItems": "les éléments doivent être tous différents",
+}
+
+
+def _out_of_bounds(at: _Error) -> list[Finding]:
+    detail = f"{_BOUND_WORDS[at.error.validator]} {at.expected}"
+    return [at.make(S_RANGE, label=at.label, value=_show(at.value), detail=detail)]
+
+
+def _wrong_size(at: _Error) -> list[Finding]:
+    detail = _SIZE_WORDS[at.error.validator].format(at.expected)
+    return [at.make(S_RANGE, label=at.label, value=_show(at.value), detail=detail)]
+
+
+def _other(at: _Error) -> list[Finding]:
+    """anyOf / oneOf / others: the most specific sub-error when there is one."""
+    if at.error.context:
+        best = min(at.error.context, key=lambda e: (len(e.schema_path), str(e.message)))
+        return _to_findings(at.doc, best)
+    return [at.make(S_FORMAT, label=at.label, value=_show(at.value), hint="")]
+
+
+#: jsonschema validator name → the French finding(s) for one of its errors.
+_TRANSLATE = {
+    "additionalProperties": _unknown_keys,
+    "type": _wrong_type,
+    "enum": _not_in_list,
+    "const": _not_the_constant,
+    "format": _bad_format,
+    "pattern": _bad_pattern,
+    "required": _missing_key,
+    **dict.fromkeys(_BOUND_WORDS, _out_of_bounds),
+    **dict.fromkeys(_SIZE_WORDS, _wrong_size),
+}
 
 
 def _norm(text: str) -> str:
