@@ -118,42 +118,68 @@ def check_document(
     strict: bool = False,
     today: _dt.date | None = None,
 ) -> FileReport:
-    from cpts_cli.checking.rules import Context, run_rules
-    from cpts_cli.checking.schema import validate_schema
-
     findings = list(doc.findings)
     if not doc.parsed or not isinstance(doc.plain, dict):
         return FileReport(doc.name, False, sort_findings(findings), [], None, strict, doc)
-    version = _migrate.file_format(doc.plain)
-    if version is not None and version > _migrate.CURRENT_FORMAT:
-        line, col = doc.locate("/format")
-        findings.append(
-            G_FORMAT.make(
-                "/format", line, col, file=doc.name, found=version, current=_migrate.CURRENT_FORMAT
-            )
-        )
+    too_new = _format_too_new(doc)
+    if too_new is not None:
+        findings.append(too_new)
         return FileReport(doc.name, True, sort_findings(findings), [], None, strict, doc)
-    migrated = (
-        _migrate.migrate(doc.data)
-        if version is not None and version < _migrate.CURRENT_FORMAT
-        else []
+    findings.extend(_migrate_in_memory(doc))
+    by_step = _findings_by_step(doc, today)
+    states, current = _step_states(doc, by_step)
+    findings.extend(_reported(states, by_step.get(None, []), etape))
+    findings.extend(_record_findings(doc, states))
+    return FileReport(doc.name, True, sort_findings(findings), states, current, strict, doc)
+
+
+def _format_too_new(doc: ProjectDocument) -> Finding | None:
+    """A file written by a newer cpts is not read further (CPTS-G001)."""
+    version = _migrate.file_format(doc.plain)
+    if version is None or version <= _migrate.CURRENT_FORMAT:
+        return None
+    line, col = doc.locate("/format")
+    return G_FORMAT.make(
+        "/format", line, col, file=doc.name, found=version, current=_migrate.CURRENT_FORMAT
     )
-    if migrated:
-        doc.plain = to_plain(doc.data)
-        findings.append(
-            G_MIGRATED.make(
-                "/format", 1, 1, file=doc.name, old=migrated[0], new=_migrate.CURRENT_FORMAT
-            )
+
+
+def _migrate_in_memory(doc: ProjectDocument) -> list[Finding]:
+    """An older format is read in the current one (CPTS-G004 says so)."""
+    version = _migrate.file_format(doc.plain)
+    if version is None or version >= _migrate.CURRENT_FORMAT:
+        return []
+    migrated = _migrate.migrate(doc.data)
+    if not migrated:
+        return []
+    doc.plain = to_plain(doc.data)
+    return [
+        G_MIGRATED.make(
+            "/format", 1, 1, file=doc.name, old=migrated[0], new=_migrate.CURRENT_FORMAT
         )
+    ]
+
+
+def _findings_by_step(
+    doc: ProjectDocument, today: _dt.date | None
+) -> dict[str | None, list[Finding]]:
+    """Schema and rule findings, by the step they belong to (``None``: general)."""
+    from cpts_cli.checking.rules import Context, run_rules
+    from cpts_cli.checking.schema import validate_schema
+
     schema_findings = validate_schema(doc)
-    ctx = Context(doc, today)
-    rule_findings = run_rules(ctx, [s.id for s in STEPS])
+    rule_findings = run_rules(Context(doc, today), [s.id for s in STEPS])
     by_step: dict[str | None, list[Finding]] = {}
     for f in schema_findings + rule_findings:
         by_step.setdefault(step_of(f), []).append(f)
-    general = by_step.get(None, [])
-    general_errors = any(f.severity is Severity.ERROR for f in general)
+    return by_step
 
+
+def _step_states(
+    doc: ProjectDocument, by_step: dict[str | None, list[Finding]]
+) -> tuple[list[StepState], str]:
+    """The state of each step (done, current, to do) and the current step."""
+    general_errors = any(f.severity is Severity.ERROR for f in by_step.get(None, []))
     records = doc.plain.get("etapes") if isinstance(doc.plain.get("etapes"), dict) else {}
     states: list[StepState] = []
     current: str | None = None
@@ -172,31 +198,38 @@ def check_document(
         else:
             status = "a_faire"
         states.append(StepState(s, status, str(done_on) if done_on else None, complete, own))
+    # Every step done: the project lives in its last step.
+    return states, current if current is not None else STEPS[-1].id
 
-    if current is None:
-        current = STEPS[-1].id  # every step done: the project lives in its last step
 
-    # What to report: everything general and schema-level, plus the rules of the steps
-    # checked (those up to --etape, or the steps done and the current one).
+def _reported(states: list[StepState], general: list[Finding], etape: str | None) -> list[Finding]:
+    """What to report: everything general and schema-level, plus the rules of the steps
+    checked (those up to ``etape``, or the steps done and the current one)."""
     if etape is not None:
         limit = STEP_BY_ID[etape].number
         checked = {s.step.id for s in states if s.step.number <= limit}
     else:
         checked = {s.step.id for s in states if s.status in ("terminee", "en_cours")}
-    findings.extend(general)
+    out = list(general)
     for state in states:
         if state.step.id in checked:
-            findings.extend(state.findings)
+            out.extend(state.findings)
         else:
-            findings.extend(f for f in state.findings if f.code.startswith("CPTS-S"))
+            out.extend(f for f in state.findings if f.code.startswith("CPTS-S"))
+    return out
 
+
+def _record_findings(doc: ProjectDocument, states: list[StepState]) -> list[Finding]:
+    """Steps recorded as done that are no longer complete (G002) or out of order (G003)."""
+    out: list[Finding] = []
     first_gap: Step | None = None
     for state in states:
+        ptr = f"/etapes/{state.step.id}"
         if state.status == "terminee" and not state.complete:
-            line, col = doc.locate(f"/etapes/{state.step.id}")
-            findings.append(
+            line, col = doc.locate(ptr)
+            out.append(
                 G_NO_LONGER_COMPLETE.make(
-                    f"/etapes/{state.step.id}",
+                    ptr,
                     line,
                     col,
                     file=doc.name,
@@ -209,18 +242,13 @@ def check_document(
         if state.done_on is None and first_gap is None:
             first_gap = state.step
         elif state.done_on is not None and first_gap is not None:
-            line, col = doc.locate(f"/etapes/{state.step.id}")
-            findings.append(
+            line, col = doc.locate(ptr)
+            out.append(
                 G_OUT_OF_ORDER.make(
-                    f"/etapes/{state.step.id}",
-                    line,
-                    col,
-                    file=doc.name,
-                    label=state.step.label,
-                    before=first_gap.label,
+                    ptr, line, col, file=doc.name, label=state.step.label, before=first_gap.label
                 )
             )
-    return FileReport(doc.name, True, sort_findings(findings), states, current, strict, doc)
+    return out
 
 
 def check_path(path: Path, **kwargs) -> FileReport:
