@@ -208,66 +208,19 @@ def quiet_env():
             os.environ[key] = value
 
 
-@settings(
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(path=st.sampled_from(PATHS), value=HOSTILE, pick=st.integers(0, 50))
-def test_hostile_value_is_a_finding_at_its_place(path, value, pick):
-    data, ptr = inject(EXAMPLE, path, value, pick)
-    doc = parse_text(dump(data))
-    assert doc.parsed, doc.findings
-    report = check_document(doc, etape="mise_en_oeuvre", today=TODAY)
-    assert all(f.line >= 1 and f.column >= 1 for f in report.findings)
-    if not _valid_here(path, value):
-        at_value = [f for f in report.findings if f.path == ptr or f.path.startswith(ptr + "/")]
-        assert at_value, (ptr, value, [f.to_dict() for f in report.findings])
-        line, column = doc.locate(ptr)
-        assert any((f.line, f.column) >= (line, column) for f in at_value)
-
-
-COMMANDS = (
-    ["validate"],
-    ["validate", "--format", "json"],
-    ["status"],
-    ["status", "--format", "json"],
-    ["funding"],
-    ["territory", "info"],
-    ["next"],
-)
-
-
-@pytest.fixture(scope="module")
-def quiet_env():
-    old = {k: os.environ.get(k) for k in ("NO_COLOR", "COLUMNS", "SOURCE_DATE_EPOCH")}
-    os.environ.update(
-        NO_COLOR="1",
-        COLUMNS="200",
-        SOURCE_DATE_EPOCH=str(
-            int(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=dt.UTC).timestamp())
-        ),
-    )
-    yield
-    for key, value in old.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-
-
-def _summary_crash(command: list[str], path: tuple[str, ...], value) -> bool:
-    """The crashes left in territory/ (see SUMMARY_CRASHES below)."""
-    return (
-        command[0] in ("funding", "territory")
-        and path == ("territoire", "population", "valeur")
-        and isinstance(value, int)
-        and (isinstance(value, bool) or value < 0)
-    )
+def _crash_elsewhere(command: list[str], path: tuple[str, ...], value) -> bool:
+    """The crashes this test found in funding/, left to be fixed there: a figure beyond 28
+    digits in the contract, an indicator ``id`` written as a list or a mapping (see
+    ``test_crash_left_elsewhere`` below)."""
+    if command[0] != "funding" or path[0] != "validation":
+        return False
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e26:
+        return True
+    return path[-1] == "id" and isinstance(value, list | dict)
 
 
 @settings(
-    max_examples=12,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow,
@@ -282,6 +235,8 @@ def test_commands_never_crash_on_hostile_value(tmp_path_factory, quiet_env, path
     file = Path(folder) / "cpts.yaml"
     file.write_text(dump(data), encoding="utf-8")
     for command in COMMANDS:
+        if _crash_elsewhere(command, path, value):
+            continue
         result = run_cli([*command, file])
         assert "Erreur interne" not in result.out + result.err, (command, path, value, result)
         assert result.code in (0, 1, 2), (command, path, value, result)
@@ -341,3 +296,26 @@ def test_found_crashes_are_findings(path, value):
     ]
     assert at_value, [f.to_dict() for f in report.findings]
     assert (at_value[0].line, at_value[0].column) == doc.locate(at_value[0].path)
+
+
+#: Reproducers of the crashes left in funding/ (its owner fixes them): strict, so the fix
+#: shows here.
+LEFT_ELSEWHERE = [
+    (("validation", "contrat", "fonctionnement"), 10**30),
+    (("validation", "contrat", "fonctionnement"), 1e300),
+    (("validation", "contrat", "missions", ITEM, "fixe"), 10**30),
+    (("validation", "contrat", "missions", ITEM, "indicateurs", ITEM, "id"), []),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="funding/ : montant énorme, identifiant d'un mauvais type")
+@pytest.mark.parametrize(
+    "path,value", LEFT_ELSEWHERE, ids=[f"{'/'.join(p)}={v!r}" for p, v in LEFT_ELSEWHERE]
+)
+def test_crash_left_elsewhere(tmp_path, cli, path, value):
+    data, _ = inject(EXAMPLE, path, value, 0)
+    file = tmp_path / "cpts.yaml"
+    file.write_text(dump(data), encoding="utf-8")
+    result = cli("funding", file)
+    assert result.code in (0, 1, 2), result
+    assert "Erreur interne" not in result.out + result.err
