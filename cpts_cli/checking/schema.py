@@ -360,8 +360,8 @@ _BOUND_WORDS = {
     "exclusiveMaximum": "strictement moins de",
 }
 _SIZE_WORDS = {
-    "minItems": "au moins {} élément(s)",
-    "maxItems": "au plus {} élément(s)",
+    "minItems": "au moins {}",
+    "maxItems": "au plus {}",
     "minLength": "le texte ne peut pas être vide",
     "maxLength": "au plus {} caractères",
     "uniqueItems": "les éléments doivent être tous différents",
@@ -374,7 +374,11 @@ def _out_of_bounds(at: _Error) -> list[Finding]:
 
 
 def _wrong_size(at: _Error) -> list[Finding]:
-    detail = _SIZE_WORDS[at.error.validator].format(at.expected)
+    from cpts_cli.support.formatting import counted
+
+    kind = at.error.validator
+    size = counted(at.expected, "élément") if kind in ("minItems", "maxItems") else at.expected
+    detail = _SIZE_WORDS[kind].format(size)
     return [at.make(S_RANGE, label=at.label, value=_show(at.value), detail=detail)]
 
 
