@@ -21,7 +21,7 @@ def sizes(package: Path = ROOT / "cpts_cli") -> list[tuple[str, str, int]]:
     found = []
     for path in sorted(package.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        rel = path.relative_to(ROOT)
+        rel = path.relative_to(package.parent)
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 kind = "class" if isinstance(node, ast.ClassDef) else "function"
