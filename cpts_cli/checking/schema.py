@@ -369,7 +369,15 @@ _SIZE_WORDS = {
 
 
 def _out_of_bounds(at: _Error) -> list[Finding]:
-    detail = f"{_BOUND_WORDS[at.error.validator]} {at.expected}"
+    import math
+
+    from cpts_cli.support.formatting import fmt_int
+
+    if isinstance(at.value, float) and not math.isfinite(at.value):
+        return []  # .inf and .nan have their own finding (_non_finite, or the type's)
+    bound = at.expected
+    bound = fmt_int(bound) if isinstance(bound, int) and not isinstance(bound, bool) else bound
+    detail = f"{_BOUND_WORDS[at.error.validator]} {bound}"
     return [at.make(S_RANGE, label=at.label, value=_show(at.value), detail=detail)]
 
 

@@ -93,7 +93,7 @@ def _earned_year(b: Builder, index: int, year: dict) -> YearEarned:
         code = m["mission"]
         conditional = b.conditional(code)
         plafond = as_number(m.get("variable"))
-        items = [_earned_indicator(i, results.get(i.get("id"))) for i in indicators]
+        items = [_earned_indicator(i, results.get(_text_or_none(i.get("id")))) for i in indicators]
         total = money(sum(Decimal(str(i.montant_acquis)) for i in items))
         cap = money(plafond) if plafond is not None else None
         capped = False
@@ -194,3 +194,8 @@ def _earned_indicator(ind: dict, result: dict | None) -> IndicatorEarned:
         montant_acquis=acquis,
         note=note,
     )
+
+
+def _text_or_none(value: object) -> str | None:
+    """An identifier as written, when it is one (a list or a table is none)."""
+    return value if isinstance(value, str) else None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -318,8 +319,15 @@ def money(value: float | int | Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
+#: Beyond this, an amount or a count is a typing slip, not a figure (the schema says so).
+LARGEST = 10**12
+
+
 def as_number(value: Any) -> int | float | None:
+    """The number written, or None: not a number, not finite, or beyond ``LARGEST``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or abs(value) >= LARGEST:
         return None
     return value
 
