@@ -364,3 +364,18 @@ def test_json_error_on_internal_error(example, cli, monkeypatch, command, target
     assert error["code_sortie"] == 3
     assert error["message"].startswith("Erreur interne inattendue : RuntimeError.")
     assert "secret data" not in result.out + result.err
+
+
+def test_a_general_error_is_shown_as_such_not_as_done_steps_broken(example, cli):
+    """A wrong type in ``cpts`` blocks every step but is no step's fault: ``next`` and
+    ``status`` show the error itself, not « étape 1 … n'est plus complète » with nothing."""
+    text = example.read_text(encoding="utf-8")
+    text = text.replace("  nom: CPTS du Sud Dijonnais", "  nom: [a]", 1)
+    example.write_text(text.replace("  mise_en_oeuvre:\n    terminee_le: 2025-07-10\n", "", 1))
+    result = cli("next", example)
+    assert result.code == 1
+    assert "CPTS-S001" in result.out and "n'est plus complète" not in result.out
+    status = cli("status", example, "--format", "json").json()
+    assert not status["prochaine_action"].startswith("Reprenez")
+    assert [m["code"] for m in status["manquants"]] == ["CPTS-S001"]
+    assert "CPTS-G002" not in cli("validate", example).out

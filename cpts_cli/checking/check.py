@@ -225,7 +225,9 @@ def _record_findings(doc: ProjectDocument, states: list[StepState]) -> list[Find
     first_gap: Step | None = None
     for state in states:
         ptr = f"/etapes/{state.step.id}"
-        if state.status == "terminee" and not state.complete:
+        # A general error (a wrong type in cpts, say) blocks every step but is its own
+        # finding: a done step is said no longer complete for its own missing points only.
+        if state.status == "terminee" and not state.complete and state.missing:
             line, col = doc.locate(ptr)
             out.append(
                 G_NO_LONGER_COMPLETE.make(

@@ -34,7 +34,7 @@ def advance(path: Path, today: _dt.date | None = None) -> Advance:
     if not report.parsed or not report.steps:
         return Advance(report, None, False, [f for f in report.findings])
     for state in report.steps:
-        if state.status == "terminee" and not state.complete:
+        if state.status == "terminee" and not state.complete and state.missing:
             return Advance(report, None, False, state.missing, blocking_step=state.step)
     current = next((s for s in report.steps if s.status == "en_cours"), None)
     if current is None:

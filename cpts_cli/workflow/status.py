@@ -39,7 +39,9 @@ def status_to_dict(report: FileReport) -> dict:
     general = [f for f in report.findings if f.severity is Severity.ERROR and step_of(f) is None]
     missing = (current.missing + general) if current else []
     alerts = [f.message for f in report.findings if f.code == G_NO_LONGER_COMPLETE.code]
-    broken = next((s for s in report.steps if s.status == "terminee" and not s.complete), None)
+    broken = next(
+        (s for s in report.steps if s.status == "terminee" and not s.complete and s.missing), None
+    )
     if broken is not None:
         action = (
             f"Reprenez l'étape {broken.step.number} « {broken.step.label} » : terminée le "
