@@ -210,13 +210,16 @@ def _merge_ref(node: dict | None, root: dict) -> dict | None:
 
 
 def _show(value: Any) -> str:
-    text = (
-        value
-        if isinstance(value, str)
-        else repr(value)
-        if not isinstance(value, (int, float))
-        else str(value)
-    )
+    """The value as the user wrote it in YAML: ``true``, ``null``, ``["a"]`` — never Python's
+    ``True`` or ``['a']``."""
+    import json
+
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool) or value is None or not isinstance(value, int | float):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    else:
+        text = str(value)
     text = " ".join(str(text).split())
     return text if len(text) <= 60 else text[:57] + "…"
 
