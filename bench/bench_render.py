@@ -13,7 +13,7 @@ Needs ``pip install '.[bench]'`` (pandoc from the ``pypandoc-binary`` wheel) or 
 
 A and B run alternately (A B A B …) after a warm-up; the script prints the median wall time
 of each and the median of the per-pair ratios A/B, for three states of the user's cache
-(``CPTS_CACHE_DIR``, see ``cpts_cli/cache.py``):
+(``CPTS_CACHE_DIR``, see ``cpts_cli/support/cache.py``):
 
 * ``cache chaud``: the compiled templates and the charts are in the cache — every render
   after the first one of a project whose indicators did not change;
