@@ -1,11 +1,11 @@
 """Domain rules, by area; importing this package registers them all, in step order."""
 
 from cpts_cli.checking.rules import (  # noqa: F401 - imported to register the rules
+    declared,
     diagnostic,
     lettre_intention,
     mise_en_oeuvre,
     mobilisation,
-    presence,
     presentation,
     priorites,
     projet_sante,

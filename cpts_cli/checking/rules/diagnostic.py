@@ -59,30 +59,6 @@ def reference(ctx: Context):
 
 
 @rule(
-    "CPTS-D004",
-    step=STEP,
-    title="Code d'indicateur en double",
-    message="Le code d'indicateur « {code} » est déjà utilisé (position {first}).",
-)
-def duplicate_code(ctx: Context):
-    """Le code d'un indicateur l'identifie : les constats y renvoient.
-
-    Incorrect : deux indicateurs `code: densite_mg`.
-    """
-    seen: dict[str, int] = {}
-    for i, ind in ctx.items("/diagnostic/indicateurs"):
-        code = ind.get("code")
-        if not isinstance(code, str):
-            continue
-        if code in seen:
-            yield hit(
-                pointer("diagnostic", "indicateurs", i, "code"), code=code, first=seen[code] + 1
-            )
-        else:
-            seen[code] = i
-
-
-@rule(
     "CPTS-D005",
     step=STEP,
     title="Valeur masquée incohérente",
@@ -125,36 +101,3 @@ def future_year(ctx: Context):
                 code=ind.get("code", "?"),
                 annee=year,
             )
-
-
-@rule(
-    "CPTS-D009",
-    step=STEP,
-    title="Indicateur inconnu dans un constat",
-    message="Le constat « {id} » renvoie à l'indicateur « {code} », qui n'existe pas{hint}.",
-)
-def unknown_indicator_ref(ctx: Context):
-    """Les codes cités par un constat sont ceux des indicateurs du diagnostic.
-
-    Incorrect : `indicateurs: [densite_mq]` (faute de frappe). Correct : `[densite_mg]`.
-    """
-    import difflib
-
-    codes = [
-        ind.get("code")
-        for _, ind in ctx.items("/diagnostic/indicateurs")
-        if isinstance(ind.get("code"), str)
-    ]
-    for i, c in ctx.items("/diagnostic/constats"):
-        refs = c.get("indicateurs")
-        if not isinstance(refs, list):
-            continue
-        for j, ref in enumerate(refs):
-            if isinstance(ref, str) and ref not in codes:
-                close = difflib.get_close_matches(ref, codes, n=1)
-                yield hit(
-                    pointer("diagnostic", "constats", i, "indicateurs", j),
-                    id=c.get("id", "?"),
-                    code=ref,
-                    hint=f" (vouliez-vous dire « {close[0]} » ?)" if close else "",
-                )

@@ -16,7 +16,7 @@ from typing import Any
 from cpts_cli.checking.codes import Code, define
 from cpts_cli.checking.findings import Finding, Severity
 from cpts_cli.project.document import ProjectDocument
-from cpts_cli.project.positions import resolve
+from cpts_cli.project.positions import escape, pointer, resolve, split
 from cpts_cli.support import dates
 
 
@@ -29,6 +29,21 @@ class Hit:
 
 def hit(path: str, severity: Severity | str | None = None, **values: Any) -> Hit:
     return Hit(path, values, Severity(severity) if severity else None)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A mapping item of a list: its pointer, itself, its index in the list, and the mapping
+    item that holds the list when a wildcard led to it (else ``None``)."""
+
+    ptr: str
+    item: dict
+    index: int
+    parent: dict | None = None
+
+    def at(self, key: str) -> str:
+        """The pointer of ``key`` in this item."""
+        return f"{self.ptr}/{escape(key)}"
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,29 @@ class Context:
             for i, item in enumerate(value):
                 if isinstance(item, dict):
                     yield i, item
+
+    def entries(self, pattern: str) -> Iterator[Entry]:
+        """The mapping items of the lists ``pattern`` names. A ``*`` step stands for each
+        mapping value of a mapping, a ``[]`` step for each mapping item of a list:
+        ``/projet_sante/missions/*/fiches_actions``, ``/mise_en_oeuvre/annees/[]/resultats``.
+        Values of another type are skipped (the schema reports them)."""
+        yield from self._entries(split(pattern), [], None)
+
+    def _entries(self, tokens: list[str], done: list, parent: dict | None) -> Iterator[Entry]:
+        wild = next((k for k, t in enumerate(tokens) if t in ("*", "[]")), None)
+        if wild is None:
+            for i, item in self.items(pointer(*done, *tokens)):
+                yield Entry(pointer(*done, *tokens, i), item, i, parent)
+            return
+        head = [*done, *tokens[:wild]]
+        if tokens[wild] == "[]":
+            children: Iterable = self.items(pointer(*head))
+        else:
+            container = self.get(pointer(*head)) or {}
+            children = container.items() if isinstance(container, dict) else ()
+        for key, child in children:
+            if isinstance(child, dict):
+                yield from self._entries(tokens[wild + 1 :], [*head, key], child)
 
     @cached_property
     def aci(self):

@@ -52,36 +52,6 @@ def every_indicator(ctx: Context):
 
 
 @rule(
-    "CPTS-E003",
-    step=STEP,
-    title="Indicateur inconnu",
-    message="Année {annee} : « {id} » n'est pas un indicateur du contrat{hint}.",
-)
-def unknown_indicator(ctx: Context):
-    """Les résultats renvoient aux identifiants des indicateurs du contrat (`validation`).
-
-    Incorrect : `indicateur: I99`. Correct : `indicateur: I1`.
-    """
-    import difflib
-
-    indicators = list(contract_indicators(ctx))
-    for i, year in ctx.items("/mise_en_oeuvre/annees"):
-        for j, r in enumerate(listed(year.get("resultats"))):
-            if (
-                isinstance(r, dict)
-                and isinstance(r.get("indicateur"), str)
-                and r["indicateur"] not in indicators
-            ):
-                close = difflib.get_close_matches(r["indicateur"], indicators, n=1)
-                yield hit(
-                    pointer("mise_en_oeuvre", "annees", i, "resultats", j, "indicateur"),
-                    annee=year.get("annee", "?"),
-                    id=r["indicateur"],
-                    hint=f" (vouliez-vous dire « {close[0]} » ?)" if close else "",
-                )
-
-
-@rule(
     "CPTS-E004",
     step=STEP,
     title="Résultat incomplet",
@@ -174,24 +144,3 @@ def level_type(ctx: Context):
                 id=r.get("indicateur"),
                 detail=detail,
             )
-
-
-@rule(
-    "CPTS-E007",
-    step=STEP,
-    title="Année de contrat en double",
-    message="L'année de contrat {annee} est renseignée deux fois.",
-)
-def duplicate_year(ctx: Context):
-    """Chaque année de contrat (1 à 5) n'apparaît qu'une fois.
-
-    Incorrect : deux entrées `annee: 1`. Correct : `annee: 1` puis `annee: 2`.
-    """
-    seen: set = set()
-    for i, year in ctx.items("/mise_en_oeuvre/annees"):
-        annee = year.get("annee")
-        if annee is not None and scalar(annee) is None:
-            continue  # a list or a mapping: the schema reports it
-        if annee in seen:
-            yield hit(pointer("mise_en_oeuvre", "annees", i, "annee"), annee=annee)
-        seen.add(annee)

@@ -127,28 +127,3 @@ def actor_unknown_commune(ctx: Context):
                     nom=_who(item) if key == "acteurs" else item.get("nom", "?"),
                     code=code,
                 )
-
-
-@rule(
-    "CPTS-M007",
-    step=STEP,
-    severity="warning",
-    title="Numéro RPPS en double",
-    message="Le numéro RPPS {rpps} figure déjà pour un autre acteur (position {first}).",
-)
-def duplicate_rpps(ctx: Context):
-    """Un professionnel n'est recensé qu'une fois : un numéro RPPS n'apparaît qu'une fois.
-
-    Incorrect : deux acteurs avec `rpps: "10001234567"`.
-    """
-    seen: dict[str, int] = {}
-    for i, actor in ctx.items("/mobilisation/acteurs"):
-        rpps = actor.get("rpps")
-        if not isinstance(rpps, str):
-            continue
-        if rpps in seen:
-            yield hit(
-                pointer("mobilisation", "acteurs", i, "rpps"), rpps=rpps, first=seen[rpps] + 1
-            )
-        else:
-            seen[rpps] = i

@@ -3,7 +3,7 @@ deployment calendar within the ACI deadlines)."""
 
 from __future__ import annotations
 
-from cpts_cli.checking.rules.engine import Context, filled, hit, rule, scalar
+from cpts_cli.checking.rules.engine import Context, filled, hit, rule
 from cpts_cli.project.positions import pointer
 from cpts_cli.support.resources import schema
 
@@ -296,59 +296,3 @@ def deployment_deadline(ctx: Context):
                 limite=start,
                 version=ctx.aci.code,
             )
-
-
-@rule(
-    "CPTS-H010",
-    step=STEP,
-    title="Identifiant de fiche-action en double",
-    message="L'identifiant de fiche-action « {id} » est déjà utilisé.",
-)
-def duplicate_fiche(ctx: Context):
-    """Chaque fiche-action a un identifiant unique dans tout le projet.
-
-    Incorrect : deux fiches `id: FA1`.
-    """
-    seen: set[str] = set()
-    for mission, i, fiche in _fiches(ctx):
-        ident = fiche.get("id")
-        if isinstance(ident, str):
-            if ident in seen:
-                yield hit(
-                    pointer("projet_sante", "missions", mission, "fiches_actions", i, "id"),
-                    id=ident,
-                )
-            seen.add(ident)
-
-
-@rule(
-    "CPTS-H011",
-    step=STEP,
-    severity="warning",
-    title="Problématique inconnue",
-    message="La fiche-action « {id} » renvoie à la problématique « {ref} », qui n'existe pas.",
-)
-def fiche_problem(ctx: Context):
-    """Les problématiques citées par une fiche-action existent dans `priorites`.
-
-    Incorrect : `problematiques: [P9]` quand il n'y a que P1 à P6.
-    """
-    ids = {scalar(p.get("id")) for _, p in ctx.items("/priorites/problematiques")}
-    for mission, i, fiche in _fiches(ctx):
-        refs = fiche.get("problematiques")
-        if isinstance(refs, list):
-            for j, ref in enumerate(refs):
-                if isinstance(ref, str) and ref not in ids:
-                    yield hit(
-                        pointer(
-                            "projet_sante",
-                            "missions",
-                            mission,
-                            "fiches_actions",
-                            i,
-                            "problematiques",
-                            j,
-                        ),
-                        id=fiche.get("id", "?"),
-                        ref=ref,
-                    )

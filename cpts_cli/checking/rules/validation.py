@@ -205,27 +205,6 @@ def signature_after_validation(ctx: Context):
 
 
 @rule(
-    "CPTS-V008",
-    step=STEP,
-    title="Mission en double au contrat",
-    message="La mission « {mission} » apparaît deux fois dans le contrat.",
-)
-def duplicate_mission(ctx: Context):
-    """Chaque mission figure une fois au contrat.
-
-    Incorrect : deux entrées `mission: parcours`.
-    """
-    seen: set = set()
-    for i, m in _contract_missions(ctx):
-        code = m.get("mission")
-        if code is not None and scalar(code) is None:
-            continue  # a list or a mapping: the schema reports it
-        if code in seen:
-            yield hit(pointer("validation", "contrat", "missions", i), mission=code)
-        seen.add(code)
-
-
-@rule(
     "CPTS-V009",
     step=STEP,
     title="Mission hors de la version de l'ACI",
