@@ -99,22 +99,20 @@ _TYPE_FR = {
 }
 
 
+#: How a finding names the type of a value, first match (a boolean is also an int).
+_TYPE_NAMES = (
+    (type(None), "une valeur vide"),
+    (bool, "un booléen"),
+    (int, "un nombre entier"),
+    (float, "un nombre"),
+    (str, "du texte"),
+    (list, "une liste"),
+    (dict, "un bloc de clés"),
+)
+
+
 def _type_of(value: Any) -> str:
-    if value is None:
-        return "une valeur vide"
-    if isinstance(value, bool):
-        return "un booléen"
-    if isinstance(value, int):
-        return "un nombre entier"
-    if isinstance(value, float):
-        return "un nombre"
-    if isinstance(value, str):
-        return "du texte"
-    if isinstance(value, list):
-        return "une liste"
-    if isinstance(value, dict):
-        return "un bloc de clés"
-    return "une valeur"
+    return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), "une valeur")
 
 
 @lru_cache(maxsize=1)

@@ -35,11 +35,18 @@ def _non_empty_list(ptr: str) -> Check:
     return check
 
 
-def _field_of_each(ptr: str, key: str, named_by: str) -> Check:
+def _field_of_each(entry: dict[str, Any]) -> Check:
+    """``liste``, and ``champ_de_chaque`` (one key) or ``champs_de_chaque`` (key: the label
+    that fills ``{champ}``), each item named by ``nomme_par``."""
+    fields = entry.get("champs_de_chaque") or {entry["champ_de_chaque"]: None}
+    names = _names(entry["nomme_par"])
+
     def check(ctx: Context) -> Iterable[Hit]:
-        for i, item in ctx.items(ptr):
-            if not filled(item.get(key)):
-                yield hit(f"{ptr}/{i}", **{named_by: item.get(named_by, "?")})
+        for e in ctx.entries(entry["liste"]):
+            for key, label in fields.items():
+                if not filled(e.item.get(key)):
+                    values = {name: _named(e, source) for name, source in names.items()}
+                    yield hit(e.ptr, **values, **({"champ": label} if label else {}))
 
     return check
 
@@ -72,11 +79,20 @@ def _unique(entry: dict[str, Any]) -> Check:
     return check
 
 
-def _named(e: Entry, key: str) -> tuple[str, Any]:
+def _names(named_by: str | list[str] | dict[str, str]) -> dict[str, str]:
+    """``nomme_par``: a key, a list of keys, or message field: key; ``../key`` is the key of
+    the item that holds the list."""
+    if isinstance(named_by, dict):
+        return named_by
+    keys = [named_by] if isinstance(named_by, str) else named_by
+    return {key.removeprefix("../"): key for key in keys}
+
+
+def _named(e: Entry, key: str) -> Any:
     """``key`` of the item, or of the item holding its list (``../key``); ``?`` if absent."""
     if key.startswith("../"):
-        return key[3:], (e.parent or {}).get(key[3:], "?")
-    return key, e.item.get(key, "?")
+        return (e.parent or {}).get(key[3:], "?")
+    return e.item.get(key, "?")
 
 
 def _references(e: Entry, entry: dict[str, Any]) -> Iterator[tuple[str, Any]]:
@@ -94,6 +110,7 @@ def _reference(entry: dict[str, Any]) -> Check:
     identifiers) or ``renvoi`` (a key holding one), ``vers`` (the list referred to) and its
     ``identifiant``; the message names the item by ``nomme_par`` and the unknown identifier
     by ``nomme_renvoi``; ``suggestion: true`` fills ``{hint}`` with the closest identifier."""
+    names = _names(entry["nomme_par"])
 
     def check(ctx: Context) -> Iterable[Hit]:
         ident = entry["identifiant"]
@@ -104,7 +121,7 @@ def _reference(entry: dict[str, Any]) -> Check:
             for ptr, ref in _references(e, entry):
                 if not isinstance(ref, str) or ref in known:
                     continue
-                values = dict(_named(e, k) for k in entry["nomme_par"])
+                values = {name: _named(e, source) for name, source in names.items()}
                 values[entry["nomme_renvoi"]] = ref
                 if entry.get("suggestion"):
                     close = difflib.get_close_matches(ref, known, n=1)
@@ -123,7 +140,7 @@ def _check_of(entry: dict[str, Any]) -> Check:
         return _unique(entry)
     if "renvois_de" in entry:
         return _reference(entry)
-    return _field_of_each(entry["liste"], entry["champ_de_chaque"], entry["nomme_par"])
+    return _field_of_each(entry)
 
 
 def _register() -> None:

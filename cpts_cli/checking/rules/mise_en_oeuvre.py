@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from cpts_cli.checking.rules.engine import (
     Context,
-    filled,
     hit,
     listed,
     parse_date,
@@ -49,37 +48,6 @@ def every_indicator(ctx: Context):
                 yield hit(
                     pointer("mise_en_oeuvre", "annees", i), annee=year.get("annee", "?"), id=ident
                 )
-
-
-@rule(
-    "CPTS-E004",
-    step=STEP,
-    title="Résultat incomplet",
-    message="Année {annee}, indicateur « {id} » : {champ} manque.",
-)
-def result_complete(ctx: Context):
-    """Chaque résultat donne la valeur atteinte, le niveau atteint et ses preuves
-    (livrables), que la CPAM examine au dialogue de gestion.
-
-    Incorrect : `- {indicateur: I1, resultat: 40}`. Correct : avec `niveau_atteint: socle` et
-    `preuves: [Tableau de suivi des demandes]`.
-    """
-    for i, year in ctx.items("/mise_en_oeuvre/annees"):
-        for j, r in enumerate(listed(year.get("resultats"))):
-            if not isinstance(r, dict):
-                continue
-            for key, label in (
-                ("resultat", "le résultat"),
-                ("niveau_atteint", "le niveau atteint"),
-                ("preuves", "la preuve"),
-            ):
-                if not filled(r.get(key)):
-                    yield hit(
-                        pointer("mise_en_oeuvre", "annees", i, "resultats", j),
-                        annee=year.get("annee", "?"),
-                        id=r.get("indicateur", "?"),
-                        champ=label,
-                    )
 
 
 @rule(

@@ -96,44 +96,6 @@ def fiche_complete(ctx: Context):
                 yield hit(ptr, id=fiche.get("id", "?"), champ=label)
 
 
-@rule(
-    "CPTS-H004",
-    step=STEP,
-    title="Indicateur de fiche-action sans valeur initiale ou cible",
-    message="L'indicateur « {libelle} » de la fiche-action « {id} » n'a pas de {champ}.",
-)
-def fiche_indicator(ctx: Context):
-    """Chaque indicateur d'une fiche-action a une valeur initiale et une cible, pour mesurer
-    le chemin parcouru.
-
-    Incorrect : `- libelle: Patients sans médecin traitant` seul. Correct : avec
-    `valeur_initiale: 18 %` et `cible: 12 %`.
-    """
-    for mission, i, fiche in _fiches(ctx):
-        indicators = fiche.get("indicateurs")
-        if not isinstance(indicators, list):
-            continue
-        for j, ind in enumerate(indicators):
-            if not isinstance(ind, dict):
-                continue
-            for key, label in (("valeur_initiale", "valeur initiale"), ("cible", "cible")):
-                if not filled(ind.get(key)):
-                    yield hit(
-                        pointer(
-                            "projet_sante",
-                            "missions",
-                            mission,
-                            "fiches_actions",
-                            i,
-                            "indicateurs",
-                            j,
-                        ),
-                        libelle=ind.get("libelle", "?"),
-                        id=fiche.get("id", "?"),
-                        champ=label,
-                    )
-
-
 ASSOCIATION_FIELDS = {
     "nom": "nom",
     "forme": "forme juridique",

@@ -47,14 +47,8 @@ def old_commune_code(ctx: Context):
 
     Incorrect : `"20004"` (ancien code corse). Correct : `"2A004"` (Ajaccio).
     """
-    for ptr, resolution in ctx.territory.replaced_codes:
-        if resolution.status == store.OLD_CODE:
-            yield hit(
-                ptr,
-                code=resolution.code,
-                nom=resolution.commune.nom,
-                current=resolution.commune.code,
-            )
+    for ptr, resolution in _replaced(ctx, store.OLD_CODE):
+        yield _replacement(ptr, resolution)
 
 
 @rule(
@@ -71,15 +65,26 @@ def delegated_commune(ctx: Context):
 
     Incorrect : le code d'une commune déléguée. Correct : le code de sa commune nouvelle.
     """
+    for ptr, resolution in _replaced(ctx, store.COMMUNE_DELEGUEE, store.COMMUNE_ASSOCIEE):
+        yield _replacement(ptr, resolution, ancien=resolution.former_nom or "")
+
+
+def _replaced(ctx: Context, *statuses: str):
+    """The codes of the territory replaced by a current commune, of one of ``statuses``."""
     for ptr, resolution in ctx.territory.replaced_codes:
-        if resolution.status in (store.COMMUNE_DELEGUEE, store.COMMUNE_ASSOCIEE):
-            yield hit(
-                ptr,
-                code=resolution.code,
-                ancien=resolution.former_nom or "",
-                nom=resolution.commune.nom,
-                current=resolution.commune.code,
-            )
+        if resolution.status in statuses:
+            yield ptr, resolution
+
+
+def _replacement(ptr: str, resolution, **values: str):
+    """A replaced code, named with the commune that replaces it."""
+    return hit(
+        ptr,
+        code=resolution.code,
+        nom=resolution.commune.nom,
+        current=resolution.commune.code,
+        **values,
+    )
 
 
 @rule(
