@@ -37,13 +37,17 @@ def _non_empty_list(ptr: str) -> Check:
 
 def _field_of_each(entry: dict[str, Any]) -> Check:
     """``liste``, and ``champ_de_chaque`` (one key) or ``champs_de_chaque`` (key: the label
-    that fills ``{champ}``), each item named by ``nomme_par``."""
+    that fills ``{champ}``), each item named by ``nomme_par``; ``sauf_si_vrai`` (key: flag)
+    does not expect a key of an item whose flag is ``true``."""
     fields = entry.get("champs_de_chaque") or {entry["champ_de_chaque"]: None}
     names = _names(entry["nomme_par"])
+    unless = entry.get("sauf_si_vrai", {})
 
     def check(ctx: Context) -> Iterable[Hit]:
         for e in ctx.entries(entry["liste"]):
             for key, label in fields.items():
+                if key in unless and e.item.get(unless[key]) is True:
+                    continue
                 if not filled(e.item.get(key)):
                     values = {name: _named(e, source) for name, source in names.items()}
                     yield hit(e.ptr, **values, **({"champ": label} if label else {}))

@@ -6,35 +6,6 @@ from cpts_cli.checking.rules.engine import Context, filled, hit, rule
 from cpts_cli.project.positions import pointer
 
 STEP = "diagnostic"
-REQUIRED_FIELDS = {
-    "libelle": "libellé",
-    "valeur": "valeur",
-    "annee": "année",
-    "source": "source",
-    "maille": "maille (échelle géographique)",
-}
-
-
-@rule(
-    "CPTS-D002",
-    step=STEP,
-    title="Indicateur incomplet",
-    message="L'indicateur « {code} » n'a pas de {champ}.",
-)
-def incomplete_indicator(ctx: Context):
-    """Chaque indicateur porte son libellé, sa valeur, son année, sa source et sa maille.
-
-    Incorrect : `- code: densite_mg` avec `valeur: 7.2` seulement. Correct : avec `libelle`,
-    `annee: 2023`, `source: Cartosanté`, `maille: territoire_cpts`.
-    """
-    for i, ind in ctx.items("/diagnostic/indicateurs"):
-        for key, label in REQUIRED_FIELDS.items():
-            if key == "valeur" and ind.get("masque") is True:
-                continue
-            if not filled(ind.get(key)):
-                yield hit(
-                    pointer("diagnostic", "indicateurs", i), code=ind.get("code", "?"), champ=label
-                )
 
 
 @rule(
