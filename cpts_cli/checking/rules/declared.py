@@ -1,5 +1,5 @@
-"""Rules declared as data in ``declared.yaml``: a field to fill, a list that needs at least one
-entry, a field every entry of a list must fill, a key whose value is unique in a list, and
+"""Rules declared as data in ``declared.yaml``: a field to fill, one of several fields to fill,
+a list that needs at least one entry, a field every entry of a list must fill, a key whose value is unique in a list, and
 references that must name an existing item of another list.
 
 Each entry is registered with ``@rule`` like the rules written in Python, so codes, steps,
@@ -31,6 +31,16 @@ def _non_empty_list(ptr: str) -> Check:
     def check(ctx: Context) -> Iterable[Hit]:
         if not any(True for _ in ctx.items(ptr)):
             yield hit(ptr)
+
+    return check
+
+
+def _one_of(section: str, keys: list[str]) -> Check:
+    def check(ctx: Context) -> Iterable[Hit]:
+        found = ctx.get(section)
+        given = found if isinstance(found, dict) else {}
+        if not any(filled(given.get(key)) for key in keys):
+            yield hit(section)
 
     return check
 
@@ -138,6 +148,8 @@ def _reference(entry: dict[str, Any]) -> Check:
 def _check_of(entry: dict[str, Any]) -> Check:
     if "champ" in entry:
         return _field(entry["champ"])
+    if "au_moins_un_de" in entry:
+        return _one_of(entry["dans"], entry["au_moins_un_de"])
     if "liste_non_vide" in entry:
         return _non_empty_list(entry["liste_non_vide"])
     if "unique_dans" in entry:

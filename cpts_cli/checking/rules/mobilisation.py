@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cpts_cli.checking.rules.engine import Context, filled, hit, rule, scalar
+from cpts_cli.checking.rules.engine import Context, hit, rule, scalar
 from cpts_cli.project.positions import pointer
 from cpts_cli.referentiel import store
 from cpts_cli.support.formatting import counted
@@ -49,24 +49,6 @@ def at_least_one_doctor(ctx: Context):
         scalar(a.get("profession")) in DOCTORS for _, a in ctx.items("/mobilisation/acteurs")
     ):
         yield hit("/mobilisation/acteurs")
-
-
-@rule(
-    "CPTS-M003",
-    step=STEP,
-    title="Ni structure ni réunion",
-    message="Aucune structure ni réunion enregistrée : notez au moins une structure associée "
-    "(MSP, EHPAD…) ou une réunion tenue.",
-)
-def structure_or_meeting(ctx: Context):
-    """La mobilisation se prouve par au moins une structure associée ou une réunion.
-
-    Incorrect : `structures: []` et `reunions: []`. Correct : `reunions: [{date: 2022-10-04,
-    objet: Réunion de lancement}]`.
-    """
-    mob = ctx.section("mobilisation")
-    if not filled(mob.get("structures")) and not filled(mob.get("reunions")):
-        yield hit("/mobilisation")
 
 
 @rule(

@@ -150,23 +150,6 @@ def unknown_epci(ctx: Context):
 
 
 @rule(
-    "CPTS-T007",
-    step=STEP,
-    title="Territoire vide",
-    message="Aucune commune ni intercommunalité : indiquez les communes (codes INSEE) ou les "
-    "EPCI (SIREN) du territoire.",
-)
-def empty_territory(ctx: Context):
-    """Le territoire compte au moins une commune ou une intercommunalité.
-
-    Incorrect : `territoire: {}`. Correct : `communes: ["21231"]`.
-    """
-    terr = ctx.section("territoire")
-    if not filled(terr.get("communes")) and not filled(terr.get("epci")):
-        yield hit("/territoire")
-
-
-@rule(
     "CPTS-T008",
     step=STEP,
     title="Justification absente",
