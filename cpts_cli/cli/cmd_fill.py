@@ -198,8 +198,10 @@ def fill(
     fichier: Path = FILE_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
+    from cpts_cli.project.save import writable_project_file
     from cpts_cli.support.errors import CptsError
 
+    writable_project_file(fichier)  # a read-only file: said before the first question
     if not is_interactive():
         raise CptsError(
             "Pas de terminal pour poser les questions : « cpts validate » liste ce qui manque, "

@@ -10,6 +10,7 @@ from cpts_cli.cli.common import (
     FILE_ARGUMENT,
     FORMAT_OPTION,
     QUIET_OPTION,
+    WRITTEN_FILE_ARGUMENT,
     OutputFormat,
     check_choice,
     console,
@@ -281,7 +282,7 @@ def _print_status(out, report, data, quiet: bool) -> None:
 
 
 def next_step(
-    fichier: Path = FILE_ARGUMENT,
+    fichier: Path = WRITTEN_FILE_ARGUMENT,
     fmt: OutputFormat = FORMAT_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:

@@ -22,16 +22,36 @@ FORMAT_OPTION = typer.Option(
     OutputFormat.text, "--format", help="Format de sortie : text (lisible) ou json (scripts)."
 )
 QUIET_OPTION = typer.Option(False, "-q", "--quiet", help="N'afficher que l'essentiel.")
+
+
+def _project_file(value: Path) -> Path:
+    """The project file of a command that writes it: refused (exit 2), before anything is
+    read or written, when it is not a plain file (device, FIFO, /dev/stdin…)."""
+    from cpts_cli.project.save import check_project_path
+
+    check_project_path(value)
+    return value
+
+
 #: The project file as the positional argument of commands that read one file.
 FILE_ARGUMENT = typer.Argument(
     DEFAULT_FILE, help="Fichier projet (défaut : cpts.yaml).", dir_okay=False
 )
+#: The same, for a command that writes it (``cpts next``).
+WRITTEN_FILE_ARGUMENT = typer.Argument(
+    DEFAULT_FILE,
+    help="Fichier projet (défaut : cpts.yaml).",
+    dir_okay=False,
+    callback=_project_file,
+)
+#: The project file of the commands that write it (``-f``).
 FILE_OPTION = typer.Option(
     DEFAULT_FILE,
     "-f",
     "--fichier",
     help="Fichier projet (défaut : cpts.yaml).",
     dir_okay=False,
+    callback=_project_file,
 )
 
 

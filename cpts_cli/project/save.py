@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import io
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -136,10 +137,100 @@ def save(doc: ProjectDocument) -> bool:
     new_raw = encode(doc, updated_text(doc))
     if new_raw == doc.raw:
         return False
-    write_atomic(doc.path, new_raw, expected=doc.raw)
+    write_atomic(writable_project_file(doc.path), new_raw, expected=doc.raw)
     doc.raw = new_raw
     doc.text = new_raw.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
     return True
+
+
+#: Folders whose entries only look like files: /dev/stdin leads to /proc/self/fd/0, and a file
+#: of /proc or /sys is "regular" but made up by the system when it is read.
+_SYSTEM_FOLDERS = ("/proc", "/sys", "/dev/fd")
+_SYSTEM_NAMES = ("/dev/stdin", "/dev/stdout", "/dev/stderr")
+
+_KINDS = (
+    (stat.S_ISDIR, "un dossier"),
+    (stat.S_ISCHR, "un périphérique"),
+    (stat.S_ISBLK, "un périphérique"),
+    (stat.S_ISFIFO, "un tube (FIFO)"),
+    (stat.S_ISSOCK, "une socket"),
+)
+
+
+def _system_path(path: str) -> bool:
+    return path in _SYSTEM_NAMES or any(
+        path == folder or path.startswith(folder + "/") for folder in _SYSTEM_FOLDERS
+    )
+
+
+def _link_chain(path: Path) -> list[str]:
+    """Every name ``path`` goes through to reach a file: itself, then each symbolic link's
+    target in turn (absolute, with the folders above it resolved)."""
+    chain: list[str] = []
+    current = os.path.abspath(path)
+    for _ in range(40):
+        head, tail = os.path.split(current)
+        current = os.path.join(os.path.realpath(head), tail)
+        chain.append(current)
+        if not os.path.islink(current):
+            return chain
+        current = os.path.join(os.path.dirname(current), os.readlink(current))
+    raise CptsError(f"« {path} » : trop de liens symboliques. Rien n'a été lu ni écrit.")
+
+
+def check_project_path(path: Path) -> None:
+    """Refuse, before anything is read or written, a project file that is not a plain file
+    on disk: a device, a FIFO, a folder, the standard input (/dev/stdin), a file of /proc…
+
+    A path that does not exist passes: the command says so in its own words."""
+    path = Path(path)
+    refused = f"« {path} » n'est pas un fichier projet"
+    nothing = "rien n'a été lu ni écrit. Donnez le chemin d'un fichier .yaml."
+    if any(_system_path(name) for name in _link_chain(path)):
+        raise CptsError(f"{refused} (entrée standard ou fichier du système) : {nothing}")
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise CptsError(f"Lecture impossible de « {path} » : {os_error_fr(exc)}.") from None
+    for test, kind in _KINDS:
+        if test(mode):
+            raise CptsError(f"{refused} mais {kind} : {nothing}")
+    if not stat.S_ISREG(mode):
+        raise CptsError(f"{refused} ordinaire : {nothing}")
+
+
+def read_only(path: Path) -> bool:
+    """No write permission bit at all (``chmod 444``, « lecture seule »), or none for this
+    user. The bits are read, not only ``os.access``: the administrator (root) may write any
+    file, yet a file its owner made read-only stays so for cpts."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not mode & 0o222 or not os.access(path, os.W_OK)
+
+
+def writable_project_file(path: Path) -> Path:
+    """Where to write the project file ``path``: the file itself or, for a symbolic link,
+    the file it points to (the link is kept). Refuses (CptsError, nothing written) what is
+    not a plain file and a read-only file."""
+    path = Path(path)
+    check_project_path(path)
+    if not path.is_symlink():
+        if read_only(path):
+            raise CptsError(_read_only_message(f"« {path} »"))
+        return path
+    real = Path(os.path.realpath(path))
+    if not real.exists():
+        raise CptsError(
+            f"« {path} » est un lien symbolique vers « {real} », qui n'existe pas : "
+            "rien n'a été écrit."
+        )
+    if read_only(real):
+        raise CptsError(_read_only_message(f"« {real} » (la cible du lien « {path} »)"))
+    return real
 
 
 def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> None:
@@ -147,8 +238,14 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
 
     ``expected`` is the content read earlier: if the file on disk differs now, someone else
     edited it meanwhile and we refuse (ConflictError) rather than lose their work.
+
+    ``path`` itself is replaced: a symbolic link there is replaced by the file (a project
+    file goes through :func:`writable_project_file` first, which follows it). An existing
+    read-only file, or anything that is not a plain file, is refused and left as it is; the
+    permission bits of the file replaced are kept.
     """
     path = Path(path)
+    _check_replaceable(path)
     if expected is not None:
         try:
             current = path.read_bytes()
@@ -197,6 +294,28 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+def _check_replaceable(path: Path) -> None:
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    if stat.S_ISLNK(mode):
+        return
+    if not stat.S_ISREG(mode):
+        raise CptsError(
+            f"« {path} » existe et n'est pas un fichier ordinaire : rien n'a été écrit."
+        )
+    if read_only(path):
+        raise CptsError(_read_only_message(f"« {path} »"))
+
+
+def _read_only_message(shown: str) -> str:
+    return (
+        f"{shown} est en lecture seule : il n'a pas été modifié. Rendez-le modifiable "
+        "(par exemple « chmod u+w »), ou travaillez sur une copie."
+    )
 
 
 def _fsync_dir(directory: Path) -> None:
