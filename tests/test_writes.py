@@ -9,6 +9,7 @@ byte as it was: each test compares a snapshot of the whole folder before and aft
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -228,3 +229,126 @@ def _child(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
         timeout=30,
         env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONPATH": str(ROOT)},
     )
+
+
+# --------------------------------------------------------------------------- cpts init
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_init_never_writes_through_or_over_a_link(force, tmp_path, cli):
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    kept = elsewhere / "important.txt"
+    kept.write_text("à garder\n")
+    folder = tmp_path / "projet"
+    folder.mkdir()
+    (folder / "cpts.yaml").symlink_to(kept)
+    (folder / "absent.yaml").symlink_to(elsewhere / "nouveau.yaml")
+    before = snapshot(tmp_path)
+    result = cli("init", folder, "--exemple", "sud-dijonnais", *force)
+    assert result.code == 2
+    assert f"« {folder / 'cpts.yaml'} » est un lien symbolique (vers « {kept} »)" in result.err
+    assert snapshot(tmp_path) == before
+
+
+def test_init_over_a_dangling_link_creates_nothing_elsewhere(tmp_path, cli):
+    folder = tmp_path / "projet"
+    folder.mkdir()
+    (folder / "cpts.yaml").symlink_to(tmp_path / "ailleurs" / "cpts.yaml")
+    (tmp_path / "ailleurs").mkdir()
+    before = snapshot(tmp_path)
+    result = cli("init", folder, "--exemple", "sud-dijonnais")
+    assert result.code == 2
+    assert "est un lien symbolique" in result.err
+    assert snapshot(tmp_path) == before
+
+
+def test_init_force_refuses_a_read_only_file(tmp_path, cli):
+    folder = tmp_path / "projet"
+    folder.mkdir()
+    (folder / "cpts.yaml").write_text("ancien: oui\n")
+    os.chmod(folder / "cpts.yaml", 0o444)
+    before = snapshot(tmp_path)
+    result = cli("init", folder, "--exemple", "sud-dijonnais", "--force")
+    assert result.code == 2
+    assert "est en lecture seule : il n'a pas été modifié." in result.err
+    assert snapshot(tmp_path) == before
+
+
+# --------------------------------------------------------------------------- render
+
+
+def _outside(tmp_path: Path) -> Path:
+    folder = tmp_path / "ailleurs"
+    folder.mkdir()
+    (folder / "diagnostic.md").write_text("à garder\n")
+    return folder
+
+
+def test_render_default_folder_linked_outside_the_project_is_refused(example, tmp_path, cli):
+    outside = _outside(tmp_path)
+    project = tmp_path / "projet"
+    project.mkdir()
+    path = project / "cpts.yaml"
+    example.rename(path)
+    (project / "documents").symlink_to(outside)
+    before = snapshot(tmp_path)
+    result = cli("render", path, "--format", "md", "--brouillon")
+    assert result.code == 2
+    assert "Chemin de sortie refusé" in result.err and "(lien symbolique)" in result.err
+    assert snapshot(tmp_path) == before
+
+
+def test_render_images_folder_linked_outside_is_refused_before_any_document(example, tmp_path, cli):
+    outside = _outside(tmp_path)
+    out = tmp_path / "sortie"
+    out.mkdir()
+    (out / "images").symlink_to(outside)
+    before = snapshot(tmp_path)
+    result = cli("render", example, "--out", out, "--format", "md", "--brouillon")
+    assert result.code == 2
+    assert f"« {out / 'images'} » mène hors du dossier « {out} »" in result.err
+    assert snapshot(tmp_path) == before
+
+
+def test_render_project_sub_folder_linked_outside_is_refused(example, tmp_path, cli):
+    outside = _outside(tmp_path)
+    second = tmp_path / "second.yaml"
+    second.write_bytes(example.read_bytes())
+    out = tmp_path / "sortie"
+    args = ["render", example, second, "--out", out, "--format", "md", "--brouillon", "-q"]
+    assert cli(*args).code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 2  # one sub-folder per project
+    shutil.rmtree(out)
+    out.mkdir()
+    for name in names:
+        (out / name).symlink_to(outside)
+    before = snapshot(tmp_path)
+    result = cli(*args)
+    assert result.code == 2
+    assert f"« {out / names[0]} » mène hors du dossier « {out} »" in result.err
+    assert snapshot(tmp_path) == before
+
+
+def test_render_refuses_a_read_only_document(example, tmp_path, cli):
+    out = tmp_path / "sortie"
+    assert cli("render", example, "--out", out, "--format", "md", "--brouillon").code == 0
+    os.chmod(out / "diagnostic.md", 0o444)
+    before = snapshot(tmp_path)
+    result = cli("render", example, "--out", out, "--format", "md", "--brouillon")
+    assert result.code == 2
+    assert f"« {out / 'diagnostic.md'} » est en lecture seule" in result.err
+    assert snapshot(tmp_path) == before
+
+
+def test_export_templates_into_a_partials_link_outside_is_refused(tmp_path, cli):
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    folder = tmp_path / "modeles"
+    folder.mkdir()
+    (folder / "partials").symlink_to(outside)
+    result = cli("render", "--exporter-modeles", folder)
+    assert result.code == 2
+    assert f"« {folder / 'partials'} » mène hors du dossier « {folder} »" in result.err
+    assert list(outside.iterdir()) == []

@@ -264,7 +264,19 @@ def _target(out: Path, name: str) -> Path:
     return target
 
 
-def _prepare_out(out: Path) -> None:
+def _check_inside(folder: Path, root: Path) -> None:
+    if not folder.resolve().is_relative_to(root.resolve()):
+        raise CptsError(
+            f"Chemin de sortie refusé : « {folder} » mène hors du dossier « {root} » (lien "
+            "symbolique) : rien n'a été écrit. Choisissez le dossier de sortie avec --out."
+        )
+
+
+def _prepare_out(out: Path, root: Path | None = None) -> None:
+    """Make the folder ``out``; with ``root``, refuse it (before anything is created) when a
+    symbolic link on its way leads outside ``root``."""
+    if root is not None:
+        _check_inside(out, root)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -289,6 +301,8 @@ class _Run:
     out: Path
     log: RenderLog
     on_document: Callable[[str], None] | None
+    #: The folder the documents may not leave: --out, or else the project file's folder.
+    root: Path | None = None
 
 
 def render_project(
@@ -330,7 +344,8 @@ def render_project(
         out = output_dir(path, out_dir)
         if per_cpts is not None:
             out = out / _cpts_folder(context, path, per_cpts)
-        run = _Run(planned, env, context, today, render_date(), out, log, on_document)
+        root = Path(out_dir) if out_dir is not None else path.parent
+        run = _Run(planned, env, context, today, render_date(), out, log, on_document, root)
         if fmt == "md":
             return _write_markdown(run)
         from cpts_cli.documents.charts import ChartStore
@@ -413,7 +428,7 @@ def _cpts_folder(context: dict, path: Path, taken: set[str]) -> str:
 def _render_texts(run: _Run) -> list[tuple[Planned, str]]:
     """The Markdown of each planned document; the output folder made, the drafts counted."""
     texts = [(p, render_markdown(run.env, run.context, p, run.today)) for p in run.planned]
-    _prepare_out(run.out)
+    _prepare_out(run.out, run.root)
     for p, _text in texts:
         if p.draft:
             run.log.drafts[p.deliverable.id] = len(p.missing)
@@ -423,6 +438,7 @@ def _render_texts(run: _Run) -> list[tuple[Planned, str]]:
 def _write_markdown(run: _Run) -> list[Path]:
     from cpts_cli.project.save import write_atomic
 
+    _check_inside(run.out / "images", run.out)  # before any document is written
     texts = _render_texts(run)
     written: list[Path] = []
     for p, text in texts:
@@ -598,7 +614,7 @@ def export_templates(folder: Path) -> tuple[list[Path], list[Path]]:
             if path.exists():
                 kept.append(path)
                 continue
-            _prepare_out(target)
+            _prepare_out(target, folder)
             write_atomic(path, child.read_bytes())
             written.append(path)
 
@@ -623,7 +639,7 @@ def _write_md_images(out: Path, text: str, context: dict, log: RenderLog) -> lis
         if data is None:
             continue
         folder = out / "images"
-        _prepare_out(folder)
+        _prepare_out(folder, out)
         target = _target(folder, Path(rel).name)
         write_atomic(target, data)
         written.append(target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import string
 from dataclasses import dataclass
 from importlib import resources
@@ -103,6 +104,13 @@ def write_new(directory: Path, text: str, force: bool = False) -> Path:
             f"Impossible de créer le dossier « {directory} » : {os_error_fr(exc)}."
         ) from None
     target = directory / FILE_NAME
+    if target.is_symlink():
+        # Written through, the link could replace any file elsewhere with a new project;
+        # replaced, it would silently stop pointing where the user made it point.
+        raise CptsError(
+            f"« {target} » est un lien symbolique (vers « {os.readlink(target)} ») : rien n'a "
+            "été écrit. Supprimez le lien, ou créez le projet dans un autre dossier."
+        )
     if target.exists() and not force:
         raise CptsError(
             f"« {target} » existe déjà : rien n'a été écrit. Utilisez --force pour le remplacer."
