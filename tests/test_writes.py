@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import ROOT
 
@@ -140,12 +142,48 @@ def test_dry_run_on_a_read_only_file_still_answers(command, example, tmp_path, c
     assert snapshot(tmp_path) == before
 
 
-@pytest.mark.parametrize("mode", [0o600, 0o640, 0o664, 0o200])
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o664])
 def test_the_permission_bits_are_kept_on_rewrite(mode, example, cli):
     os.chmod(example, mode)
     result = cli("territory", "add", "-f", example, "21003")
     assert result.code == 0, result
     assert stat.S_IMODE(os.stat(example).st_mode) == mode
+    assert "21003" in example.read_text()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(mode=st.integers(0, 0o7777), data=st.binary(max_size=64))
+def test_write_atomic_keeps_the_bits_or_refuses_a_read_only_file(mode, data, tmp_path):
+    from cpts_cli.project.save import write_atomic
+    from cpts_cli.support.errors import CptsError
+
+    path = tmp_path / "fichier.yaml"
+    if path.exists():
+        os.chmod(path, 0o600)
+        path.unlink()
+    path.write_bytes(b"avant\n")
+    os.chmod(path, mode)
+    before = snapshot(tmp_path)
+    if mode & 0o222:
+        write_atomic(path, data)
+        assert path.read_bytes() == data
+        assert stat.S_IMODE(os.stat(path).st_mode) == mode
+        assert sorted(tmp_path.iterdir()) == [path]  # no temporary file left
+    else:
+        with pytest.raises(CptsError, match="est en lecture seule : il n'a pas été modifié"):
+            write_atomic(path, data)
+        assert snapshot(tmp_path) == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only the administrator may give a file away")
+def test_the_administrator_editing_someone_s_file_keeps_its_owner(example, cli):
+    os.chown(example, 12345, 23456)
+    result = cli("territory", "add", "-f", example, "21003")
+    assert result.code == 0, result
+    info = os.stat(example)
+    assert (info.st_uid, info.st_gid) == (12345, 23456)
     assert "21003" in example.read_text()
 
 

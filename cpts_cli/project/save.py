@@ -260,9 +260,9 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
             )
     directory = path.parent if str(path.parent) else Path(".")
     try:
-        mode = os.stat(path).st_mode & 0o7777
+        before = os.stat(path)
     except OSError:
-        mode = None
+        before = None
     fd = None
     tmp_name = None
     try:
@@ -272,8 +272,9 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp_name, mode)
+        if before is not None:
+            _keep_owner(tmp_name, before)
+            os.chmod(tmp_name, before.st_mode & 0o7777)
         else:
             umask = os.umask(0)
             os.umask(umask)
@@ -294,6 +295,18 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+def _keep_owner(tmp_name: str, before: os.stat_result) -> None:
+    """The new file keeps the owner and group of the one it replaces, when this user may give
+    them (the administrator editing someone's file does not take it over)."""
+    now = os.stat(tmp_name)
+    if (now.st_uid, now.st_gid) == (before.st_uid, before.st_gid):
+        return
+    try:
+        os.chown(tmp_name, before.st_uid, before.st_gid)
+    except OSError:
+        pass
 
 
 def _check_replaceable(path: Path) -> None:
