@@ -128,7 +128,12 @@ def _compute(case, tmp_path):
         project = tmp_path / "cpts.yaml"
         project.write_text((EXAMPLES / "sud-dijonnais.yaml").read_text(encoding="utf-8"))
         sheet = tmp_path / case.get("source_name", "acteurs.csv")
-        sheet.write_text(case["import"], encoding="utf-8")
+        # ``import_lines_encoding``: line number → encoding of that line (the others: UTF-8)
+        other = case.get("import_lines_encoding", {})
+        lines = case["import"].splitlines(keepends=True)
+        sheet.write_bytes(
+            b"".join(t.encode(other.get(n, "utf-8")) for n, t in enumerate(lines, start=1))
+        )
         report = import_actors(project, sheet, dry_run=True)
         return report.findings, lambda f: [f.line, f.column]
     doc = _document(case)

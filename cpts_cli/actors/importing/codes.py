@@ -116,3 +116,18 @@ A_VALUE = define(
     « salarié » ou « mixte ».
     """,
 )
+A_ENCODING = define(
+    "CPTS-A009",
+    "warning",
+    "Ligne dans un autre encodage que le fichier",
+    "{detail}",
+    """
+    Un fichier est lu dans son encodage (UTF-8, ou windows-1252 pour un export d'Excel) ; une
+    ligne qui n'est pas dans cet encodage (lignes ajoutées depuis un autre logiciel, deux
+    fichiers mis bout à bout) est lue dans l'encodage qui la décode, jamais de travers : les
+    accents restent justes, mais vérifiez-la.
+
+    Incorrect (avertissement) : un tableau en UTF-8 dont une ligne « Dupönt » a été
+    ajoutée en windows-1252. Correct : tout le fichier enregistré dans le même encodage.
+    """,
+)

@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from cpts_cli.actors.importing.codes import A_FIELD_COUNT
+from cpts_cli.actors.importing.codes import A_ENCODING, A_FIELD_COUNT
+from cpts_cli.actors.importing.limits import MAX_LINE_BYTES, long_line
 from cpts_cli.actors.importing.model import Activity, from_national_id, norm
 from cpts_cli.actors.importing.place import Places
 from cpts_cli.checking.findings import Finding
@@ -148,6 +149,7 @@ class _Reader:
         self.codes = {c.encode("ascii") for c in codes}
         self.prefixes = sorted({b"|" + c[:2] for c in self.codes})
         self.line = 1  # number of the last line read (the header is line 1)
+        self.other_lines = 0  # kept lines not in the file's encoding
         self._names = (
             self.columns.get("libelle_commune"),
             self.columns.get("bureau_cedex"),
@@ -163,6 +165,9 @@ class _Reader:
         hi = len(buf) if hi is None else hi
         if hi <= lo:
             return
+        long = long_line(buf, lo, hi)
+        if long >= 0:
+            raise CptsError(line_too_long(self.source, self.line + 1 + buf.count(b"\n", lo, long)))
         open_end = last and buf[hi - 1 : hi] != b"\n"
         n_lines = buf.count(b"\n", lo, hi) + (1 if open_end else 0)
         pipes = buf.count(b"|", lo, hi)
@@ -225,26 +230,39 @@ class _Reader:
 
     # ------------------------------------------------------------------ one kept line
 
-    def _text(self, raw: bytes) -> str:
+    def _decode(self, raw: bytes, number: int) -> str:
+        """One line in the encoding that decodes it: UTF-8 when it does, else latin-1; a
+        line whose encoding is not the file's is a finding (never mojibake)."""
         try:
-            return raw.decode(self.encoding).strip()
+            text, encoding = raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            return raw.decode("latin-1").strip()
+            text, encoding = raw.decode("latin-1"), "latin-1"
+        if encoding != self.encoding and not raw.isascii():
+            self.other_lines += 1
+            if self.other_lines > MAX_LINE_FINDINGS:
+                return text
+            self.result.findings.append(
+                A_ENCODING.make(
+                    "", number, 0, file=self.source, detail=other_encoding(encoding, self.encoding)
+                )
+            )
+        return text
 
     def _line(self, raw: bytes, number: int) -> None:
-        fields = raw.rstrip(b"\r").split(b"|")
-        if len(fields) - 1 not in self.accepted:
+        raw = raw.rstrip(b"\r")
+        if raw.count(b"|") not in self.accepted:
             return  # reported by _check_lines
+        fields = self._decode(raw, number).split("|")
         col = self.columns
 
         def get(key: str) -> str:
             i = col.get(key)
-            return self._text(fields[i]) if i is not None and i < len(fields) else ""
+            return fields[i].strip() if i is not None and i < len(fields) else ""
 
         code = get("code_commune")
         cp = get("code_postal")
         names = tuple(
-            _bureau_name(self._text(fields[i])) if k == 1 else self._text(fields[i])
+            _bureau_name(fields[i].strip()) if k == 1 else fields[i].strip()
             for k, i in enumerate(self._names)
             if i is not None and i < len(fields)
         )
@@ -274,6 +292,17 @@ class _Reader:
                     "de champs incorrect, ignorées elles aussi.",
                 )
             )
+        if self.other_lines > MAX_LINE_FINDINGS:
+            res.findings.append(
+                A_ENCODING.make(
+                    "",
+                    0,
+                    0,
+                    file=self.source,
+                    detail=f"… et {self.other_lines - MAX_LINE_FINDINGS} autres lignes dans un "
+                    "autre encodage que le fichier, lues dans le leur elles aussi.",
+                )
+            )
         return res
 
 
@@ -296,6 +325,8 @@ def read_rpps(
     if progress and first:
         progress(len(first))
     while b"\n" not in data:
+        if len(data) > MAX_LINE_BYTES:
+            raise CptsError(line_too_long(source, 1))
         more = stream.read(BLOCK)
         if not more:
             break
@@ -303,6 +334,8 @@ def read_rpps(
         if progress:
             progress(len(more))
     cut = data.find(b"\n")
+    if cut > MAX_LINE_BYTES:
+        raise CptsError(line_too_long(source, 1))
     if cut < 0:
         raise CptsError(f"« {source} » n'a qu'une ligne d'en-tête, sans données.")
     reader = _Reader(places, source, data[:cut], data[cut + 1 : cut + 1 + BLOCK])
@@ -320,8 +353,12 @@ def read_rpps(
         first_end = block.find(b"\n")
         if first_end < 0:
             rest += block
+            if len(rest) > MAX_LINE_BYTES:
+                raise CptsError(line_too_long(source, reader.line + 1))
             continue
         if rest:
+            if len(rest) + first_end > MAX_LINE_BYTES:
+                raise CptsError(line_too_long(source, reader.line + 1))
             reader.block(rest + block[: first_end + 1])
             lo = first_end + 1
         else:
@@ -336,6 +373,22 @@ def read_rpps(
         reader.block(rest, last=True)
     _check_shape(reader, source)
     return reader.finish()
+
+
+def line_too_long(source: str, number: int) -> str:
+    return (
+        f"La ligne {number} de « {source} » dépasse {MAX_LINE_BYTES // 1024**2} Mo : ce n'est "
+        "pas un tableau ni une extraction RPPS (fichier sans fin de ligne ?). Rien n'a été "
+        "importé."
+    )
+
+
+def other_encoding(encoding: str, file_encoding: str) -> str:
+    names = {"utf-8": "UTF-8", "latin-1": "latin-1", "windows-1252": "windows-1252"}
+    return (
+        f"Ligne en {names[encoding]} alors que le fichier est en {names[file_encoding]} : "
+        f"elle est lue en {names[encoding]} ; vérifiez ses accents."
+    )
 
 
 def _check_shape(reader: _Reader, source: str) -> None:

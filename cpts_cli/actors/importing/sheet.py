@@ -16,10 +16,23 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cpts_cli.actors.importing.codes import A_FIELD_COUNT, A_UNKNOWN_COLUMN
+from cpts_cli.actors.importing.codes import A_ENCODING, A_FIELD_COUNT, A_UNKNOWN_COLUMN
+from cpts_cli.actors.importing.limits import (
+    MAX_LINE_BYTES,
+    MAX_SHEET_CELLS,
+    MAX_SHEET_COLUMNS,
+    MAX_SHEET_ROWS,
+    long_line,
+)
 from cpts_cli.actors.importing.model import Activity, clean_code, from_national_id, norm
 from cpts_cli.actors.importing.place import Places
-from cpts_cli.actors.importing.rpps import _bureau_name, is_rpps_header
+from cpts_cli.actors.importing.rpps import (
+    MAX_LINE_FINDINGS,
+    _bureau_name,
+    is_rpps_header,
+    line_too_long,
+    other_encoding,
+)
 from cpts_cli.checking.findings import Finding
 from cpts_cli.support.errors import CptsError
 
@@ -254,7 +267,10 @@ class SheetRead:
 def read_csv(data: bytes, *, places: Places, source: str) -> SheetRead:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CptsError(f"« {source} » est un fichier binaire, pas un tableau CSV.")
-    text, encoding = _decode(data)
+    long = long_line(data, 0, len(data))
+    if long >= 0:
+        raise CptsError(line_too_long(source, data.count(b"\n", 0, long) + 1))
+    text, encoding, others = _decode(data, source)
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
@@ -263,30 +279,103 @@ def read_csv(data: bytes, *, places: Places, source: str) -> SheetRead:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     last = 0
-    for row in reader:
-        start = last + 1
-        last = reader.line_num
-        if any(cell.strip() for cell in row):
-            rows.append((start, row))
+    csv.field_size_limit(MAX_LINE_BYTES)
+    try:
+        for row in reader:
+            start = last + 1
+            last = reader.line_num
+            if any(cell.strip() for cell in row):
+                rows.append((start, row))
+    except csv.Error:  # a quoted cell that never ends
+        raise CptsError(
+            f"La cellule entre guillemets qui commence à la ligne {last + 1} de « {source} » "
+            f"dépasse {MAX_LINE_BYTES // 1024**2} Mo (guillemet non fermé ?) : corrigez-la. "
+            "Rien n'a été importé."
+        ) from None
     result = _read_rows(rows, places=places, source=source, strict_width=True)
+    result.findings += _encoding_findings(others, encoding, source)
     result.encoding = encoding
     result.delimiter = delimiter
     return result
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8"
+def _decode(data: bytes, source: str) -> tuple[str, str, list[tuple[int, str]]]:
+    """The text, the file's encoding, and (line number, encoding) of each line read in
+    another one.
+
+    A file is UTF-8 when it decodes as such (or starts with its BOM), else windows-1252 (an
+    Excel export). A file whose lines are not all in one encoding (UTF-8 rows, then rows
+    added in windows-1252) is read line by line, each line in the encoding that decodes
+    it — never as a whole in the wrong one; each line in the minority encoding is listed.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise CptsError(
+                f"« {source} » commence comme un texte UTF-16 mais sa ligne {line} n'en est "
+                "pas : réenregistrez le tableau (CSV UTF-8). Rien n'a été importé."
+            ) from None
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
     try:
-        return data.decode("utf-8"), "utf-8"
+        return body.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    lines = body.split(b"\n")
+    kinds = [_line_encoding(line) for line in lines]
+    utf8 = kinds.count("utf-8")
+    if not bom and not utf8:
+        try:
+            return body.decode("cp1252"), "windows-1252", []
+        except UnicodeDecodeError:
+            return body.decode("latin-1"), "latin-1", []
+    main = "utf-8" if bom or utf8 >= len(kinds) - kinds.count(None) - utf8 else "windows-1252"
+    text = "\n".join(
+        line.decode("utf-8" if kind == "utf-8" else _single_byte(line)) if kind else line.decode()
+        for line, kind in zip(lines, kinds, strict=True)
+    )
+    others = [(n, kind) for n, kind in enumerate(kinds, start=1) if kind and kind != main]
+    return text, main, others
+
+
+def _line_encoding(line: bytes) -> str | None:
+    """None for plain ASCII, else the encoding that decodes the line."""
+    if line.isascii():
+        return None
     try:
-        return data.decode("cp1252"), "windows-1252"
+        line.decode("utf-8")
+        return "utf-8"
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        return "windows-1252"
+
+
+def _single_byte(line: bytes) -> str:
+    try:
+        line.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:  # bytes windows-1252 leaves undefined
+        return "latin-1"
+
+
+def _encoding_findings(others: list[tuple[int, str]], encoding: str, source: str) -> list:
+    found = [
+        A_ENCODING.make("", n, 0, file=source, detail=other_encoding(kind, encoding))
+        for n, kind in others[:MAX_LINE_FINDINGS]
+    ]
+    if len(others) > MAX_LINE_FINDINGS:
+        found.append(
+            A_ENCODING.make(
+                "",
+                0,
+                0,
+                file=source,
+                detail=f"… et {len(others) - MAX_LINE_FINDINGS} autres lignes dans un autre "
+                "encodage que le fichier, lues dans le leur elles aussi.",
+            )
+        )
+    return found
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -314,11 +403,9 @@ def read_xlsx(path: Path, *, places: Places, source: str) -> SheetRead:
         first_error: CptsError | None = None
         for sheet in workbook.worksheets:
             try:
-                rows = [
-                    (number, [_cell_text(v) for v in values])
-                    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-                    if any(v is not None and str(v).strip() for v in values)
-                ]
+                rows = _sheet_rows(sheet, source)
+            except CptsError:
+                raise
             except Exception as exc:  # noqa: BLE001 - a broken sheet inside a readable zip
                 raise CptsError(
                     f"La feuille « {sheet.title} » de « {source} » est illisible "
@@ -338,6 +425,43 @@ def read_xlsx(path: Path, *, places: Places, source: str) -> SheetRead:
         raise CptsError(f"Le classeur « {source} » ne contient aucune ligne.")
     finally:
         workbook.close()
+
+
+def _sheet_rows(sheet, source: str) -> list[tuple[int, list[str]]]:
+    """The non-empty rows of a sheet (number, texts), within bounds: the dimension the sheet
+    declares is checked before reading, and reading stops at the first row beyond a bound
+    (a sheet without dimension, or one that lies about it)."""
+    declared = (sheet.max_row or 0, sheet.max_column or 0)
+    _check_size(sheet, source, *declared, declared=True)
+    rows = []
+    cells = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells += len(values)
+        if number > MAX_SHEET_ROWS or len(values) > MAX_SHEET_COLUMNS or cells > MAX_SHEET_CELLS:
+            _check_size(sheet, source, number, len(values), cells=cells)
+        if any(v is not None and str(v).strip() for v in values):
+            rows.append((number, [_cell_text(v) for v in values]))
+    return rows
+
+
+def _check_size(
+    sheet, source: str, rows: int, columns: int, *, cells: int = 0, declared: bool = False
+) -> None:
+    what = None
+    if rows > MAX_SHEET_ROWS:
+        what = f"plus de {MAX_SHEET_ROWS:,} lignes".replace(",", "\u202f")
+    elif columns > MAX_SHEET_COLUMNS:
+        what = f"plus de {MAX_SHEET_COLUMNS:,} colonnes".replace(",", "\u202f")
+    elif max(cells, rows * columns if declared else 0) > MAX_SHEET_CELLS:
+        what = f"plus de {MAX_SHEET_CELLS:,} cellules".replace(",", "\u202f")
+    if what is None:
+        return
+    where = f"déclare {rows}\u202f×\u202f{columns} cellules ({what})" if declared else f"a {what}"
+    raise CptsError(
+        f"La feuille « {sheet.title} » de « {source} » {where} : ce n'est pas un "
+        "tableau d'acteurs. Supprimez les lignes et colonnes vides en trop, ou exportez-la en "
+        "CSV. Rien n'a été importé."
+    )
 
 
 def _cell_text(value: object) -> str:

@@ -3,12 +3,21 @@ in its ``.zip``), an XLSX workbook, or a CSV sheet; and reading it with the righ
 
 from __future__ import annotations
 
+import stat
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from cpts_cli.actors.importing.limits import (
+    MAX_EXTRACTION_BYTES,
+    MAX_SHEET_BYTES,
+    Bounded,
+    mib,
+    refuse_encrypted,
+    too_big,
+)
 from cpts_cli.actors.importing.model import Activity, norm
 from cpts_cli.actors.importing.place import Places
 from cpts_cli.actors.importing.rpps import is_rpps_header, read_rpps
@@ -16,8 +25,6 @@ from cpts_cli.actors.importing.sheet import read_csv, read_xlsx
 from cpts_cli.checking.findings import Finding
 from cpts_cli.support.errors import CptsError, os_error_fr
 
-#: A sheet is read whole; beyond this it is not a list of a CPTS's actors.
-MAX_SHEET_BYTES = 64 * 1024 * 1024
 _SNIFF = 64 * 1024
 
 
@@ -54,7 +61,13 @@ def read_source(path: Path, places: Places, progress: Progress | None = None) ->
     if path.is_dir():
         raise CptsError(f"« {path} » est un dossier : indiquez le fichier à importer.")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise CptsError(
+                f"« {path} » n'est pas un fichier ordinaire (périphérique, tube…) : indiquez "
+                "le fichier à importer. Rien n'a été importé."
+            )
+        size = info.st_size
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF)
             if not head:
@@ -81,6 +94,8 @@ def _read_stream(
     first_line = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf")
     names = [norm(n) for n in first_line.decode("latin-1").split("|")]
     if "|" in first_line.decode("latin-1") and is_rpps_header(names):
+        if size is not None and size > MAX_EXTRACTION_BYTES:
+            raise CptsError(too_big(name, size, MAX_EXTRACTION_BYTES, "une extraction RPPS"))
         if progress:
             progress.start(size)
         if not places.members:
@@ -98,11 +113,13 @@ def _read_stream(
         return _result("rpps", name, read, per_activity=True)
     if size is not None and size > MAX_SHEET_BYTES:
         raise CptsError(
-            f"« {name} » est trop gros pour un tableau d'acteurs ({size // 2**20} Mo) et ce "
+            f"« {name} » est trop gros pour un tableau d'acteurs ({mib(size)}) et ce "
             "n'est pas l'extraction RPPS (fichier .txt aux colonnes séparées par « | », dont "
             "« Identifiant PP » et « Code profession »)."
         )
-    data = head + stream.read()
+    data = head + stream.read(MAX_SHEET_BYTES + 1 - len(head))
+    if len(data) > MAX_SHEET_BYTES:
+        raise CptsError(too_big(name, None, MAX_SHEET_BYTES, "un tableau d'acteurs"))
     sheet = read_csv(data, places=places, source=name)
     detail = f"séparateur « {_delimiter_label(sheet.delimiter)} »"
     return _result("csv", name, sheet, detail=detail, per_activity=sheet.rpps_like)
@@ -161,6 +178,7 @@ def _read_zip(path: Path, places: Places, progress: Progress | None) -> SourceRe
         members = [m for m in archive.infolist() if not m.is_dir()]
         names = [m.filename for m in members]
         if "xl/workbook.xml" in names:
+            check_parts(archive, members, name)
             read = read_xlsx(path, places=places, source=name)
             detail = f"feuille « {read.sheet} »"
             return _result("xlsx", name, read, detail=detail, per_activity=read.rpps_like)
@@ -175,12 +193,36 @@ def _read_zip(path: Path, places: Places, progress: Progress | None) -> SourceRe
             )
         member = wanted[0]
         label = f"{name}:{member.filename}"
+        refuse_encrypted(member, name)
+        if member.file_size > MAX_EXTRACTION_BYTES:
+            raise CptsError(too_big(label, member.file_size, MAX_EXTRACTION_BYTES, "décompressé"))
         try:
-            with archive.open(member) as stream:
+            with archive.open(member) as raw:
+                stream = Bounded(raw, label, MAX_EXTRACTION_BYTES)
                 head = stream.read(_SNIFF)
                 if not head:
                     raise CptsError(f"« {label} » est vide.")
                 return _read_stream(stream, head, member.file_size, label, places, progress)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+            raise CptsError(_broken_zip(name)) from None
+
+
+def check_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str) -> None:
+    """Every part of a workbook: not encrypted, and at most ``MAX_XLSX_PART_BYTES`` once
+    decompressed, as declared and as actually decompressed (counted, stopped at the limit)
+    — before openpyxl reads any of them."""
+    from cpts_cli.actors.importing.limits import MAX_XLSX_PART_BYTES
+
+    for member in members:
+        refuse_encrypted(member, name)
+        label = f"{name}:{member.filename}"
+        if member.file_size > MAX_XLSX_PART_BYTES:
+            raise CptsError(too_big(label, member.file_size, MAX_XLSX_PART_BYTES, "décompressé"))
+        try:
+            with archive.open(member) as raw:
+                stream = Bounded(raw, label, MAX_XLSX_PART_BYTES)
+                while stream.read(1024 * 1024):
+                    pass
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
             raise CptsError(_broken_zip(name)) from None
 
