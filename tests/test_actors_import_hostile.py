@@ -306,3 +306,28 @@ def test_a_kept_rpps_line_in_another_encoding_is_read_in_its_own(project, tmp_pa
     assert {"Léger", "Dupönt"} <= set(_by_name(project))
     mixed = [f["ligne"] for f in result.json()["constats"] if f["code"] == "CPTS-A009"]
     assert mixed == [len(LINES) + 2]
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def test_a_sheet_of_a_million_rows_is_refused_within_bounds(project, tmp_path):
+    source = tmp_path / "acteurs.csv"
+    source.write_bytes(b"nom;commune\n" + b"a;21166\n" * 1_100_000)
+    assert_refused_bounded(project, source, "plus de 60\u202f000 lignes à importer")
+
+
+def test_more_professionals_than_a_cpts_is_refused_before_merging(project, tmp_path, cli):
+    source = tmp_path / "acteurs.csv"
+    rows = "".join(f"Martin{i};infirmier;21166\n" for i in range(20_001))
+    source.write_text("nom;profession;commune\n" + rows, encoding="utf-8")
+    assert_refused(cli, project, source, "compte 20001 professionnels à importer")
+
+
+def test_wrong_lines_of_a_sheet_are_listed_up_to_100(project, tmp_path, cli):
+    source = tmp_path / "acteurs.csv"
+    source.write_text("nom;profession\nMartin;infirmier\n" + "a;b;c\n" * 300, encoding="utf-8")
+    result = cli("actors", "import", source, "-f", project, "--format", "json")
+    assert result.code == 1, result
+    bad = [f for f in result.json()["constats"] if f["code"] == "CPTS-A001"]
+    assert len(bad) == 101 and "… et 200 autres lignes" in bad[-1]["message"]

@@ -21,6 +21,11 @@ MAX_XLSX_PART_BYTES = 64 * 1024**2
 MAX_SHEET_ROWS = 1_048_576  # Excel's own limit
 MAX_SHEET_COLUMNS = 1_000
 MAX_SHEET_CELLS = 5_000_000
+#: Lines kept (in the territory, or every row of a sheet) and professionals once
+#: deduplicated: a CPTS of 400 000 inhabitants has some 20 000 lines in the extraction, for
+#: 7 000 professionals.
+MAX_KEPT_LINES = 60_000
+MAX_ACTORS = 20_000
 #: One line of a text file (the extraction's lines are ~500 bytes).
 MAX_LINE_BYTES = 1024**2
 
@@ -36,6 +41,14 @@ def too_big(label: str, size: int | None, limit: int, what: str) -> str:
     return (
         f"« {label} » est trop gros{found} : au-delà de {mib(limit)} pour {what}, ce n'est "
         "pas un fichier à importer (archive piégée ?). Rien n'a été importé."
+    )
+
+
+def too_many_kept(source: str) -> str:
+    return (
+        f"« {source} » a plus de {MAX_KEPT_LINES:,} lignes à importer".replace(",", "\u202f")
+        + " : ce n'est pas la liste des acteurs d'une CPTS (le territoire est-il le bon ?). "
+        "Rien n'a été importé."
     )
 
 

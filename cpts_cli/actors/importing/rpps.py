@@ -23,7 +23,12 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from cpts_cli.actors.importing.codes import A_ENCODING, A_FIELD_COUNT
-from cpts_cli.actors.importing.limits import MAX_LINE_BYTES, long_line
+from cpts_cli.actors.importing.limits import (
+    MAX_KEPT_LINES,
+    MAX_LINE_BYTES,
+    long_line,
+    too_many_kept,
+)
 from cpts_cli.actors.importing.model import Activity, from_national_id, norm
 from cpts_cli.actors.importing.place import Places
 from cpts_cli.checking.findings import Finding
@@ -278,6 +283,8 @@ class _Reader:
                 number, get, place, ident=ident, savoir_faire=savoir_faire, code_postal=cp
             )
         )
+        if len(self.result.activities) > MAX_KEPT_LINES:
+            raise CptsError(too_many_kept(self.source))
 
     def finish(self) -> RppsRead:
         res = self.result

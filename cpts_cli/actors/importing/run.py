@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cpts_cli.actors.importing.limits import MAX_ACTORS
 from cpts_cli.actors.importing.merge import MergeResult, merge
 from cpts_cli.actors.importing.model import aggregate
 from cpts_cli.actors.importing.place import Places
@@ -100,6 +101,12 @@ def import_actors(
     places = Places(territory)
     read = read_source(Path(source), places, progress)
     grouped = aggregate(read.activities, source=read.name, per_activity=read.per_activity)
+    if len(grouped.actors) > MAX_ACTORS:
+        raise CptsError(
+            f"« {read.name} » compte {len(grouped.actors)} professionnels à importer, plus "
+            f"que les {MAX_ACTORS} d'une très grande CPTS : ce n'est pas la liste de ses "
+            "acteurs (le territoire est-il le bon ?). Rien n'a été importé."
+        )
     merged = merge(doc.data, grouped.actors, replace=replace)
     written = False
     if merged.changed and not dry_run:

@@ -12,17 +12,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cpts_cli.actors.importing.codes import A_ENCODING, A_FIELD_COUNT, A_UNKNOWN_COLUMN
 from cpts_cli.actors.importing.limits import (
+    MAX_KEPT_LINES,
     MAX_LINE_BYTES,
     MAX_SHEET_CELLS,
     MAX_SHEET_COLUMNS,
     MAX_SHEET_ROWS,
     long_line,
+    too_many_kept,
 )
 from cpts_cli.actors.importing.model import Activity, clean_code, from_national_id, norm
 from cpts_cli.actors.importing.place import Places
@@ -270,74 +273,144 @@ def read_csv(data: bytes, *, places: Places, source: str) -> SheetRead:
     long = long_line(data, 0, len(data))
     if long >= 0:
         raise CptsError(line_too_long(source, data.count(b"\n", 0, long) + 1))
-    text, encoding, others = _decode(data, source)
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    decoded = _Decoded(data, source)
+    first = next((line for line in decoded.lines() if line.strip()), None)
     if first is None:
         raise CptsError(f"« {source} » est vide.")
-    delimiter = _sniff_delimiter(lines[first])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
+    delimiter = _sniff_delimiter(first)
+    result = _read_rows(
+        _csv_rows(decoded.lines(), delimiter, source),
+        places=places,
+        source=source,
+        strict_width=True,
+    )
+    result.findings += _encoding_findings(decoded.others, decoded.encoding, source)
+    result.encoding = decoded.encoding
+    result.delimiter = delimiter
+    return result
+
+
+def _csv_rows(lines, delimiter: str, source: str):
+    """(number of its first line, cells) of each non-empty row, one at a time."""
+    reader = csv.reader(lines, delimiter=delimiter)
     last = 0
     csv.field_size_limit(MAX_LINE_BYTES)
     try:
         for row in reader:
             start = last + 1
             last = reader.line_num
+            if start > MAX_SHEET_ROWS + 1:
+                raise SizeRefused(
+                    f"« {source} » a plus de {_count(MAX_SHEET_ROWS)} lignes : ce n'est pas un "
+                    "tableau d'acteurs. Rien n'a été importé."
+                )
             if any(cell.strip() for cell in row):
-                rows.append((start, row))
+                yield start, row
     except csv.Error:  # a quoted cell that never ends
         raise CptsError(
             f"La cellule entre guillemets qui commence à la ligne {last + 1} de « {source} » "
             f"dépasse {MAX_LINE_BYTES // 1024**2} Mo (guillemet non fermé ?) : corrigez-la. "
             "Rien n'a été importé."
         ) from None
-    result = _read_rows(rows, places=places, source=source, strict_width=True)
-    result.findings += _encoding_findings(others, encoding, source)
-    result.encoding = encoding
-    result.delimiter = delimiter
-    return result
 
 
-def _decode(data: bytes, source: str) -> tuple[str, str, list[tuple[int, str]]]:
-    """The text, the file's encoding, and (line number, encoding) of each line read in
-    another one.
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+class SizeRefused(CptsError):
+    """A refusal for size: the whole import stops (no other sheet of a workbook is tried)."""
+
+
+class _Decoded:
+    """The lines of a text file, decoded one at a time (never the whole text at once).
 
     A file is UTF-8 when it decodes as such (or starts with its BOM), else windows-1252 (an
     Excel export). A file whose lines are not all in one encoding (UTF-8 rows, then rows
     added in windows-1252) is read line by line, each line in the encoding that decodes
-    it — never as a whole in the wrong one; each line in the minority encoding is listed.
+    it — never as a whole in the wrong one; the file's encoding is the one of most of its
+    lines, and each line in the other one is listed in ``others`` (number, encoding).
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16", []
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise CptsError(
-                f"« {source} » commence comme un texte UTF-16 mais sa ligne {line} n'en est "
-                "pas : réenregistrez le tableau (CSV UTF-8). Rien n'a été importé."
-            ) from None
-    bom = data.startswith(b"\xef\xbb\xbf")
-    body = data[3:] if bom else data
+
+    def __init__(self, data: bytes, source: str) -> None:
+        self.data = data
+        self.others: list[tuple[int, str]] = []
+        self.mixed = False
+        self.start = 0
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            self.encoding = "utf-16"
+            try:
+                self.text = data.decode("utf-16")
+            except UnicodeDecodeError as exc:
+                line = data.count(b"\n", 0, exc.start) + 1
+                raise CptsError(
+                    f"« {source} » commence comme un texte UTF-16 mais sa ligne {line} n'en "
+                    "est pas : réenregistrez le tableau (CSV UTF-8). Rien n'a été importé."
+                ) from None
+            return
+        bom = data.startswith(b"\xef\xbb\xbf")
+        self.start = 3 if bom else 0
+        if _is_utf8(data, self.start):
+            self.encoding = "utf-8"
+            return
+        utf8 = single = 0
+        for line in self._raw():
+            kind = _line_encoding(line)
+            utf8 += kind == "utf-8"
+            single += kind == "windows-1252"
+        if not bom and not utf8:
+            self.encoding = "windows-1252" if _is_cp1252(data) else "latin-1"
+            return
+        self.mixed = True
+        self.encoding = "utf-8" if bom or utf8 >= single else "windows-1252"
+
+    def _raw(self):
+        stream = io.BytesIO(self.data)
+        stream.seek(self.start)
+        return stream
+
+    def lines(self):
+        """Each line as text, with its line end (what ``csv.reader`` wants)."""
+        if self.encoding == "utf-16":
+            yield from io.StringIO(self.text, newline="")
+            return
+        if not self.mixed:
+            codec = "cp1252" if self.encoding == "windows-1252" else self.encoding
+            for line in self._raw():
+                yield line.decode(codec)
+            return
+        self.others = []
+        for number, line in enumerate(self._raw(), start=1):
+            kind = _line_encoding(line)
+            if kind is None:
+                yield line.decode("ascii")
+                continue
+            if kind != self.encoding:
+                self.others.append((number, kind))
+            yield line.decode("utf-8" if kind == "utf-8" else _single_byte(line))
+
+
+def _is_utf8(data: bytes, start: int) -> bool:
+    """Whether ``data[start:]`` is UTF-8, checked by blocks (never decoded whole)."""
+    return _decodes(data, start, "utf-8")
+
+
+def _is_cp1252(data: bytes) -> bool:
+    return _decodes(data, 0, "cp1252")
+
+
+def _decodes(data: bytes, start: int, codec: str) -> bool:
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(codec)()
+    view = memoryview(data)
     try:
-        return body.decode("utf-8"), "utf-8", []
+        for at in range(start, len(data), 1024**2):
+            decoder.decode(view[at : at + 1024**2])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
-    lines = body.split(b"\n")
-    kinds = [_line_encoding(line) for line in lines]
-    utf8 = kinds.count("utf-8")
-    if not bom and not utf8:
-        try:
-            return body.decode("cp1252"), "windows-1252", []
-        except UnicodeDecodeError:
-            return body.decode("latin-1"), "latin-1", []
-    main = "utf-8" if bom or utf8 >= len(kinds) - kinds.count(None) - utf8 else "windows-1252"
-    text = "\n".join(
-        line.decode("utf-8" if kind == "utf-8" else _single_byte(line)) if kind else line.decode()
-        for line, kind in zip(lines, kinds, strict=True)
-    )
-    others = [(n, kind) for n, kind in enumerate(kinds, start=1) if kind and kind != main]
-    return text, main, others
+        return False
+    return True
 
 
 def _line_encoding(line: bytes) -> str | None:
@@ -402,19 +475,19 @@ def read_xlsx(path: Path, *, places: Places, source: str) -> SheetRead:
     try:
         first_error: CptsError | None = None
         for sheet in workbook.worksheets:
-            try:
-                rows = _sheet_rows(sheet, source)
-            except CptsError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a broken sheet inside a readable zip
-                raise CptsError(
-                    f"La feuille « {sheet.title} » de « {source} » est illisible "
-                    f"({type(exc).__name__}) : réenregistrez le classeur ou exportez-le en CSV."
-                ) from None
-            if not rows:
+            rows = _sheet_rows(sheet, source)
+            first = next(rows, None)
+            if first is None:
                 continue
             try:
-                result = _read_rows(rows, places=places, source=source, strict_width=False)
+                result = _read_rows(
+                    itertools.chain([first], rows),
+                    places=places,
+                    source=source,
+                    strict_width=False,
+                )
+            except SizeRefused:
+                raise
             except CptsError as exc:
                 first_error = first_error or exc
                 continue
@@ -427,21 +500,31 @@ def read_xlsx(path: Path, *, places: Places, source: str) -> SheetRead:
         workbook.close()
 
 
-def _sheet_rows(sheet, source: str) -> list[tuple[int, list[str]]]:
-    """The non-empty rows of a sheet (number, texts), within bounds: the dimension the sheet
-    declares is checked before reading, and reading stops at the first row beyond a bound
-    (a sheet without dimension, or one that lies about it)."""
-    declared = (sheet.max_row or 0, sheet.max_column or 0)
-    _check_size(sheet, source, *declared, declared=True)
-    rows = []
-    cells = 0
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells += len(values)
-        if number > MAX_SHEET_ROWS or len(values) > MAX_SHEET_COLUMNS or cells > MAX_SHEET_CELLS:
-            _check_size(sheet, source, number, len(values), cells=cells)
-        if any(v is not None and str(v).strip() for v in values):
-            rows.append((number, [_cell_text(v) for v in values]))
-    return rows
+def _sheet_rows(sheet, source: str):
+    """The non-empty rows of a sheet (number, texts), one at a time, within bounds: the
+    dimension the sheet declares is checked before reading, and reading stops at the first
+    row beyond a bound (a sheet without dimension, or one that lies about it)."""
+    try:
+        declared = (sheet.max_row or 0, sheet.max_column or 0)
+        _check_size(sheet, source, *declared, declared=True)
+        cells = 0
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells += len(values)
+            if (
+                number > MAX_SHEET_ROWS
+                or len(values) > MAX_SHEET_COLUMNS
+                or cells > MAX_SHEET_CELLS
+            ):
+                _check_size(sheet, source, number, len(values), cells=cells)
+            if any(v is not None and str(v).strip() for v in values):
+                yield number, [_cell_text(v) for v in values]
+    except CptsError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a broken sheet inside a readable zip
+        raise SizeRefused(
+            f"La feuille « {sheet.title} » de « {source} » est illisible "
+            f"({type(exc).__name__}) : réenregistrez le classeur ou exportez-le en CSV."
+        ) from None
 
 
 def _check_size(
@@ -457,7 +540,7 @@ def _check_size(
     if what is None:
         return
     where = f"déclare {rows}\u202f×\u202f{columns} cellules ({what})" if declared else f"a {what}"
-    raise CptsError(
+    raise SizeRefused(
         f"La feuille « {sheet.title} » de « {source} » {where} : ce n'est pas un "
         "tableau d'acteurs. Supprimez les lignes et colonnes vides en trop, ou exportez-la en "
         "CSV. Rien n'a été importé."
@@ -513,11 +596,11 @@ def _ignored_columns(match, header) -> list[tuple[int, str]]:
     return out
 
 
-def _read_rows(
-    rows: list[tuple[int, list[str]]], *, places: Places, source: str, strict_width: bool
-) -> SheetRead:
+def _read_rows(rows, *, places: Places, source: str, strict_width: bool) -> SheetRead:
+    """Read ``rows`` — (line number, cells), the header first — one at a time."""
     result = SheetRead()
-    header_line, header = rows[0]
+    rows = iter(rows)
+    header_line, header = next(rows)
     match = match_columns(header)
     result.rpps_like = match.rpps_like
     known = ", ".join(FIELD_LABELS[k] for k in ("nom", "prenom", "profession", "commune"))
@@ -541,11 +624,13 @@ def _read_rows(
     while width and not str(header[width - 1]).strip():
         width -= 1
     cols = match.fields
-    for number, row in rows[1:]:
+    for number, row in rows:
         result.lines += 1
         extra = [c for c in row[width:] if c.strip()]
         if strict_width and (len(row) < width or extra):
             result.bad_lines += 1
+            if result.bad_lines > MAX_LINE_FINDINGS:
+                continue
             result.findings.append(
                 A_FIELD_COUNT.make(
                     "",
@@ -568,6 +653,19 @@ def _read_rows(
         activity, by_postcode = found
         result.by_postcode += by_postcode
         result.activities.append(activity)
+        if len(result.activities) > MAX_KEPT_LINES:
+            raise SizeRefused(too_many_kept(source))
+    if result.bad_lines > MAX_LINE_FINDINGS:
+        result.findings.append(
+            A_FIELD_COUNT.make(
+                "",
+                0,
+                0,
+                file=source,
+                detail=f"… et {result.bad_lines - MAX_LINE_FINDINGS} autres lignes au nombre "
+                "de champs incorrect, ignorées elles aussi.",
+            )
+        )
     return result
 
 
