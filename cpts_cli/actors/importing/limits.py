@@ -16,7 +16,7 @@ MAX_EXTRACTION_BYTES = 2 * 1024**3
 #: A CSV sheet is read whole; beyond this it is not a list of a CPTS's actors.
 MAX_SHEET_BYTES = 64 * 1024**2
 #: Each part of an XLSX workbook once decompressed (the sheet's XML, its shared strings…).
-MAX_XLSX_PART_BYTES = 64 * 1024**2
+MAX_XLSX_PART_BYTES = 32 * 1024**2
 #: A sheet of a workbook: rows, columns and cells (rows × columns, as openpyxl gives them).
 MAX_SHEET_ROWS = 1_048_576  # Excel's own limit
 MAX_SHEET_COLUMNS = 1_000

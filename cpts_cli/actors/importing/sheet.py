@@ -354,7 +354,8 @@ class _Decoded:
             self.encoding = "utf-8"
             return
         utf8 = single = 0
-        for line in self._raw():
+        # beyond MAX_SHEET_ROWS lines, the sheet is refused anyway (``_csv_rows``)
+        for line in itertools.islice(self._raw(), MAX_SHEET_ROWS + 2):
             kind = _line_encoding(line)
             utf8 += kind == "utf-8"
             single += kind == "windows-1252"
