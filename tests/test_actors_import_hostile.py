@@ -331,3 +331,35 @@ def test_wrong_lines_of_a_sheet_are_listed_up_to_100(project, tmp_path, cli):
     assert result.code == 1, result
     bad = [f for f in result.json()["constats"] if f["code"] == "CPTS-A001"]
     assert len(bad) == 101 and "… et 200 autres lignes" in bad[-1]["message"]
+
+
+def test_a_password_protected_workbook_is_named_so(project, tmp_path, cli):
+    # Excel keeps an encrypted .xlsx in an OLE container holding an "EncryptedPackage".
+    source = tmp_path / "acteurs.xlsx"
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1016
+    source.write_bytes(header + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 3000)
+    assert_refused(cli, project, source, "classeur protégé par un mot de passe")
+
+
+def test_an_extraction_beyond_2_gb_is_refused_before_reading(project, tmp_path):
+    # A sparse file: 2 GB on paper, a few KB on disk; once past its lines, zeros without end.
+    source = tmp_path / "rpps.txt"
+    source.write_bytes(extraction(LINES * 200))  # more than the 64 KB looked at first
+    os.truncate(source, 2 * 1024**3 + 1)
+    assert_refused_bounded(project, source, "au-delà de 2\u202f048 Mo pour une extraction RPPS")
+
+
+def test_a_workbook_with_nested_entities_is_refused(project, tmp_path):
+    entities = "".join(
+        f'<!ENTITY e{i} "{(f"&e{i - 1};" if i else "lol") * 10}">' for i in range(10)
+    )
+
+    def billion_laughs(xml: bytes) -> bytes:
+        start, row_end = xml.find(b"<worksheet"), xml.find(b"</row>")
+        cell = b'<c r="Z1" t="inlineStr"><is><t>&e9;</t></is></c>'
+        doctype = f"<!DOCTYPE w [{entities}]>".encode()
+        return doctype + xml[start:row_end] + cell + xml[row_end:]
+
+    source = tmp_path / "acteurs.xlsx"
+    source.write_bytes(rewrite_member(workbook(), "xl/worksheets/sheet1.xml", billion_laughs))
+    assert_refused_bounded(project, source, "illisible")

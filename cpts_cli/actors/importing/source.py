@@ -150,6 +150,12 @@ def _delimiter_label(delimiter: str | None) -> str:
 def _refuse_binary(head: bytes, name: str) -> None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return  # UTF-16 text ("Texte Unicode" export of a spreadsheet)
+    if head.startswith(b"\xd0\xcf\x11\xe0") and "EncryptedPackage".encode("utf-16-le") in head:
+        raise CptsError(
+            f"« {name} » est un classeur protégé par un mot de passe : enregistrez-le sans "
+            "mot de passe (ou exportez-le en CSV), puis relancez l'import. Rien n'a été "
+            "importé."
+        )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise CptsError(
             f"« {name} » est un classeur Excel ancien (.xls) : enregistrez-le au format .xlsx "
