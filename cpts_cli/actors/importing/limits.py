@@ -39,7 +39,7 @@ def too_big(label: str, size: int | None, limit: int, what: str) -> str:
     """The message for a file (or a zip member) beyond ``limit``."""
     found = f" ({mib(size)})" if size is not None else ""
     return (
-        f"« {label} » est trop gros{found} : au-delà de {mib(limit)} pour {what}, ce n'est "
+        f"« {label} » est trop gros{found} : au-delà de {mib(limit)} {what}, ce n'est "
         "pas un fichier à importer (archive piégée ?). Rien n'a été importé."
     )
 
@@ -76,7 +76,7 @@ class Bounded:
         data = self.stream.read(min(n, self.limit + 1 - self.total))
         self.total += len(data)
         if self.total > self.limit:
-            raise CptsError(too_big(self.label, None, self.limit, "décompressé"))
+            raise CptsError(too_big(self.label, None, self.limit, "une fois décompressé"))
         return data
 
 

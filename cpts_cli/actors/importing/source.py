@@ -95,7 +95,7 @@ def _read_stream(
     names = [norm(n) for n in first_line.decode("latin-1").split("|")]
     if "|" in first_line.decode("latin-1") and is_rpps_header(names):
         if size is not None and size > MAX_EXTRACTION_BYTES:
-            raise CptsError(too_big(name, size, MAX_EXTRACTION_BYTES, "une extraction RPPS"))
+            raise CptsError(too_big(name, size, MAX_EXTRACTION_BYTES, "pour une extraction RPPS"))
         if progress:
             progress.start(size)
         if not places.members:
@@ -119,7 +119,7 @@ def _read_stream(
         )
     data = head + stream.read(MAX_SHEET_BYTES + 1 - len(head))
     if len(data) > MAX_SHEET_BYTES:
-        raise CptsError(too_big(name, None, MAX_SHEET_BYTES, "un tableau d'acteurs"))
+        raise CptsError(too_big(name, None, MAX_SHEET_BYTES, "pour un tableau d'acteurs"))
     sheet = read_csv(data, places=places, source=name)
     detail = f"séparateur « {_delimiter_label(sheet.delimiter)} »"
     return _result("csv", name, sheet, detail=detail, per_activity=sheet.rpps_like)
@@ -201,7 +201,9 @@ def _read_zip(path: Path, places: Places, progress: Progress | None) -> SourceRe
         label = f"{name}:{member.filename}"
         refuse_encrypted(member, name)
         if member.file_size > MAX_EXTRACTION_BYTES:
-            raise CptsError(too_big(label, member.file_size, MAX_EXTRACTION_BYTES, "décompressé"))
+            raise CptsError(
+                too_big(label, member.file_size, MAX_EXTRACTION_BYTES, "une fois décompressé")
+            )
         try:
             with archive.open(member) as raw:
                 stream = Bounded(raw, label, MAX_EXTRACTION_BYTES)
@@ -223,7 +225,9 @@ def check_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: 
         refuse_encrypted(member, name)
         label = f"{name}:{member.filename}"
         if member.file_size > MAX_XLSX_PART_BYTES:
-            raise CptsError(too_big(label, member.file_size, MAX_XLSX_PART_BYTES, "décompressé"))
+            raise CptsError(
+                too_big(label, member.file_size, MAX_XLSX_PART_BYTES, "une fois décompressé")
+            )
         try:
             with archive.open(member) as raw:
                 stream = Bounded(raw, label, MAX_XLSX_PART_BYTES)
