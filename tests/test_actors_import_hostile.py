@@ -363,3 +363,11 @@ def test_a_workbook_with_nested_entities_is_refused(project, tmp_path):
     source = tmp_path / "acteurs.xlsx"
     source.write_bytes(rewrite_member(workbook(), "xl/worksheets/sheet1.xml", billion_laughs))
     assert_refused_bounded(project, source, "illisible")
+
+
+def test_a_csv_whose_lines_end_with_cr_alone_is_still_read(project, tmp_path, cli):
+    source = tmp_path / "acteurs.csv"
+    source.write_bytes("nom;profession;commune\rNoël;infirmier;21166\r".encode("cp1252"))
+    result = cli("actors", "import", source, "-f", project, "--format", "json")
+    assert result.code == 0, result
+    assert result.json()["encodage"] == "windows-1252" and "Noël" in _by_name(project)

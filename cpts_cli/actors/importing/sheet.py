@@ -270,6 +270,9 @@ class SheetRead:
 def read_csv(data: bytes, *, places: Places, source: str) -> SheetRead:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CptsError(f"« {source} » est un fichier binaire, pas un tableau CSV.")
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and b"\n" not in data and b"\r" in data:
+        data = data.replace(b"\r", b"\n")  # "CSV (Macintosh)": lines end with a CR alone
     long = long_line(data, 0, len(data))
     if long >= 0:
         raise CptsError(line_too_long(source, data.count(b"\n", 0, long) + 1))
