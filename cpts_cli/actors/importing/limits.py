@@ -38,9 +38,10 @@ def mib(size: int) -> str:
 def too_big(label: str, size: int | None, limit: int, what: str) -> str:
     """The message for a file (or a zip member) beyond ``limit``."""
     found = f" ({mib(size)})" if size is not None else ""
+    trap = " (archive piégée ?)" if "décompressé" in what else ""
     return (
         f"« {label} » est trop gros{found} : au-delà de {mib(limit)} {what}, ce n'est "
-        "pas un fichier à importer (archive piégée ?). Rien n'a été importé."
+        f"pas un fichier à importer{trap}. Rien n'a été importé."
     )
 
 

@@ -412,7 +412,11 @@ def _check_size(
         what = f"plus de {MAX_SHEET_CELLS:,} cellules".replace(",", "\u202f")
     if what is None:
         return
-    where = f"déclare {rows}\u202f×\u202f{columns} cellules ({what})" if declared else f"a {what}"
+    where = (
+        f"déclare {_count(rows)}\u202f×\u202f{_count(columns)} cellules ({what})"
+        if declared
+        else f"a {what}"
+    )
     raise SizeRefused(
         f"La feuille « {sheet.title} » de « {source} » {where} : ce n'est pas un "
         "tableau d'acteurs. Supprimez les lignes et colonnes vides en trop, ou exportez-la en "
