@@ -84,6 +84,8 @@ def build_docx(
     render(writer, markdown)
     data = finish(writer)
     missing = writer.styles.missing_used()
+    if warnings is not None:
+        warnings.extend(w for w in writer.model_warnings if w not in warnings)
     if missing_styles is not None:
         missing_styles.extend(n for n in missing if n not in missing_styles)
     elif missing and warnings is not None:

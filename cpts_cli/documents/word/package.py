@@ -119,9 +119,11 @@ _MAIN_TEMPLATE = b"application/vnd.openxmlformats-officedocument.wordprocessingm
 _MACROS = (b"ms-word.document.macroEnabled", b"ms-word.template.macroEnabledTemplate")
 
 
-def open_model(path: Path):
+def open_model(path: Path, warnings: list[str] | None = None):
     """The user's Word model: a document (.docx) or a template (.dotx, opened as a document:
-    only its styles, headers and footers are used)."""
+    only its styles, headers and footers are used), without what could fetch or run
+    something (see :mod:`.model`; what was removed is said in ``warnings``)."""
+    from cpts_cli.documents.word.model import clean_model
     from cpts_cli.support.errors import CptsError, os_error_fr
 
     unreadable = (
@@ -142,20 +144,21 @@ def open_model(path: Path):
                     f"Le modèle Word « {path} » contient des macros (.docm, .dotm) : "
                     "enregistrez-le sans macros, en .docx ou .dotx."
                 )
-            if _MAIN_TEMPLATE in types:
-                raw = _replace_part(
-                    package, "[Content_Types].xml", types.replace(_MAIN_TEMPLATE, _MAIN_DOCUMENT)
-                )
-        return Document(io.BytesIO(raw))
+            parts, dropped = clean_model(package, path)
+        if _MAIN_TEMPLATE in types:
+            parts["[Content_Types].xml"] = types.replace(_MAIN_TEMPLATE, _MAIN_DOCUMENT)
+        if dropped and warnings is not None and dropped not in warnings:
+            warnings.append(dropped)
+        return Document(io.BytesIO(_zip_parts(parts)))
     except CptsError:
         raise
     except Exception:  # noqa: BLE001 - any unreadable file gets one clear message
         raise CptsError(unreadable) from None
 
 
-def _replace_part(package: zipfile.ZipFile, name: str, data: bytes) -> bytes:
+def _zip_parts(parts: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy_:
-        for info in package.infolist():
-            copy_.writestr(info, data if info.filename == name else package.read(info.filename))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy_:
+        for name, data in parts.items():
+            copy_.writestr(name, data)
     return out.getvalue()

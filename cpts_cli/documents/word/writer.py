@@ -34,6 +34,8 @@ class Writer:
         self.meta = meta
         self.images = images or (lambda _name: None)
         self.user_model = model is not None
+        #: What was removed from the Word model (one warning), see :mod:`.model`.
+        self.model_warnings: list[str] = []
         self._open(model)
         self._empty_body()
         set_french(self.doc)
@@ -50,7 +52,7 @@ class Writer:
     def _open(self, model: Path | None) -> None:
         reference = Document(io.BytesIO(reference_bytes()))
         if model is not None:
-            self.doc = open_model(model)
+            self.doc = open_model(model, self.model_warnings)
             self.styles = Styles(self.doc, reference)
             self.styles.ensure(USED_STYLES)
         else:

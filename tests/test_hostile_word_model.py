@@ -1,0 +1,207 @@
+"""A hostile Word model (`cpts render --modele-docx`): only styles, headers and footers reach
+the documents (issue 12, item 5)."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+HYPERLINK = f"{R}/hyperlink"
+IMAGE = f"{R}/image"
+TEMPLATE = f"{R}/attachedTemplate"
+
+
+def png(width: int, height: int) -> bytes:
+    """A real 1-bit PNG of ``width`` × ``height`` pixels (all black, compressed)."""
+    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+    body = zlib.compress(row * height, 9)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def _rel(rid: str, kind: str, target: str) -> str:
+    return f'<Relationship Id="{rid}" Type="{kind}" Target="{target}" TargetMode="External"/>'
+
+
+def _add_rels(xml: str, *rels: str) -> str:
+    return xml.replace("</Relationships>", "".join(rels) + "</Relationships>")
+
+
+DDE_FIELD = (
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    '<w:r><w:instrText xml:space="preserve"> DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe '
+    '"/k calc.exe" </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    "<w:r><w:t>RESULTAT-CHAMP</w:t></w:r>"
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+)
+PAGE_FIELD = (
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    "<w:r><w:t>1</w:t></w:r>"
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+)
+LINKED_PICTURE = (
+    '<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+    'wordprocessingDrawing"><wp:extent cx="100" cy="100"/><wp:docPr id="90" name="lien"/>'
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:nvPicPr><pic:cNvPr id="0" name="lien.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+    '<pic:blipFill><a:blip r:link="rIdLienImage"/></pic:blipFill>'
+    "<pic:spPr/></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+)
+
+
+def hostile_model(tmp_path: Path, url: str, picture: bytes | None = None) -> Path:
+    """A Word model whose header carries everything that must not reach the documents:
+    external relationships (web and file:///), a linked picture, a DDEAUTO field and an
+    INCLUDEPICTURE one, an attached template on the web."""
+    from docx import Document
+
+    doc = Document()
+    header = doc.sections[0].header
+    header.paragraphs[0].text = "EN-TETE-DU-MODELE"
+    if picture is not None:
+        header.paragraphs[0].add_run().add_picture(io.BytesIO(picture))
+    doc.add_paragraph("corps du modèle")
+    raw = io.BytesIO()
+    doc.save(raw)
+    src = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
+    header_name = next(n for n in src.namelist() if re.match(r"word/header\d*\.xml$", n))
+    header_rels = "word/_rels/" + header_name.split("/")[1] + ".rels"
+    parts = {n: src.read(n) for n in src.namelist()}
+    xml = parts[header_name].decode()
+    xml = xml.replace(
+        "</w:p>",
+        DDE_FIELD
+        + PAGE_FIELD
+        + '<w:fldSimple w:instr=" INCLUDEPICTURE &quot;'
+        + url
+        + 'image.png&quot; \\d "><w:r><w:t>IMG</w:t></w:r></w:fldSimple>'
+        + '<w:hyperlink r:id="rIdLienWeb"><w:r><w:t>SITE</w:t></w:r></w:hyperlink>'
+        + LINKED_PICTURE
+        + "</w:p>",
+        1,
+    )
+    if 'xmlns:r="' not in xml:
+        xml = xml.replace("<w:hdr ", f'<w:hdr xmlns:r="{R}" ', 1)
+    parts[header_name] = xml.encode()
+    empty = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+    )
+    rels = parts.get(header_rels, empty.encode()).decode()
+    parts[header_rels] = _add_rels(
+        rels,
+        _rel("rIdLienWeb", HYPERLINK, url + "page"),
+        _rel("rIdLienImage", IMAGE, url + "logo.png"),
+        _rel("rIdFichier", HYPERLINK, "file:///etc/passwd"),
+    ).encode()
+    settings = parts["word/settings.xml"].decode()
+    settings = re.sub(
+        r"(<w:settings[^>]*>)", r'\1<w:attachedTemplate r:id="rIdModeleWeb"/>', settings, count=1
+    )
+    if 'xmlns:r="' not in settings.split(">", 2)[1]:
+        settings = settings.replace("<w:settings ", f'<w:settings xmlns:r="{R}" ', 1)
+    parts["word/settings.xml"] = settings.encode()
+    parts["word/_rels/settings.xml.rels"] = _add_rels(
+        empty, _rel("rIdModeleWeb", TEMPLATE, url + "modele.dotm")
+    ).encode()
+    doc_rels = parts["word/_rels/document.xml.rels"].decode()
+    parts["word/_rels/document.xml.rels"] = _add_rels(
+        doc_rels, _rel("rIdPasswd", HYPERLINK, "file:///etc/passwd")
+    ).encode()
+    path = tmp_path / "modele-hostile.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
+
+
+def _all_xml(docx: Path) -> dict[str, str]:
+    with zipfile.ZipFile(docx) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels"))}
+
+
+def assert_clean(docx: Path) -> None:
+    parts = _all_xml(docx)
+    text = "\n".join(parts.values())
+    assert 'TargetMode="External"' not in text or all(
+        # The documents' own web links (from the project's text) are not the model's.
+        "127.0.0.1" not in m and "file:" not in m
+        for m in re.findall(r"<Relationship [^>]*TargetMode=\"External\"[^>]*>", text)
+    )
+    assert "127.0.0.1" not in text
+    assert "file:///" not in text
+    assert "attachedTemplate" not in text
+    assert "DDEAUTO" not in text and "cmd.exe" not in text
+    assert "INCLUDEPICTURE" not in text
+    assert "r:link=" not in text
+    headers = "".join(v for k, v in parts.items() if re.match(r"word/header\d*\.xml$", k))
+    assert "EN-TETE-DU-MODELE" in headers  # the header itself is kept
+    assert "RESULTAT-CHAMP" in headers  # (the field's last shown text, as plain text)
+    assert " PAGE " in headers or "PAGE" in headers  # an allowed field stays
+
+
+def test_hostile_word_model_keeps_only_styles_headers_footers(tmp_path, cli):
+    project = tmp_path / "projet"
+    assert cli("init", "--exemple", "sud-dijonnais", project).code == 0
+    model = hostile_model(tmp_path, "http://127.0.0.1:9/")
+    out = tmp_path / "docs"
+    result = cli("render", project / "cpts.yaml", "--modele-docx", model, "--out", out)
+    assert result.code == 0, result
+    written = sorted(out.glob("*.docx"))
+    assert len(written) >= 2
+    for docx in written:
+        assert_clean(docx)
+    said = result.out + result.err
+    # One warning for all documents, naming what was removed.
+    assert said.count("seuls ses styles") == 1, said
+    warning = re.sub(r"\s+", " ", said[said.index("seuls ses styles") - 200 :])
+    for word in ("liens vers l'extérieur", "modèle attaché", "images liées", "DDEAUTO"):
+        assert word in warning, warning
+    assert "INCLUDEPICTURE" in warning
+
+
+def test_clean_model_keeps_a_plain_model_as_is(tmp_path, cli, example):
+    """A model without anything external: no warning, its header kept."""
+    from docx import Document
+
+    doc = Document()
+    doc.sections[0].header.paragraphs[0].text = "CHARTE"
+    path = tmp_path / "simple.docx"
+    doc.save(str(path))
+    result = cli("render", example, "--modele-docx", path, "--doc", "presentation")
+    assert result.code == 0, result
+    assert "seuls ses styles" not in result.out + result.err
+
+
+def test_oversized_picture_in_model_is_refused(tmp_path, cli, example):
+    model = hostile_model(tmp_path, "http://127.0.0.1:9/", picture=png(20_000, 20_000))
+    result = cli("render", example, "--modele-docx", model, "--doc", "presentation")
+    assert result.code == 2, result
+    said = re.sub(r"\s+", " ", result.out + result.err)
+    assert "image trop grande" in said and "20000 × 20000 pixels" in said, said
+    assert not (example.parent / "documents" / "presentation.docx").exists()
+
+
+def test_model_picture_of_normal_size_is_kept(tmp_path, cli, example):
+    model = hostile_model(tmp_path, "http://127.0.0.1:9/", picture=png(400, 100))
+    result = cli("render", example, "--modele-docx", model, "--doc", "presentation")
+    assert result.code == 0, result
+    out = example.parent / "documents" / "presentation.docx"
+    with zipfile.ZipFile(out) as z:
+        assert any(n.startswith("word/media/") for n in z.namelist())
+    assert_clean(out)
