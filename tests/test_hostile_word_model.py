@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import socket
 import struct
+import subprocess
+import sys
+import threading
 import zipfile
 import zlib
 from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 HYPERLINK = f"{R}/hyperlink"
@@ -205,3 +214,147 @@ def test_model_picture_of_normal_size_is_kept(tmp_path, cli, example):
     with zipfile.ZipFile(out) as z:
         assert any(n.startswith("word/media/") for n in z.namelist())
     assert_clean(out)
+
+
+# ------------------------------------------------------------------ PDF: nothing fetched
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.hits: list[bytes] = []
+        self.stop = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def _serve(self) -> None:
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.hits.append(conn.recv(1024) or b"(connexion)")
+                except OSError:
+                    self.hits.append(b"(connexion)")
+
+    def close(self) -> None:
+        self.stop = True
+        self.thread.join(2)
+        self.sock.close()
+
+
+needs_office = pytest.mark.skipif(
+    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+    reason="LibreOffice absent",
+)
+
+
+def linked_docx(path: Path, url: str) -> Path:
+    """A DOCX (not a model: given to LibreOffice as is) whose body links a picture and
+    includes one by a field, both on ``url``."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("texte")
+    raw = io.BytesIO()
+    doc.save(raw)
+    src = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
+    parts = {n: src.read(n) for n in src.namelist()}
+    body = parts["word/document.xml"].decode()
+    body = body.replace(
+        "<w:sectPr",
+        "<w:p>"
+        + LINKED_PICTURE
+        + '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">'
+        + f' INCLUDEPICTURE "{url}champ.png" \\d </w:instrText></w:r>'
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p><w:sectPr',
+        1,
+    )
+    parts["word/document.xml"] = body.encode()
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    parts["word/_rels/document.xml.rels"] = _add_rels(
+        rels, _rel("rIdLienImage", IMAGE, url + "logo.png")
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
+
+
+@needs_office
+def test_libreoffice_fetches_nothing_even_for_a_linked_document(tmp_path):
+    """The conversion itself (profile and load options) fetches nothing, even when given a
+    document that still links to the web."""
+    from cpts_cli.documents.pdf import Converter
+
+    listener = Listener()
+    try:
+        docx = linked_docx(tmp_path / "lie.docx", listener.url)
+        with Converter() as converter:
+            converter.convert(docx, tmp_path / "lie.pdf")
+        assert (tmp_path / "lie.pdf").read_bytes().startswith(b"%PDF")
+    finally:
+        listener.close()
+    assert listener.hits == []
+
+
+@needs_office
+def test_render_pdf_with_hostile_model_fetches_nothing(tmp_path):
+    """`cpts render --format pdf` with a model linking to a local listener: no connection
+    (child process, 500 MB and a time limit)."""
+    listener = Listener()
+    try:
+        project = tmp_path / "projet"
+        model = hostile_model(tmp_path, listener.url)
+        init = run_limited("init", "--exemple", "sud-dijonnais", str(project))
+        assert init.returncode == 0, init.stderr
+        result = run_limited(
+            "render",
+            str(project / "cpts.yaml"),
+            "--modele-docx",
+            str(model),
+            "--format",
+            "pdf",
+            "--doc",
+            "presentation",
+            "--out",
+            str(tmp_path / "pdf"),
+            timeout=240,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert (tmp_path / "pdf" / "presentation.pdf").read_bytes().startswith(b"%PDF")
+    finally:
+        listener.close()
+    assert listener.hits == []
+
+
+def run_limited(*args: str, timeout: float = 30, memory: int = 500 * 1024 * 1024):
+    """``python -m cpts_cli ARGS`` in a child limited in memory (address space) and time."""
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run(
+        [sys.executable, "-m", "cpts_cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        preexec_fn=limit,
+    )

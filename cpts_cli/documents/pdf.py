@@ -4,6 +4,12 @@ A plain ``soffice --convert-to pdf`` keeps the table of contents and cross-refer
 as they were saved (empty page numbers). So LibreOffice runs a small Basic macro in a
 throw-away profile: load the document, update its indexes and fields, export to PDF. When
 the macro cannot run, the plain conversion is the fallback (with a warning).
+
+Nothing is fetched: the document has no external link left (see
+:mod:`cpts_cli.documents.word.model`), and the profile forbids it anyway: links are never
+updated, referer-less remote content is blocked, document macros never run, and every
+web access goes to a proxy that does not exist (``127.0.0.1:9``), as do the environment's
+proxy variables.
 """
 
 from __future__ import annotations
@@ -23,9 +29,13 @@ _MACRO = """<?xml version="1.0" encoding="UTF-8"?>
 <script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" \
 script:language="StarBasic">
 Sub ConvertPdf(inUrl As String, outUrl As String)
-  Dim args(0) As New com.sun.star.beans.PropertyValue
+  Dim args(2) As New com.sun.star.beans.PropertyValue
   args(0).Name = &quot;Hidden&quot;
   args(0).Value = True
+  args(1).Name = &quot;UpdateDocMode&quot;
+  args(1).Value = com.sun.star.document.UpdateDocMode.NO_UPDATE
+  args(2).Name = &quot;MacroExecutionMode&quot;
+  args(2).Value = com.sun.star.document.MacroExecMode.NEVER_EXECUTE
   oDoc = StarDesktop.loadComponentFromURL(inUrl, &quot;_blank&quot;, 0, args())
   oIdx = oDoc.getDocumentIndexes()
   For i = 0 To oIdx.getCount() - 1
@@ -40,6 +50,58 @@ Sub ConvertPdf(inUrl As String, outUrl As String)
 End Sub
 </script:module>
 """
+
+
+#: Where nothing listens: every web access of LibreOffice goes there, and fails.
+_NOWHERE = ("127.0.0.1", 9)
+
+
+def _setting(path: str, name: str, value) -> str:
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return (
+        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+        f"<value>{text}</value></prop></item>"
+    )
+
+
+def _offline_settings() -> str:
+    """The profile's settings (registrymodifications.xcu): no link updated, no remote
+    content, no document macro, no update check, every web access to :data:`_NOWHERE`."""
+    inet = "/org.openoffice.Inet/Settings"
+    host, port = _NOWHERE
+    items = [
+        _setting("/org.openoffice.Office.Writer/Content/Update", "Link", 2),
+        _setting("/org.openoffice.Office.Calc/Content/Update", "Link", 2),
+        _setting("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", 3),
+        _setting(
+            "/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", True
+        ),
+        _setting(
+            "/org.openoffice.Office.Jobs/Jobs/UpdateCheck/Arguments", "AutoCheckEnabled", False
+        ),
+        _setting(inet, "ooInetProxyType", 2),
+        _setting(inet, "ooInetNoProxy", ""),
+    ]
+    for scheme in ("HTTP", "HTTPS", "FTP"):
+        items.append(_setting(inet, f"ooInet{scheme}ProxyName", host))
+        items.append(_setting(inet, f"ooInet{scheme}ProxyPort", port))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
+        'xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        + "\n".join(items)
+        + "\n</oor:items>\n"
+    )
+
+
+def _offline_environment(home: Path) -> dict[str, str]:
+    proxy = "http://{}:{}".format(*_NOWHERE)
+    env = {k: v for k, v in os.environ.items() if k.lower() != "no_proxy"}
+    for name in ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy"):
+        env[name] = env[name.upper()] = proxy
+    env["HOME"] = str(home)
+    return env
 
 
 def find_office() -> str | None:
@@ -70,6 +132,9 @@ class Converter:
         self.profile = self.tmp / "profil"
         self.macro_ready = False
         self.warnings: list[str] = []
+        user = self.profile / "user"
+        user.mkdir(parents=True)
+        (user / "registrymodifications.xcu").write_text(_offline_settings(), encoding="utf-8")
 
     def close(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -81,7 +146,7 @@ class Converter:
         self.close()
 
     def _run(self, args: list[str]) -> subprocess.CompletedProcess:
-        env = {**os.environ, "HOME": str(self.tmp)}
+        env = _offline_environment(self.tmp)
         try:
             return subprocess.run(
                 [
