@@ -544,7 +544,7 @@ def test_output_folder_that_cannot_be_made_is_a_french_message(example, tmp_path
         ("{% if %}", "une valeur ou une variable manque avant « %} »"),
         ("{{ 1/0 }}", "division par zéro"),
         ("{{ cpts.__class__ }}", "accès interdit à « __class__ »"),
-        ("{{ cpts.nom.upper(1) }}", "TypeError, message de Python"),
+        ("{{ cpts.nom.upper(1) }}", "opération impossible sur ce type de valeur"),
         (b"\xff\xfe{{ x }}", "n'est pas écrit en UTF-8 (octet n° 1)"),
     ],
 )

@@ -188,6 +188,8 @@ def render_template(env, name: str, context: dict) -> str:
 
     try:
         template = env.get_template(name)
+        if hasattr(env, "render_bounded"):
+            return env.render_bounded(template, context)
         return template.render(context)
     except TemplateSyntaxError as exc:
         where = exc.filename or exc.name or name

@@ -24,6 +24,7 @@ from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from jinja2.runtime import BlockReference, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from cpts_cli.documents import template_limits as _limits
 from cpts_cli.support import formatting as _format
 from cpts_cli.support.dates import as_date
 from cpts_cli.support.formatting import NBSP, long_date, month_year
@@ -276,13 +277,36 @@ class MarkdownEnvironment(ImmutableSandboxedEnvironment):
     Macros (and ``super()`` / ``self.block()``) return text the template wrote itself, with
     its values already escaped: it is marked as Markdown so that printing it does not
     escape it a second time.
+
+    Rendering is bounded in time, memory and size (:mod:`.template_limits`): every loop,
+    call and ``*``, ``**``, ``%``, ``+``, ``~`` operator is checked.
     """
 
+    intercepted_binops = frozenset(_limits.BINOPS)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.budget = _limits.Budget()
+
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        __self.budget.check()
+        args = _limits.check_call(__obj, args, kwargs)
         rv = super().call(__context, __obj, *args, **kwargs)
         if isinstance(__obj, (Macro, BlockReference)) and isinstance(rv, str):
             return Md(rv)
         return rv
+
+    def call_binop(self, context, operator: str, left, right):
+        self.budget.check()
+        _limits.BINOP_CHECKS[operator](left, right)
+        return _limits.BINOPS[operator](left, right)
+
+    def _parse(self, source, name, filename):
+        return _limits.bound_tree(super()._parse(source, name, filename))
+
+    def render_bounded(self, template, context: dict) -> str:
+        """``template.render(context)`` within the limits of :mod:`.template_limits`."""
+        return _limits.render_bounded(self, template, context)
 
 
 class TraversableLoader(BaseLoader):
@@ -359,6 +383,9 @@ def make_environment(templates_dir: Path | None = None) -> MarkdownEnvironment:
         extensions=["jinja2.ext.loopcontrols"],
         bytecode_cache=template_cache(),
     )
+    env.filters.update(_limits.bounded_filters(env.filters))
     env.filters.update(FILTERS)
+    env.filters.update(_limits.loop_filters())
     env.globals.update(GLOBALS)
+    env.globals["lipsum"] = _limits.bounded_lipsum(env.globals["lipsum"])
     return env

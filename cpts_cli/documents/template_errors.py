@@ -94,7 +94,39 @@ _RUNTIME = {
     "RecursionError": "appels imbriqués sans fin",
     "MemoryError": "mémoire épuisée",
     "OverflowError": "nombre trop grand",
+    "IndexError": "élément absent (position hors de la liste, ou champ « {0} » d'un format "
+    "sans valeur)",
+    "KeyError": "clé absente",
+    "TypeError": "opération impossible sur ce type de valeur (texte, nombre, liste…)",
+    "ValueError": "valeur impossible pour cette opération",
+    "AttributeError": "champ ou méthode absent",
+    "UnicodeError": "texte impossible à encoder ou décoder",
+    "StopIteration": "liste vide",
+    "FilterArgumentError": "argument impossible pour ce filtre",
 }
+#: Python's messages said in French (first match wins), for the cases a template meets.
+_PYTHON = [
+    (r"Exceeds the limit \(\d+ digits\)", lambda m: "nombre trop grand pour être écrit"),
+    (r"format_map\(\) takes", lambda m: "format_map() attend un seul dictionnaire"),
+    (
+        r"Replacement index (\d+) out of range",
+        lambda m: f"aucune valeur pour le champ « {{{m[1]}}} »",
+    ),
+    (r"tuple index out of range", lambda m: "un champ « {0} » du format n'a pas de valeur"),
+    (r"unsupported operand type", lambda m: "opération impossible entre ces types de valeurs"),
+    (
+        r"can only concatenate str",
+        lambda m: "« + » entre un texte et une autre valeur : utilisez « ~ »",
+    ),
+    (r"can only concatenate", lambda m: "opération impossible entre ces types de valeurs"),
+    (r"'(\w+)' object is not iterable", lambda m: "cette valeur n'est pas une liste"),
+    (
+        r"'(\w+)' object is not callable",
+        lambda m: "cette valeur ne s'appelle pas comme une fonction",
+    ),
+    (r"invalid literal for int", lambda m: "texte qui n'est pas un nombre entier"),
+    (r"could not convert string to float", lambda m: "texte qui n'est pas un nombre"),
+]
 
 
 def describe(exc: BaseException) -> str:
@@ -102,7 +134,11 @@ def describe(exc: BaseException) -> str:
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    from cpts_cli.documents.template_limits import TemplateLimit
+
     message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, TemplateLimit):
+        return f"limite atteinte : {exc}"
     if isinstance(exc, TemplateSyntaxError):
         kind, detail = "erreur de syntaxe", _first(_SYNTAX, message)
     elif isinstance(exc, UndefinedError):
@@ -115,10 +151,21 @@ def describe(exc: BaseException) -> str:
             "en UTF-8 dans votre éditeur"
         )
     else:
-        kind = "erreur à l'exécution"
-        detail = _RUNTIME.get(type(exc).__name__)
-        if detail is None:
-            return f"{kind} ({type(exc).__name__}, message de Python : {message})"
+        return f"erreur à l'exécution : {_runtime(exc, message)}"
     if detail is None:
         return f"{kind} (message de Jinja : {message.rstrip('.')})"
     return f"{kind} : {detail}"
+
+
+def _runtime(exc: BaseException, message: str) -> str:
+    """A Python error in French: its message when known, else its kind (never English)."""
+    said = _first(_PYTHON, message)
+    if said is not None:
+        return said
+    for cls in type(exc).__mro__:
+        if cls.__name__ in _RUNTIME:
+            detail = _RUNTIME[cls.__name__]
+            if cls.__name__ == "KeyError" and exc.args:
+                detail += f" « {exc.args[0]} »"
+            return detail
+    return f"erreur inattendue ({type(exc).__name__})"
