@@ -13,6 +13,8 @@ import sys
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLES, ROOT
 
@@ -225,3 +227,53 @@ def test_time_is_shared_by_the_documents_of_a_project(monkeypatch):
             env.render_bounded(template, {})
             spent += time.monotonic() - start
     assert spent < 1
+
+
+_TEXT = st.text(alphabet="ab\t\n.-", max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=_TEXT,
+    method=st.sampled_from(["center", "ljust", "rjust", "zfill", "expandtabs", "replace"]),
+    n=st.integers(min_value=0, max_value=60),
+    old=st.sampled_from(["", "a", "\t", "ab"]),
+    new=_TEXT,
+)
+def test_size_foreseen_is_never_below_the_size_made(text, method, n, old, new):
+    """What the limits foresee for a text method is at least what it makes: a text over
+    the limit is always refused before it is made."""
+    from cpts_cli.documents.template_limits import _method_size
+
+    args = (old, new) if method == "replace" else (n,)
+    made = getattr(text, method)(*args)
+    assert _method_size(text, method, args, {}) >= len(made)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    source=st.lists(
+        st.sampled_from(
+            [
+                "{{ 'ab' * n }}",
+                "{{ 'x'|center(n) }}",
+                "{{ '%0*d' % (n, 1) }}",
+                "{{ ('a' ~ 'b' * n)|length }}",
+                "{{ ([0] * n)|length }}",
+            ]
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    n=st.integers(min_value=-5, max_value=40),
+)
+def test_small_operations_render_as_plain_jinja(source, n):
+    """Under the limits, a template gives what Jinja's own sandbox gives."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from cpts_cli.documents.environment import make_environment
+
+    text = "".join(source)
+    env = make_environment(None)
+    plain = ImmutableSandboxedEnvironment(finalize=env.finalize).from_string(text)
+    assert env.render_bounded(env.from_string(text), {"n": n}) == plain.render(n=n)
