@@ -355,3 +355,27 @@ def run_limited(*args: str, timeout: float = 30, memory: int = 500 * 1024 * 1024
         timeout=timeout,
         preexec_fn=limit,
     )
+
+
+def test_model_that_expands_too_much_is_refused(tmp_path, cli, example):
+    """A model whose archive holds a member of 80 MB (80 kB compressed) is refused before
+    it is expanded in full."""
+    from docx import Document
+
+    doc = Document()
+    raw = io.BytesIO()
+    doc.save(raw)
+    path = tmp_path / "bombe.docx"
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for name in src.namelist():
+            out.writestr(name, src.read(name))
+        out.writestr("word/media/vide.bin", b"\0" * (80 * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
+    result = cli("render", example, "--modele-docx", path, "--doc", "presentation")
+    assert result.code == 2, result
+    said = re.sub(r"\s+", " ", result.err)
+    assert "trop volumineux une fois décompressé" in said, said
+    assert not (example.parent / "documents" / "presentation.docx").exists()
