@@ -359,7 +359,13 @@ def template_cache() -> TemplateCache | None:
 
     from cpts_cli.support import cache
 
-    key = cache.fingerprint(Path(__file__).read_bytes(), jinja2.__version__, sys.version)
+    # (template_limits rewrites every parsed template: its changes change the compiled code.)
+    key = cache.fingerprint(
+        Path(__file__).read_bytes(),
+        Path(_limits.__file__).read_bytes(),
+        jinja2.__version__,
+        sys.version,
+    )
     where = cache.folder("modeles", key)
     return TemplateCache(str(where)) if where is not None else None
 
