@@ -277,3 +277,27 @@ def test_small_operations_render_as_plain_jinja(source, n):
     env = make_environment(None)
     plain = ImmutableSandboxedEnvironment(finalize=env.finalize).from_string(text)
     assert env.render_bounded(env.from_string(text), {"n": n}) == plain.render(n=n)
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        ("{% %}", "nom de balise attendu"),
+        ("{% block a %}{% endblock %}{% block a %}{% endblock %}", "défini deux fois"),
+        ("{{ cpts. }}", "un nom ou un nombre attendu après le point"),
+        ("{% for loop in [1] %}{% endfor %}", "« loop » est réservé aux boucles"),
+        ("{% macro m(a=1, b) %}{% endmacro %}", "paramètre sans valeur par défaut"),
+        ("{% block a-b %}{% endblock %}", "nom de bloc sans tiret"),
+        ("{{ 1 is number is odd }}", "un seul « is » par test"),
+        ("{% set 1 = 2 %}", "on ne peut donner une valeur qu'à un nom"),
+    ],
+)
+def test_jinja_syntax_errors_are_french(example, tmp_path, cli, source, said):
+    mine = tmp_path / "modeles"
+    mine.mkdir()
+    (mine / "presentation.md.j2").write_text(source + "\n", encoding="utf-8")
+    result = cli("render", example, "--templates", mine, "--doc", "presentation")
+    assert result.code == 2, result
+    err = re.sub(r"\s+", " ", result.err)
+    assert "ligne 1 : erreur de syntaxe" in err and said in err, err
+    assert "Jinja" not in err and "Erreur interne" not in err

@@ -65,8 +65,38 @@ _SYNTAX = [
         r"expected token '([^']+)', got '([^']+)'",
         lambda m: f"{_token(m[1])} attendu, {_token(m[2])} trouvé",
     ),
+    (
+        r"unexpected end of template, expected '([^']+)'",
+        lambda m: f"le modèle s'arrête avant {_token(m[1])}",
+    ),
+    (r"unexpected '(.+)', expected '(.+)'$", lambda m: f"« {m[1]} » au lieu de « {m[2]} »"),
     (r"unexpected '(.+)'$", lambda m: f"« {m[1]} » inattendu"),
     (r"unexpected char '(.+)' at", lambda m: f"caractère inattendu « {m[1]} »"),
+    (r"tag name expected", lambda m: "nom de balise attendu après « {% »"),
+    (r"block '([^']+)' defined twice", lambda m: f"le bloc « {m[1]} » est défini deux fois"),
+    (r"Block names in Jinja", lambda m: "nom de bloc sans tiret (« _ » à la place)"),
+    (r"expected name or number", lambda m: "un nom ou un nombre attendu après le point"),
+    (r"expected subscript expression", lambda m: "un indice attendu entre crochets"),
+    (r"invalid syntax for function call", lambda m: "appel de fonction mal écrit"),
+    (r"expected call", lambda m: "un appel attendu"),
+    (
+        r"non-default argument follows default",
+        lambda m: "un paramètre sans valeur par défaut suit un paramètre qui en a une",
+    ),
+    (r"You cannot chain multiple tests", lambda m: "un seul « is » par test"),
+    (
+        r"cannot use extend from a non top-level",
+        lambda m: "« {% extends %} » doit être au premier niveau du modèle",
+    ),
+    (r"can't assign to '(\w+)'", lambda m: "on ne peut donner une valeur qu'à un nom"),
+    (r"Can't assign to special loop", lambda m: "« loop » est réservé aux boucles"),
+    (r"names starting with an underline", lambda m: "un nom importé ne commence pas par « _ »"),
+    (r"Invalid character in identifier", lambda m: "caractère interdit dans un nom"),
+    (r"Required blocks can only contain", lambda m: "un bloc « required » reste vide"),
+    (
+        r".*\"caller\" argument",
+        lambda m: "le paramètre « caller » doit avoir une valeur par défaut",
+    ),
 ]
 _UNDEFINED = [
     (r"'([^']+)' is undefined", lambda m: f"« {m[1]} » n'existe pas"),
@@ -103,6 +133,8 @@ _RUNTIME = {
     "UnicodeError": "texte impossible à encoder ou décoder",
     "StopIteration": "liste vide",
     "FilterArgumentError": "argument impossible pour ce filtre",
+    "TemplateRuntimeError": "le modèle ne peut pas être produit (bloc requis absent, "
+    "« extends » répété…)",
 }
 #: Python's messages said in French (first match wins), for the cases a template meets.
 _PYTHON = [
@@ -153,7 +185,7 @@ def describe(exc: BaseException) -> str:
     else:
         return f"erreur à l'exécution : {_runtime(exc, message)}"
     if detail is None:
-        return f"{kind} (message de Jinja : {message.rstrip('.')})"
+        return kind
     return f"{kind} : {detail}"
 
 
