@@ -4,13 +4,14 @@ Each file lists cases for its code only; every registered code has a file with a
 case that raises it and one that does not (checked below). A case gives its input as one of:
 
 - ``yaml``: a whole project file (inline); ``expect`` lists ``[line, column]``;
-- ``raw`` (+ ``encoding``, default UTF-8; ``pad_bytes``: grown with comment lines to that
-  size): the bytes of a file, for reading problems; ``expect`` lists ``[line, column]``;
+- ``raw`` (+ ``encoding``, default UTF-8; ``repeat``: ``text`` added ``count`` times;
+  ``pad_bytes``: grown with comment lines to that size): the bytes of a file, for reading
+  problems; ``expect`` lists ``[line, column]``;
   ``parsed`` and ``editable`` say what the loader must conclude (``tests/test_bad_files.py``);
 - ``base: example`` (the worked example ``sud-dijonnais``) with ``patch`` edits by JSON
   pointer; ``expect`` lists JSON pointers;
-- ``files``: several project files by name, checked together; ``expect`` lists
-  ``[file, line, column]``;
+- ``files``: several project files by name (``null``: named but missing), checked together;
+  ``expect`` lists ``[file, line, column]``;
 - ``import``: a CSV sheet imported (dry run) into the worked example; ``expect`` lists
   ``[line, column]`` in the sheet.
 
@@ -71,8 +72,11 @@ def _apply(data, patch):
 
 
 def raw_bytes(case) -> bytes:
-    """The bytes of a ``raw`` case (``pad_bytes``: comment lines added up to that size)."""
+    """The bytes of a ``raw`` case (``repeat``: ``text`` added ``count`` times; ``pad_bytes``:
+    comment lines added up to that size)."""
     raw = case["raw"].encode(case.get("encoding", "utf-8"))
+    if "repeat" in case:
+        raw += case["repeat"]["text"].encode("utf-8") * case["repeat"]["count"]
     return raw + b"# x\n" * max(0, (case.get("pad_bytes", 0) - len(raw)) // 4)
 
 
@@ -114,7 +118,8 @@ def _compute(case, tmp_path):
     if "files" in case:
         paths = []
         for name, text in case["files"].items():
-            (tmp_path / name).write_text(text, encoding="utf-8")
+            if text is not None:  # null: a file named but missing
+                (tmp_path / name).write_text(text, encoding="utf-8")
             paths.append(tmp_path / name)
         reports = check_paths(paths, **options)
         return [f for r in reports for f in r.findings], lambda f: [

@@ -271,13 +271,17 @@ def reports_to_dict(reports: list[FileReport]) -> dict:
 
 
 def check_paths(paths: list[Path], **kwargs) -> list[FileReport]:
-    """Check several files; unreadable ones raise ``CptsError`` before anything is printed.
+    """Check several files; a single file that cannot be read raises ``CptsError``.
 
-    With several files, they are also checked against each other (``CPTS-X001``, communes
-    in more than one territory); those findings join each file's own, in order.
+    Several files (a reviewer's folder) are a batch that always goes to its end: a file
+    that cannot be read gets its own finding (``CPTS-Y014``), and one whose checking fails
+    on an internal error too (``--debug`` shows it instead), while the others are checked
+    as usual. They are also checked against each other (``CPTS-X001``, communes in more
+    than one territory); those findings join each file's own, in order.
     """
-    docs = [read_path(Path(p)) for p in paths]
-    reports = [check_document(doc, **kwargs) for doc in docs]
+    if len(paths) == 1:
+        return [check_path(paths[0], **kwargs)]
+    reports = [_check_in_batch(Path(p), **kwargs) for p in paths]
     if len(reports) > 1:
         from cpts_cli.checking.rules.crossfile import overlap_findings
 
@@ -287,3 +291,24 @@ def check_paths(paths: list[Path], **kwargs) -> list[FileReport]:
             if extra:
                 report.findings = sort_findings(report.findings + extra)
     return reports
+
+
+def _check_in_batch(path: Path, **kwargs) -> FileReport:
+    from cpts_cli.project.load import Y_UNREADABLE_FILE
+    from cpts_cli.support import debug
+    from cpts_cli.support.errors import CptsError
+
+    name = str(path)
+    try:
+        return check_document(read_path(path), **kwargs)
+    except CptsError as exc:
+        detail = exc.message
+    except Exception as exc:  # noqa: BLE001 - one file must not stop a reviewer's batch
+        if debug.enabled():
+            raise
+        detail = (
+            f"Vérification interrompue par une erreur interne ({type(exc).__name__}) : "
+            "relancez avec --debug sur ce fichier pour le détail, et signalez-la."
+        )
+    finding = Y_UNREADABLE_FILE.make("", 0, 0, file=name, detail=detail)
+    return FileReport(name, False, [finding], [], None, kwargs.get("strict", False), None)

@@ -95,10 +95,12 @@ def main(argv: list[str] | None = None) -> None:
     """
     import click
 
+    from cpts_cli.support import debug as debug_details
     from cpts_cli.support.errors import CptsError
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    debug_details.set_enabled(debug)
     if debug:
         args = [a for a in args if a != "--debug"]
     as_json = _wants_json(args)

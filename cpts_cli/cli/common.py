@@ -65,9 +65,17 @@ def console(stderr: bool = False, wrap: bool = False):
 
 
 def print_json(data) -> None:
+    """``data`` as indented JSON, written by pieces: a report of a hundred thousand findings
+    never exists whole as one string (the same text as ``json.dumps``)."""
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    pieces: list[str] = []
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+        pieces.append(piece)
+        if len(pieces) >= 8192:
+            sys.stdout.write("".join(pieces))
+            pieces.clear()
+    sys.stdout.write("".join(pieces) + "\n")
 
 
 def show(result, fmt: OutputFormat, print_text: Callable[[], None]) -> None:
@@ -96,7 +104,7 @@ def project_files(files: list[Path] | None) -> list[Path]:
     for path in files:
         if path.is_dir():
             found = sorted(
-                p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+                p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir()
             )
             if not found:
                 raise CptsError(f"Aucun fichier .yaml dans le dossier « {path} ».")

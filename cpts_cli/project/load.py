@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import stat
 from pathlib import Path
 
 from cpts_cli.checking.codes import define
 from cpts_cli.checking.findings import Finding
+from cpts_cli.project import limits
 from cpts_cli.project.document import ProjectDocument, to_plain
+from cpts_cli.project.limits import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from cpts_cli.support.errors import CptsError, os_error_fr
+from cpts_cli.support.formatting import fmt_int
 
-#: A project file is a few hundred kilobytes at most; beyond this, it is not one.
-MAX_BYTES = 8 * 1024 * 1024
+#: The former name of ``MAX_DEPTH`` (it bounded flow nesting only).
+MAX_FLOW_DEPTH = MAX_DEPTH
 
 Y_SYNTAX = define(
     "CPTS-Y001",
@@ -133,19 +138,54 @@ Y_NONSTRING_KEY = define(
 )
 
 
+Y_TOO_MANY = define(
+    "CPTS-Y013",
+    "error",
+    "Trop de valeurs",
+    "Le fichier contient plus de {limit} valeurs (clés, valeurs et éléments de liste) : ce "
+    "n'est pas un fichier projet.",
+    """
+    Un fichier projet compte quelques milliers de valeurs ; au-delà de la limite, il n'est pas
+    lu (un export ou un fichier généré, pas un projet). Le décompte s'arrête à la ligne
+    signalée.
+    """,
+)
+Y_UNREADABLE_FILE = define(
+    "CPTS-Y014",
+    "error",
+    "Fichier illisible",
+    "{detail}",
+    """
+    Quand plusieurs fichiers sont vérifiés (un dossier, par exemple), un fichier qui ne peut
+    pas être lu (introuvable, sans permission, qui n'est pas un fichier ordinaire) est signalé
+    par ce constat, et les autres sont vérifiés normalement.
+    """,
+)
+Y_UNREADABLE_VALUE = define(
+    "CPTS-Y015",
+    "error",
+    "Valeur illisible",
+    "La valeur « {value} » ne peut pas être lue : {reason}.",
+    """
+    Une valeur que le YAML ne sait pas convertir : un nombre de plus de 4 300 chiffres, une
+    étiquette (`!!float`, `!!bool`, `!!int`…) sur une valeur qui n'en est pas une. Le reste
+    du fichier est vérifié ; les commandes qui modifient le fichier refusent de le réécrire.
+    Incorrect : `montant: !!float dix`. Correct : `montant: 10`.
+    """,
+)
+
+
 def read_path(path: Path | str) -> ProjectDocument:
-    """Read and parse ``path``; raise ``CptsError`` only when the file cannot be read."""
+    """Read and parse ``path``; raise ``CptsError`` only when the file cannot be read.
+
+    Only a regular file is read: a folder, a device, a FIFO or a socket is refused before
+    any byte is read from it, and never more than ``MAX_BYTES`` + 1 bytes are read, whatever
+    the size the system gives.
+    """
     path = Path(path)
     name = str(path)
     try:
-        if path.is_dir():
-            raise CptsError(f"« {name} » est un dossier, pas un fichier projet.")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            doc = ProjectDocument(path=path, name=name, raw=b"", text="", parsed=False)
-            doc.findings.append(Y_TOO_BIG.make("", 1, 1, file=name, size=size, limit=MAX_BYTES))
-            return doc
-        raw = path.read_bytes()
+        raw = _read_regular(path, name)
     except FileNotFoundError:
         raise CptsError(
             f"Fichier introuvable : « {name} ». Créez-le avec « cpts init » ou indiquez "
@@ -155,7 +195,54 @@ def read_path(path: Path | str) -> ProjectDocument:
         raise CptsError(f"Lecture impossible de « {name} » : permission refusée.") from None
     except OSError as exc:
         raise CptsError(f"Lecture impossible de « {name} » : {os_error_fr(exc)}.") from None
+    if isinstance(raw, int):
+        doc = ProjectDocument(path=path, name=name, raw=b"", text="", parsed=False)
+        doc.findings.append(Y_TOO_BIG.make("", 1, 1, file=name, size=raw, limit=MAX_BYTES))
+        return doc
     return parse_bytes(raw, name=name, path=path)
+
+
+def _read_regular(path: Path, name: str) -> bytes | int:
+    """The bytes of the regular file ``path``, or its size when over ``MAX_BYTES``."""
+    _refuse_special(os.stat(path).st_mode, name)
+    # Non-blocking: a FIFO put in the file's place in the meantime does not block the open.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        status = os.fstat(fd)
+        _refuse_special(status.st_mode, name)
+        if status.st_size > MAX_BYTES:
+            return status.st_size
+        chunks = []
+        left = MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    return len(raw) if len(raw) > MAX_BYTES else raw
+
+
+def _refuse_special(mode: int, name: str) -> None:
+    if stat.S_ISDIR(mode):
+        raise CptsError(f"« {name} » est un dossier, pas un fichier projet.")
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISFIFO(mode):
+        kind = "un tube (FIFO)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "un périphérique"
+    elif stat.S_ISSOCK(mode):
+        kind = "une socket"
+    else:
+        kind = "un fichier spécial"
+    raise CptsError(
+        f"« {name} » est {kind}, pas un fichier ordinaire : il n'est pas lu. Indiquez un "
+        "fichier projet .yaml."
+    )
 
 
 def parse_bytes(
@@ -228,21 +315,17 @@ def _fail(doc: ProjectDocument, code, line: int, column: int, **values) -> Proje
 def _parse_text(doc: ProjectDocument) -> ProjectDocument:
     from ruamel.yaml.composer import ComposerError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
     from cpts_cli.project.yamlio import safe_yaml
 
     text = doc.text
     if not _has_content(text):
         return _fail(doc, Y_EMPTY, 1, 1)
-    depth_line = _too_deep(text)
-    if depth_line:
-        return _fail(
-            doc,
-            Y_SYNTAX,
-            depth_line,
-            1,
-            detail=f"plus de {MAX_FLOW_DEPTH} niveaux de listes ou de tables imbriquées",
-        )
+    if limits.may_exceed(text):
+        excess = limits.first_excess(text)
+        if excess is not None:
+            return _beyond(doc, excess)
     # The safe loader (C-accelerated when ruamel.yaml.clib is installed) resolves scalars
     # exactly as the round-trip loader does (YAML 1.2), and keeps each node's position.
     yaml = safe_yaml()
@@ -256,10 +339,12 @@ def _parse_text(doc: ProjectDocument) -> ProjectDocument:
         if structural:
             doc.findings.extend(structural)
             doc.editable = False
-            if any(f.code == Y_NONSTRING_KEY.code for f in structural):
+            if any(f.code in _NOTHING_BUILT for f in structural):
                 doc.parsed = False
                 return doc
         data = constructor.construct_document(node)
+    except ReaderError as exc:
+        return _control_character(doc, exc)
     except ComposerError as exc:
         if "expected a single document" in str(exc):
             mark = exc.problem_mark
@@ -267,16 +352,34 @@ def _parse_text(doc: ProjectDocument) -> ProjectDocument:
         return _syntax(doc, exc)
     except MarkedYAMLError as exc:
         return _syntax(doc, exc)
-    except YAMLError as exc:
-        return _fail(doc, Y_SYNTAX, 1, 1, detail=_clean(str(exc)))
-    except (RecursionError, ValueError, TypeError) as exc:
-        return _fail(doc, Y_SYNTAX, 1, 1, detail=_clean(str(exc)) or "structure incorrecte")
+    except (YAMLError, RecursionError, MemoryError, ValueError, TypeError) as exc:
+        return _fail(doc, Y_SYNTAX, 1, 1, detail=_unknown_problem(1, exc))
+    unreadable = _unreadable_values(constructor, doc.name)
+    if unreadable:
+        doc.findings.extend(unreadable)
+        doc.editable = False
     if not isinstance(data, dict):
         kind = "une liste" if isinstance(data, list) else f"la valeur « {_short(data)} »"
         return _fail(doc, Y_NOT_MAPPING, 1, 1, kind=kind)
     doc.plain = to_plain(data)
+    del data
     _index_positions(node, doc)
     return doc
+
+
+#: Findings on the node graph after which no value is built: too deep, aliases (they would
+#: be expanded), keys that are not text.
+_NOTHING_BUILT = {Y_SYNTAX.code, Y_ALIAS.code, Y_NONSTRING_KEY.code}
+
+
+def _depth_detail() -> str:
+    return f"plus de {MAX_DEPTH} niveaux de listes ou de tables imbriquées"
+
+
+def _beyond(doc: ProjectDocument, excess: limits.Excess) -> ProjectDocument:
+    if excess.kind == "depth":
+        return _fail(doc, Y_SYNTAX, excess.line, excess.column, detail=_depth_detail())
+    return _fail(doc, Y_TOO_MANY, excess.line, excess.column, limit=fmt_int(MAX_NODES))
 
 
 def _index_positions(root, doc: ProjectDocument) -> None:
@@ -308,37 +411,6 @@ def _index_positions(root, doc: ProjectDocument) -> None:
                 stack.append((item, child))
 
 
-MAX_FLOW_DEPTH = 64
-
-
-def _too_deep(text: str) -> int:
-    """Line where collections nest deeper than the bound (0 if never): a project file has a
-    few levels; thousands would exhaust the recursive composer.
-
-    Only files with enough ``[`` and ``{`` to reach the bound are looked at, and then by the
-    parser's own events (iterative, whatever the depth): brackets inside quoted or block
-    text, or left open in a sentence, do not count.
-    """
-    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
-        return 0
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
-
-    depth = 0
-    try:
-        for event in YAML(typ="safe").parse(io.StringIO(text)):
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_FLOW_DEPTH:
-                    return event.start_mark.line + 1
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
-    except YAMLError:
-        return 0  # the parser's error is reported by the loading itself
-    return 0
-
-
 def _has_content(text: str) -> bool:
     for line in text.splitlines():
         stripped = line.strip()
@@ -348,13 +420,15 @@ def _has_content(text: str) -> bool:
 
 
 def _check_nodes(root, name: str) -> list[Finding]:
-    """Duplicate keys, anchors and aliases, found on the node graph before construction."""
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    """Nesting, duplicate keys, anchors and aliases, found on the node graph before any value
+    is built. A node reached a second time is an alias: it is reported, never followed."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
 
     findings: list[Finding] = []
     seen: set[int] = set()
     reported_anchor: set[str] = set()
-    stack = [root]
+    too_deep = None
+    stack = [(root, 1)]
 
     def report_anchor(node, anchor: str) -> None:
         if anchor not in reported_anchor:
@@ -362,7 +436,7 @@ def _check_nodes(root, name: str) -> list[Finding]:
             findings.append(Y_ALIAS.make("", *_mark(node), file=name, what=_anchor_words(anchor)))
 
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if id(node) in seen:
             report_anchor(node, getattr(node, "anchor", None) or "?")
             continue
@@ -370,50 +444,48 @@ def _check_nodes(root, name: str) -> list[Finding]:
         anchor = getattr(node, "anchor", None)
         if anchor:
             report_anchor(node, anchor)
+        if isinstance(node, ScalarNode):
+            continue
+        if depth > MAX_DEPTH:
+            if too_deep is None or _mark(node) < _mark(too_deep):
+                too_deep = node
+            continue
         if isinstance(node, MappingNode):
-            first: dict[str, int] = {}
-            kept = []
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, ScalarNode):
-                    findings.append(
-                        Y_NONSTRING_KEY.make(
-                            "",
-                            *_mark(key_node),
-                            file=name,
-                            key="[…]" if isinstance(key_node, SequenceNode) else "{…}",
-                        )
-                    )
-                    continue
-                if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
-                    findings.append(
-                        Y_ALIAS.make(
-                            "",
-                            *_mark(key_node),
-                            file=name,
-                            what="fusion « <<: »",
-                        )
-                    )
-                    continue
-                key = key_node.value
-                if key in first:
-                    findings.append(
-                        Y_DUPLICATE.make(
-                            "",
-                            *_mark(key_node),
-                            file=name,
-                            key=key,
-                            first_line=first[key],
-                        )
-                    )
-                    continue
-                first[key] = key_node.start_mark.line + 1
-                kept.append((key_node, value_node))
-                stack.append(value_node)
-            # Keep the first occurrence so the rest of the file can still be checked.
-            node.value[:] = kept
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
+            children = _checked_entries(node, name, findings)
+        else:
+            children = node.value
+        stack.extend((child, depth + 1) for child in children)
+    if too_deep is not None:
+        findings.append(Y_SYNTAX.make("", *_mark(too_deep), file=name, detail=_depth_detail()))
     return findings
+
+
+def _checked_entries(node, name: str, findings: list[Finding]) -> list:
+    """The keys and values of a mapping node to check further; keys that are not text, merge
+    keys and duplicates are reported, and only the first of duplicates is kept (so the rest
+    of the file can still be checked)."""
+    from ruamel.yaml.nodes import ScalarNode, SequenceNode
+
+    first: dict[str, int] = {}
+    kept = []
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            key = "[…]" if isinstance(key_node, SequenceNode) else "{…}"
+            findings.append(Y_NONSTRING_KEY.make("", *_mark(key_node), file=name, key=key))
+            continue
+        if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+            findings.append(Y_ALIAS.make("", *_mark(key_node), file=name, what="fusion « <<: »"))
+            continue
+        key = key_node.value
+        if key in first:
+            findings.append(
+                Y_DUPLICATE.make("", *_mark(key_node), file=name, key=key, first_line=first[key])
+            )
+            continue
+        first[key] = key_node.start_mark.line + 1
+        kept.append((key_node, value_node))
+    node.value[:] = kept
+    return [child for pair in kept for child in pair]
 
 
 def _mark(node) -> tuple[int, int]:
@@ -436,7 +508,83 @@ def _syntax(doc: ProjectDocument, exc) -> ProjectDocument:
     if "\t" in problem or "\\t" in problem or "\t" in source_line[: max(column, 1)]:
         if "\t" in source_line[: len(source_line) - len(source_line.lstrip(" \t"))]:
             return _fail(doc, Y_TAB, line, source_line.index("\t") + 1)
-    return _fail(doc, Y_SYNTAX, line, column, detail=_translate_problem(problem, exc))
+    detail = _translate_problem(problem, exc) or _unknown_problem(line, exc)
+    return _fail(doc, Y_SYNTAX, line, column, detail=detail)
+
+
+def _unknown_problem(line: int, exc: BaseException) -> str:
+    """An error the parser gave in words not translated here: French, with the original
+    (English) kept for ``--debug`` only."""
+    from cpts_cli.support import debug
+
+    detail = f"erreur de lecture à la ligne {line}"
+    if debug.enabled():
+        detail += f" (détail technique : {type(exc).__name__} : {_clean(str(exc))})"
+    return detail
+
+
+#: What YAML does not accept as a character, even between quotes (control characters…).
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _control_character(doc: ProjectDocument, exc) -> ProjectDocument:
+    """A character YAML forbids (the reader's error gives an offset in bytes or in
+    characters, depending on the parser): found again in the text, for its line and column."""
+    found = _NOT_YAML.search(doc.text)
+    if found is None:
+        return _fail(doc, Y_SYNTAX, 1, 1, detail=_unknown_problem(1, exc))
+    start = found.start()
+    line = doc.text.count("\n", 0, start) + 1
+    column = start - (doc.text.rfind("\n", 0, start) + 1) + 1
+    detail = (
+        f"caractère de contrôle U+{ord(found.group()):04X} interdit (invisible à l'écran) : "
+        "supprimez-le"
+    )
+    return _fail(doc, Y_SYNTAX, line, column, detail=detail)
+
+
+#: What a value tagged or read as this type should have been (CPTS-Y015).
+_TAG_WORDS = {
+    "tag:yaml.org,2002:int": "un nombre entier",
+    "tag:yaml.org,2002:float": "un nombre",
+    "tag:yaml.org,2002:bool": "un booléen (true ou false)",
+    "tag:yaml.org,2002:timestamp": "une date (AAAA-MM-JJ)",
+    "tag:yaml.org,2002:binary": "des données binaires (base64)",
+    "tag:yaml.org,2002:null": "une valeur vide (null)",
+}
+
+
+def _unreadable_values(constructor, name: str) -> list[Finding]:
+    """The values the loader could not convert, each read as the text written (see
+    ``yamlio``), as findings at their place."""
+    return [
+        Y_UNREADABLE_VALUE.make(
+            "",
+            *_mark(node),
+            file=name,
+            value=_short(node.value),
+            reason=_unreadable_reason(node, constructor),
+        )
+        for node in getattr(constructor, "unreadable", ())
+    ]
+
+
+def _unreadable_reason(node, constructor) -> str:
+    import sys
+
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    digits = sum(c.isdigit() for c in node.value)
+    if node.tag == "tag:yaml.org,2002:int" and limit and digits > limit:
+        return (
+            f"nombre de {fmt_int(digits)} chiffres, au-delà des {fmt_int(limit)} qu'un nombre "
+            "peut avoir"
+        )
+    if node.tag not in constructor.yaml_constructors:
+        return f"étiquette « {_short(node.tag)} » inconnue, retirez-la"
+    word = _TAG_WORDS.get(node.tag)
+    if word:
+        return f"ce n'est pas {word}"
+    return f"l'étiquette « {_short(node.tag)} » ne convient pas à cette valeur"
 
 
 _PROBLEMS = {
@@ -463,10 +611,21 @@ _PROBLEMS = {
     "while scanning a quoted scalar": "guillemet non fermé",
     "while scanning a simple key": "clé sans deux-points",
     "found a tab character where an indentation space is expected": "tabulation interdite",
+    "could not determine a constructor for the tag": "étiquette YAML (« !… ») inconnue, retirez-la",
+    "expected a mapping node": "étiquette YAML qui ne convient pas à la valeur",
+    "expected a sequence node": "étiquette YAML qui ne convient pas à la valeur",
+    "expected a single mapping item": "étiquette YAML qui ne convient pas à la valeur",
+    "that cannot start any token": (
+        "caractère réservé en début de valeur (« @ », « ` ») : mettez la valeur entre guillemets"
+    ),
+    "found undefined tag handle": "préfixe d'étiquette YAML inconnu",
+    "found duplicate anchor": "ancre définie deux fois",
+    "found unexpected ':'": "deux-points inattendu",
+    "found unexpected document separator": "séparateur « --- » inattendu",
 }
 
 
-def _translate_problem(problem: str, exc) -> str:
+def _translate_problem(problem: str, exc) -> str | None:
     for english, french in _PROBLEMS.items():
         if english in problem:
             return french
@@ -474,8 +633,8 @@ def _translate_problem(problem: str, exc) -> str:
     for english, french in _PROBLEMS.items():
         if english in context:
             return french
-    # Never show the parser's English: the position already says where to look.
-    return "structure incorrecte"
+    # Never show the parser's English: the caller says where to look, in French.
+    return None
 
 
 def _clean(message: str) -> str:

@@ -6,13 +6,20 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
+from ruamel.yaml.nodes import ScalarNode
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-def _lenient_timestamp(base: type) -> type:
-    """``base`` reading an impossible date (``2023-02-30``, ``2023-13-45``) as the text
-    written: the schema then reports it at its own line, instead of the whole file failing."""
+def _lenient(base: type) -> type:
+    """``base`` reading a value it cannot convert as the text written, never failing.
+
+    An impossible date (``2023-02-30``, ``2023-13-45``) is that text: the schema then
+    reports it at its own line, instead of the whole file failing. Any other value that
+    cannot be converted (a 4 400-digit number, ``!!float dix``, ``!!bool peut-être``, an
+    unknown tag) is that text too, and its node is kept in ``unreadable``: loading reports
+    it at its place (CPTS-Y015), and the rest of the file is still checked.
+    """
 
     class Lenient(base):  # type: ignore[misc, valid-type]
         def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
@@ -21,13 +28,22 @@ def _lenient_timestamp(base: type) -> type:
             except (ValueError, OverflowError):
                 return str(node.value)
 
+        def construct_non_recursive_object(self, node: Any, tag: Any = None) -> Any:
+            if not isinstance(node, ScalarNode):
+                return super().construct_non_recursive_object(node, tag)
+            try:
+                return super().construct_non_recursive_object(node, tag)
+            except Exception:  # noqa: BLE001 - any value the library cannot convert
+                self.__dict__.setdefault("unreadable", []).append(node)
+                return str(node.value)
+
     Lenient.__name__ = f"Lenient{base.__name__}"
     Lenient.add_constructor(_TIMESTAMP, Lenient.construct_yaml_timestamp)
     return Lenient
 
 
-_SAFE_CONSTRUCTOR = _lenient_timestamp(SafeConstructor)
-_ROUND_TRIP_CONSTRUCTOR = _lenient_timestamp(RoundTripConstructor)
+_SAFE_CONSTRUCTOR = _lenient(SafeConstructor)
+_ROUND_TRIP_CONSTRUCTOR = _lenient(RoundTripConstructor)
 
 
 def safe_yaml() -> YAML:
