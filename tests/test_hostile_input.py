@@ -262,3 +262,25 @@ def test_examples_a_hundred_times_larger_are_read():
     assert not [f for f in doc.findings if f.code.startswith("CPTS-Y")]
     assert len(doc.plain["copies"]) == 99
     assert len(doc.positions) > 100 * len(parse_bytes(text.encode("utf-8")).positions)
+
+
+def test_an_internal_error_on_one_file_does_not_stop_coverage(tmp_path, cli, monkeypatch):
+    from cpts_cli.territory import coverage
+
+    real = coverage.covered_units
+    calls = []
+
+    def fragile(territory):
+        calls.append(territory)
+        if len(calls) == 1:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(territory)
+
+    monkeypatch.setattr(coverage, "covered_units", fragile)
+    for example in EXAMPLES.glob("*.yaml"):
+        shutil.copy(example, tmp_path / example.name)
+    report = cli("territory", "coverage", "--format", "json", tmp_path, "-d", "21").json()
+    assert (
+        len(report["fichiers"]) == 1
+        and "erreur interne RecursionError" in (report["erreurs"][0]["message"])
+    )

@@ -128,6 +128,7 @@ def coverage(
     ``errors`` (the CLI then exits with code 2).
     """
     from cpts_cli.project.load import read_path
+    from cpts_cli.support import debug
 
     if (departement is None) == (region is None):
         raise CptsError("Indiquez une zone : --departement CODE ou --region CODE (l'un des deux).")
@@ -162,7 +163,13 @@ def coverage(
             detail = f"ligne {first.line} : {first.message}" if first else "illisible"
             errors.append((doc.name, f"fichier non lu ({detail})"))
             continue
-        codes = covered_units(derive(doc.plain.get("territoire"))).keys() & in_zone.keys()
+        try:
+            codes = covered_units(derive(doc.plain.get("territoire"))).keys() & in_zone.keys()
+        except Exception as exc:  # noqa: BLE001 - one file must not stop a reviewer's batch
+            if debug.enabled():
+                raise
+            errors.append((doc.name, _internal(exc)))
+            continue
         index = len(files)
         cpts = doc.plain.get("cpts")
         nom = cpts.get("nom") if isinstance(cpts, dict) else None
@@ -183,4 +190,11 @@ def coverage(
     ]
     return CoverageReport(
         zone[0], zone[1], zone[2], files, communes, set(owners), blanks, overlaps, errors
+    )
+
+
+def _internal(exc: Exception) -> str:
+    return (
+        f"fichier non lu (erreur interne {type(exc).__name__} : relancez avec --debug pour le "
+        "détail, et signalez-la)"
     )
