@@ -284,3 +284,50 @@ def test_an_internal_error_on_one_file_does_not_stop_coverage(tmp_path, cli, mon
         len(report["fichiers"]) == 1
         and "erreur interne RecursionError" in (report["erreurs"][0]["message"])
     )
+
+
+STYLES = ("block_list", "block_table", "flow_list", "flow_table")
+
+
+def _nested(styles: list[str]) -> str:
+    """A value nested in the given styles, outermost first (flow only inside flow)."""
+    text = " x"
+    indent = 2 + 2 * len(styles)
+    for style in reversed(styles):
+        indent -= 2
+        if style == "flow_list":
+            text = " [" + text.strip() + "]"
+        elif style == "flow_table":
+            text = " {k: " + text.strip() + "}"
+        else:
+            mark = "-" if style == "block_list" else "k:"
+            text = "\n" + " " * indent + mark + text
+    return text
+
+
+def test_nesting_is_bounded_in_every_style():
+    """Indented lists and tables count as much as brackets; the count is the same whether
+    the parser's events are counted first (a large file) or the nodes (a small one)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cpts_cli.project.limits import MAX_DEPTH
+    from cpts_cli.project.load import parse_bytes
+
+    block = st.lists(st.sampled_from(STYLES[:2]), max_size=90)
+    flow = st.lists(st.sampled_from(STYLES[2:]), max_size=90)
+
+    @settings(max_examples=60, deadline=None)
+    @given(block, flow, st.booleans())
+    def check(outer, inner, large):
+        styles = outer + inner
+        text = "format: 1\nx:" + _nested(styles) + "\n"
+        if large:  # over the size below which nodes are counted: the events are
+            text += "# " + "x" * 160_000 + "\n"
+        doc = parse_bytes(text.encode("utf-8"))
+        deep = 1 + len(styles) > MAX_DEPTH
+        assert doc.parsed is not deep, (styles, doc.findings)
+        codes = [f.code for f in doc.findings]
+        assert codes == (["CPTS-Y001"] if deep else []), codes
+
+    check()
