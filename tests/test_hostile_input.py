@@ -104,7 +104,7 @@ def test_device_and_fifo_are_refused_before_reading(tmp_path, special):
     for command in (["validate"], ["status"], ["territory", "add", "21003", "--fichier"]):
         result = run_limited(*command, special, cwd=tmp_path)
         assert result.returncode == 2, result
-        assert "pas un fichier ordinaire : il n'est pas lu" in result.stderr, result
+        assert "rien n'a été lu ni écrit" in result.stderr, result
         french_only(result.stdout + result.stderr)
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import io
 import os
 import re
-import stat
 from pathlib import Path
 
 from cpts_cli.checking.codes import define
 from cpts_cli.checking.findings import Finding
 from cpts_cli.project import limits
 from cpts_cli.project.document import ProjectDocument, to_plain
+from cpts_cli.project.files import refuse_not_regular
 from cpts_cli.project.limits import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from cpts_cli.support.errors import CptsError, os_error_fr
 from cpts_cli.support.formatting import fmt_int
@@ -204,12 +204,12 @@ def read_path(path: Path | str) -> ProjectDocument:
 
 def _read_regular(path: Path, name: str) -> bytes | int:
     """The bytes of the regular file ``path``, or its size when over ``MAX_BYTES``."""
-    _refuse_special(os.stat(path).st_mode, name)
+    refuse_not_regular(os.stat(path).st_mode, name)
     # Non-blocking: a FIFO put in the file's place in the meantime does not block the open.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
         status = os.fstat(fd)
-        _refuse_special(status.st_mode, name)
+        refuse_not_regular(status.st_mode, name)
         if status.st_size > MAX_BYTES:
             return status.st_size
         chunks = []
@@ -224,25 +224,6 @@ def _read_regular(path: Path, name: str) -> bytes | int:
         os.close(fd)
     raw = b"".join(chunks)
     return len(raw) if len(raw) > MAX_BYTES else raw
-
-
-def _refuse_special(mode: int, name: str) -> None:
-    if stat.S_ISDIR(mode):
-        raise CptsError(f"« {name} » est un dossier, pas un fichier projet.")
-    if stat.S_ISREG(mode):
-        return
-    if stat.S_ISFIFO(mode):
-        kind = "un tube (FIFO)"
-    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        kind = "un périphérique"
-    elif stat.S_ISSOCK(mode):
-        kind = "une socket"
-    else:
-        kind = "un fichier spécial"
-    raise CptsError(
-        f"« {name} » est {kind}, pas un fichier ordinaire : il n'est pas lu. Indiquez un "
-        "fichier projet .yaml."
-    )
 
 
 def parse_bytes(

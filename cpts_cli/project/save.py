@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from cpts_cli.project.document import ProjectDocument, to_plain
+from cpts_cli.project.files import NOTHING_DONE, refuse_not_regular
 from cpts_cli.project.yamlio import configure_indent, new_yaml
 from cpts_cli.support.errors import ConflictError, CptsError, os_error_fr
 
@@ -148,14 +149,6 @@ def save(doc: ProjectDocument) -> bool:
 _SYSTEM_FOLDERS = ("/proc", "/sys", "/dev/fd")
 _SYSTEM_NAMES = ("/dev/stdin", "/dev/stdout", "/dev/stderr")
 
-_KINDS = (
-    (stat.S_ISDIR, "un dossier"),
-    (stat.S_ISCHR, "un périphérique"),
-    (stat.S_ISBLK, "un périphérique"),
-    (stat.S_ISFIFO, "un tube (FIFO)"),
-    (stat.S_ISSOCK, "une socket"),
-)
-
 
 def _system_path(path: str) -> bool:
     return path in _SYSTEM_NAMES or any(
@@ -184,21 +177,18 @@ def check_project_path(path: Path) -> None:
 
     A path that does not exist passes: the command says so in its own words."""
     path = Path(path)
-    refused = f"« {path} » n'est pas un fichier projet"
-    nothing = "rien n'a été lu ni écrit. Donnez le chemin d'un fichier .yaml."
     if any(_system_path(name) for name in _link_chain(path)):
-        raise CptsError(f"{refused} (entrée standard ou fichier du système) : {nothing}")
+        raise CptsError(
+            f"« {path} » n'est pas un fichier projet (entrée standard ou fichier du système) : "
+            f"{NOTHING_DONE}"
+        )
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         return
     except OSError as exc:
         raise CptsError(f"Lecture impossible de « {path} » : {os_error_fr(exc)}.") from None
-    for test, kind in _KINDS:
-        if test(mode):
-            raise CptsError(f"{refused} mais {kind} : {nothing}")
-    if not stat.S_ISREG(mode):
-        raise CptsError(f"{refused} ordinaire : {nothing}")
+    refuse_not_regular(mode, path)
 
 
 def read_only(path: Path) -> bool:
