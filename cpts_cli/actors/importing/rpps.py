@@ -288,28 +288,17 @@ class _Reader:
 
     def finish(self) -> RppsRead:
         res = self.result
-        if res.bad_lines > MAX_LINE_FINDINGS:
-            res.findings.append(
-                A_FIELD_COUNT.make(
-                    "",
-                    0,
-                    0,
-                    file=self.source,
-                    detail=f"… et {res.bad_lines - MAX_LINE_FINDINGS} autres lignes au nombre "
-                    "de champs incorrect, ignorées elles aussi.",
-                )
-            )
-        if self.other_lines > MAX_LINE_FINDINGS:
-            res.findings.append(
-                A_ENCODING.make(
-                    "",
-                    0,
-                    0,
-                    file=self.source,
-                    detail=f"… et {self.other_lines - MAX_LINE_FINDINGS} autres lignes dans un "
-                    "autre encodage que le fichier, lues dans le leur elles aussi.",
-                )
-            )
+        for code, count, what in (
+            (A_FIELD_COUNT, res.bad_lines, "au nombre de champs incorrect, ignorées elles aussi"),
+            (
+                A_ENCODING,
+                self.other_lines,
+                "dans un autre encodage que le fichier, lues dans le leur elles aussi",
+            ),
+        ):
+            if count > MAX_LINE_FINDINGS:
+                more = f"… et {count - MAX_LINE_FINDINGS} autres lignes {what}."
+                res.findings.append(code.make("", 0, 0, file=self.source, detail=more))
         return res
 
 

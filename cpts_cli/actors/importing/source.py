@@ -3,9 +3,11 @@ in its ``.zip``), an XLSX workbook, or a CSV sheet; and reading it with the righ
 
 from __future__ import annotations
 
+import contextlib
 import stat
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -198,19 +200,12 @@ def _read_zip(path: Path, places: Places, progress: Progress | None) -> SourceRe
                 f"(PS_LibreAcces_Personne_activite_*.txt ou un .csv) : {listed or 'vide'}."
             )
         member = wanted[0]
-        label = f"{name}:{member.filename}"
-        refuse_encrypted(member, name)
-        if member.file_size > MAX_EXTRACTION_BYTES:
-            raise CptsError(
-                too_big(label, member.file_size, MAX_EXTRACTION_BYTES, "une fois décompressé")
-            )
         try:
-            with archive.open(member) as raw:
-                stream = Bounded(raw, label, MAX_EXTRACTION_BYTES)
+            with open_member(archive, member, name, MAX_EXTRACTION_BYTES) as stream:
                 head = stream.read(_SNIFF)
                 if not head:
-                    raise CptsError(f"« {label} » est vide.")
-                return _read_stream(stream, head, member.file_size, label, places, progress)
+                    raise CptsError(f"« {stream.label} » est vide.")
+                return _read_stream(stream, head, member.file_size, stream.label, places, progress)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
             raise CptsError(_broken_zip(name)) from None
 
@@ -222,19 +217,26 @@ def check_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: 
     from cpts_cli.actors.importing.limits import MAX_XLSX_PART_BYTES
 
     for member in members:
-        refuse_encrypted(member, name)
-        label = f"{name}:{member.filename}"
-        if member.file_size > MAX_XLSX_PART_BYTES:
-            raise CptsError(
-                too_big(label, member.file_size, MAX_XLSX_PART_BYTES, "une fois décompressé")
-            )
         try:
-            with archive.open(member) as raw:
-                stream = Bounded(raw, label, MAX_XLSX_PART_BYTES)
+            with open_member(archive, member, name, MAX_XLSX_PART_BYTES) as stream:
                 while stream.read(1024 * 1024):
                     pass
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
             raise CptsError(_broken_zip(name)) from None
+
+
+@contextlib.contextmanager
+def open_member(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, limit: int
+) -> Iterator[Bounded]:
+    """A member of a zip read through a counter: refused when it is encrypted, or bigger than
+    ``limit`` once decompressed — as its header declares, then as actually read."""
+    label = f"{name}:{member.filename}"
+    refuse_encrypted(member, name)
+    if member.file_size > limit:
+        raise CptsError(too_big(label, member.file_size, limit, "une fois décompressé"))
+    with archive.open(member) as raw:
+        yield Bounded(raw, label, limit)
 
 
 def _broken_zip(name: str) -> str:
