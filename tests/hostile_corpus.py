@@ -47,12 +47,30 @@ def many_keys(count: int = 700_000) -> bytes:
     return b"format: 1\n" + b"".join(b"k%06d: 0\n" % i for i in range(count))
 
 
+def unknown_keys(count: int = 140_000) -> bytes:
+    """``count`` unknown keys: readable (under the 300 000 values), one finding each."""
+    return b"format: 1\n" + b"".join(b"k%06d: 0\n" % i for i in range(count))
+
+
+def wrong_codes(count: int = 140_000) -> bytes:
+    """A territory of ``count`` codes, malformed and well-formed in turn, most of those
+    unknown (each one used to cost a search for close codes: minutes in all). Departments
+    30 to 89 only: no overlap with the worked examples (Côte-d'Or) in a reviewer's batch."""
+    codes = b"".join(
+        (b'    - "ab%d"\n' % i) if i % 2 else (b'    - "%05d"\n' % (30_000 + i % 60_000))
+        for i in range(count)
+    )
+    return b"format: 1\nterritoire:\n  communes:\n" + codes
+
+
 LARGE = {
     "billion-laughs.yaml": billion_laughs,
     "tirets-imbriques.yaml": nested_dashes,
     "tirets-compacts.yaml": compact_dashes,
     "cles-imbriquees.yaml": nested_keys,
     "700000-cles.yaml": many_keys,
+    "140000-cles-inconnues.yaml": unknown_keys,
+    "140000-codes-faux.yaml": wrong_codes,
 }
 
 

@@ -379,3 +379,31 @@ def test_a_general_error_is_shown_as_such_not_as_done_steps_broken(example, cli)
     assert not status["prochaine_action"].startswith("Reprenez")
     assert [m["code"] for m in status["manquants"]] == ["CPTS-S001"]
     assert "CPTS-G002" not in cli("validate", example).out
+
+
+def test_positions_and_file_text_are_printed_as_they_are(tmp_path, cli):
+    """Rich turned ``:100:`` into an emoji (a finding at line 100 read ``x.yaml💯1``), and a
+    key written ``"\\e[2J"`` reached the reviewer's terminal as an escape sequence."""
+    path = tmp_path / "x.yaml"
+    path.write_text("format: 1\n" + "#\n" * 97 + 'inconnue: 1\n"a\\e[2Jb": 1\n')
+    result = cli("validate", path)
+    assert f"{path}:99:1: avertissement CPTS-S002 Clé inconnue « inconnue »" in result.out
+    assert "« a\\x1b[2Jb »" in result.out and "\x1b" not in result.out
+
+
+def test_colours_are_those_rich_would_write():
+    """The fast writer of findings (no Rich rendering per line) writes the same codes."""
+    import io
+
+    from rich.console import Console
+
+    from cpts_cli.checking.findings import Finding, Severity
+    from cpts_cli.cli.reporters import _line_maker, finding_line
+
+    f = Finding(Severity.ERROR, "CPTS-T001", "/territoire", 3, 5, "Code [inconnu] : « x ».")
+    for system in ("standard", "256", "truecolor", None):
+        out = io.StringIO()
+        console = Console(file=out, force_terminal=system is not None, color_system=system,
+                          highlight=False, emoji=False, soft_wrap=True)
+        console.print(finding_line(f, "a.yaml"))
+        assert _line_maker(console)(f, "a.yaml") == out.getvalue(), system

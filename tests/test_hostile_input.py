@@ -82,6 +82,44 @@ def test_large_hostile_file_ends_with_a_finding(tmp_path, name, code, where):
     assert path.read_bytes() == raw
 
 
+MANY_FINDINGS = [
+    ("140000-cles-inconnues.yaml", "CPTS-S002", "140000 avertissements"),
+    ("140000-codes-faux.yaml", "CPTS-T001", "197699 erreurs"),
+]
+
+
+@pytest.mark.parametrize("name,code,total", MANY_FINDINGS, ids=[c[0] for c in MANY_FINDINGS])
+def test_a_file_of_thousands_of_findings_is_reported_whole_and_briefly(
+    tmp_path, name, code, total
+):
+    """Readable files of 140 000 wrong keys or codes took 28 s and minutes (a search for
+    close codes each). Now: 2 000 findings of a code, then one that counts the rest, and
+    the totals stay exact, in text and JSON."""
+    path = tmp_path / name
+    raw = hostile_corpus.LARGE[name]()
+    path.write_bytes(raw)
+    result = run_limited("validate", path, cwd=tmp_path)
+    assert result.returncode == 1, result
+    lines = result.stdout.splitlines()
+    assert len(lines) < 12_000
+    assert total in lines[-1], lines[-1]
+    summary = [line for line in lines if f"{code} dans ce fichier, non détaillés" in line]
+    assert len(summary) == 1 and " autres constats " in summary[0], summary
+    assert sum(f" {code} " in line for line in lines) == 2001
+    french_only(result.stdout + result.stderr)
+    result = run_limited("validate", "--format", "json", path, cwd=tmp_path)
+    assert result.returncode == 1
+    import json
+
+    findings = json.loads(result.stdout)["fichiers"][0]["constats"]
+    shown = [f for f in findings if f["code"] == code]
+    assert len(shown) == 2001
+    severity = shown[0]["gravite"]
+    counted = sum(1 + f.get("autres", 0) for f in findings if f["gravite"] == severity)
+    assert counted == int(total.split()[0])
+    assert path.read_bytes() == raw
+
+
 def test_billion_laughs_is_refused_by_a_command_that_edits(tmp_path):
     path = tmp_path / "cpts.yaml"
     raw = hostile_corpus.billion_laughs()

@@ -167,7 +167,9 @@ def test_584_deleguee_or_associee_codes_are_shared():
 
 def test_unknown_code_with_suggestions():
     assert store.commune("21999") is None
-    r = store.resolve_commune("21999")
+    # Close codes cost milliseconds: only for the callers that show them.
+    assert store.resolve_commune("21999").suggestions == ()
+    r = store.resolve_commune("21999", suggest=True)
     assert r.status == store.UNKNOWN and not r.is_known and r.commune is None
     assert 0 < len(r.suggestions) <= 5
     assert all(s.startswith("21") and store.commune(s) for s in r.suggestions)

@@ -6,10 +6,11 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from cpts_cli.checking.codes import define
-from cpts_cli.checking.findings import Finding
+from cpts_cli.checking.findings import Finding, capped
 from cpts_cli.project.document import ProjectDocument
 from cpts_cli.project.positions import pointer, resolve
 from cpts_cli.support.resources import schema
@@ -126,9 +127,8 @@ def _validator():
 def validate_schema(doc: ProjectDocument) -> list[Finding]:
     if not isinstance(doc.plain, dict):
         return []
-    findings: list[Finding] = []
-    for error in _validator().iter_errors(doc.plain):
-        findings.extend(_to_findings(doc, error))
+    errors = _validator().iter_errors(doc.plain)
+    findings = capped(f for error in errors for f in _to_findings(doc, error))
     seen = {f.path for f in findings}
     findings.extend(f for f in _non_finite(doc) if f.path not in seen)
     return findings
@@ -268,7 +268,7 @@ class _Error:
         return code.make(self.ptr, self.line, self.column, file=self.doc.name, **values)
 
 
-def _to_findings(doc: ProjectDocument, error) -> list[Finding]:
+def _to_findings(doc: ProjectDocument, error) -> Iterable[Finding]:
     path = list(error.absolute_path)
     ptr = pointer(*path)
     line, column = doc.locate(ptr)
@@ -276,12 +276,20 @@ def _to_findings(doc: ProjectDocument, error) -> list[Finding]:
     return _TRANSLATE.get(error.validator, _other)(at)
 
 
-def _unknown_keys(at: _Error) -> list[Finding]:
+_SUGGESTED_KEYS = 500
+
+
+def _unknown_keys(at: _Error) -> Iterator[Finding]:
     allowed = list((at.error.schema.get("properties") or {}).keys())
     extras = [k for k in at.value if k not in allowed] if isinstance(at.value, dict) else []
-    out = []
-    for key in extras:
-        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+    for n, key in enumerate(extras):
+        # Suggestions for the first keys only: past a few hundred unknown keys nobody reads
+        # them, and looking for them made a file of 100 000 keys take seconds more.
+        close = (
+            difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            if n < _SUGGESTED_KEYS
+            else None
+        )
         if close:
             hint = f" : vouliez-vous dire « {close[0]} » ?"
         else:
@@ -289,8 +297,7 @@ def _unknown_keys(at: _Error) -> list[Finding]:
             hint = f" (clés possibles ici : {shown})."
         key_ptr = pointer(*at.path, key)
         line, col = at.doc.locate(key_ptr)
-        out.append(S_UNKNOWN_KEY.make(key_ptr, line, col, file=at.doc.name, key=key, hint=hint))
-    return out
+        yield S_UNKNOWN_KEY.make(key_ptr, line, col, file=at.doc.name, key=key, hint=hint)
 
 
 def _wrong_type(at: _Error) -> list[Finding]:

@@ -21,7 +21,7 @@ def check_commune(code: str) -> str | None:
             f"« {code} » n'est pas un code INSEE (5 caractères, ex. 21231 ; le code "
             "postal ne convient pas)."
         )
-    resolution = store.resolve_commune(code)
+    resolution = store.resolve_commune(code, suggest=True)
     if not resolution.is_known:
         hint = ""
         if resolution.suggestions:

@@ -264,8 +264,9 @@ def commune(code: str) -> Commune | None:
     return _commune_from_row(row) if row else None
 
 
-def resolve_commune(code: str) -> Resolution:
-    """Say whether ``code`` is current, an old code, a déléguée/associée, or unknown."""
+def resolve_commune(code: str, suggest: bool = False) -> Resolution:
+    """Say whether ``code`` is current, an old code, a déléguée/associée, or unknown (with
+    close codes when ``suggest``: a few milliseconds each)."""
     code = _clean_code(code)
     rows = _all(f"SELECT {_COMMUNE_COLS} FROM communes c WHERE c.code = ?", (code,))
     current = next((r for r in rows if r[1] in ("COM", "ARM")), None)
@@ -278,7 +279,7 @@ def resolve_commune(code: str) -> Resolution:
     row = _one("SELECT commune FROM anciens_codes WHERE ancien_code = ?", (code,))
     if row is not None:
         return Resolution(code, OLD_CODE, commune(row[0]))
-    return Resolution(code, UNKNOWN, None, suggestions=tuple(close_codes(code)))
+    return Resolution(code, UNKNOWN, None, suggestions=tuple(close_codes(code) if suggest else ()))
 
 
 def communes_by_name(nom: str) -> list[Commune]:

@@ -212,7 +212,7 @@ class _Adding:
         self.plan.messages.append(message)
 
     def commune(self, code: str) -> None:
-        resolution = store.resolve_commune(code)
+        resolution = store.resolve_commune(code, suggest=True)
         if not resolution.is_known or resolution.commune is None:
             self.errors.append(_unknown_commune(code, resolution))
             return

@@ -155,18 +155,18 @@ class Territory:
 
     def double_counted_cities(self) -> list[tuple[str, list[str]]]:
         """Paris, Lyon or Marseille given whole and by arrondissement: (city, arrondissements)."""
-        out = []
+        by_city: dict[str, list[str]] = {}
         for code, member in self.members.items():
             if member.commune.is_arrondissement:
-                continue
-            arrs = sorted(
-                c
-                for c, m in self.members.items()
-                if m.commune.is_arrondissement and m.commune.commune_parente == code
-            )
-            if arrs:
-                out.append((code, arrs))
-        return out
+                by_city.setdefault(member.commune.commune_parente, []).append(code)
+        return [
+            (code, sorted(by_city[code]))
+            for code, member in self.members.items()
+            if not member.commune.is_arrondissement and code in by_city
+        ]
+
+
+SUGGESTED_CODES = 100
 
 
 def derive(territoire: Any) -> Territory:
@@ -186,7 +186,10 @@ def derive(territoire: Any) -> Territory:
             if code is None:
                 continue
             ptr = pointer("territoire", "communes", i)
-            resolution = store.resolve_commune(code)
+            # Close codes for the first unknown codes only: a file of thousands of wrong codes
+            # is not a typo, and looking for them all took minutes.
+            suggest = len(result.unknown_communes) < SUGGESTED_CODES
+            resolution = store.resolve_commune(code, suggest=suggest)
             if not resolution.is_known or resolution.commune is None:
                 result.unknown_communes.append((ptr, resolution))
                 continue

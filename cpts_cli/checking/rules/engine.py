@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from cpts_cli.checking.codes import Code, define
-from cpts_cli.checking.findings import Finding, Severity
+from cpts_cli.checking.findings import Finding, Severity, capped
 from cpts_cli.project.document import ProjectDocument
 from cpts_cli.project.positions import escape, pointer, resolve, split
 from cpts_cli.support import dates
@@ -137,16 +137,17 @@ def run_rules(ctx: Context, steps: Iterable[str]) -> list[Finding]:
     wanted = set(steps)
     findings: list[Finding] = []
     for entry in RULES.values():
-        if entry.step not in wanted:
-            continue
-        for h in entry.func(ctx) or ():
-            line, column = ctx.doc.locate(h.path)
-            findings.append(
-                entry.code.make(
-                    h.path, line, column, file=ctx.doc.name, severity=h.severity, **h.values
-                )
-            )
+        if entry.step in wanted:
+            findings.extend(capped(_made(ctx, entry)))
     return findings
+
+
+def _made(ctx: Context, entry) -> Iterator[Finding]:
+    for h in entry.func(ctx) or ():
+        line, column = ctx.doc.locate(h.path)
+        yield entry.code.make(
+            h.path, line, column, file=ctx.doc.name, severity=h.severity, **h.values
+        )
 
 
 def parse_date(value: Any) -> _dt.date | None:
