@@ -373,3 +373,51 @@ def test_a_csv_whose_lines_end_with_cr_alone_is_still_read(project, tmp_path, cl
     result = cli("actors", "import", source, "-f", project, "--format", "json")
     assert result.code == 0, result
     assert result.json()["encodage"] == "windows-1252" and "Noël" in _by_name(project)
+
+
+def _many_members(count: int) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("PS_LibreAcces_Personne_activite_1.txt", "\n".join(LINES) + "\n")
+        for i in range(count):
+            archive.writestr(f"v/{i:06d}", b"")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def crowded_zip() -> bytes:
+    """An honest archive of 90 000 empty files (a table of some 5 MB, zip64 end records)."""
+    return _many_members(90_000)
+
+
+def test_a_zip_of_ninety_thousand_files_is_refused_before_its_table_is_read(
+    project, tmp_path, crowded_zip
+):
+    source = tmp_path / "PS_LibreAcces.zip"
+    source.write_bytes(crowded_zip)
+    assert_refused_bounded(project, source, "contient trop de fichiers")
+
+
+def test_the_table_size_is_read_from_the_zip64_record_too(crowded_zip):
+    from cpts_cli.support.archives import MAX_DIRECTORY_BYTES, directory_size, too_many_files
+
+    size = directory_size(io.BytesIO(crowded_zip))
+    with zipfile.ZipFile(io.BytesIO(crowded_zip)) as archive:
+        assert size == sum(46 + len(m.filename.encode()) for m in archive.infolist())
+    assert size > MAX_DIRECTORY_BYTES
+    # The 32-bit field saying "see the zip64 record": the size is taken from there.
+    at = crowded_zip.rfind(b"PK\x05\x06")
+    forged = crowded_zip[: at + 12] + b"\xff\xff\xff\xff" + crowded_zip[at + 16 :]
+    assert directory_size(io.BytesIO(forged)) == size
+    small = _many_members(3)
+    assert not too_many_files(io.BytesIO(small))
+    assert directory_size(io.BytesIO(b"not a zip")) is None
+
+
+def test_a_word_model_of_too_many_parts_is_refused(tmp_path, crowded_zip):
+    from cpts_cli.documents.word.package import open_model
+
+    model = tmp_path / "modele.docx"
+    model.write_bytes(crowded_zip)
+    with pytest.raises(CptsError, match="contient trop de parties"):
+        open_model(model)

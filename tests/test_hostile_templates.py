@@ -301,3 +301,23 @@ def test_jinja_syntax_errors_are_french(example, tmp_path, cli, source, said):
     err = re.sub(r"\s+", " ", result.err)
     assert "ligne 1 : erreur de syntaxe" in err and said in err, err
     assert "Jinja" not in err and "Erreur interne" not in err
+
+
+def test_an_unknown_error_is_french_and_its_words_kept_for_debug(monkeypatch):
+    """An error with no French words here says only its kind; ``--debug`` adds the
+    original, for a bug report (never shown otherwise)."""
+    from jinja2 import TemplateSyntaxError
+
+    from cpts_cli.documents.template_errors import describe
+    from cpts_cli.support import debug
+
+    syntax = TemplateSyntaxError("some new wording of Jinja", 3)
+    runtime = LookupError("obscure failure")
+    monkeypatch.setattr(debug, "_enabled", False)
+    assert describe(syntax) == "erreur de syntaxe"
+    assert describe(runtime) == "erreur à l'exécution : erreur inattendue (LookupError)"
+    monkeypatch.setattr(debug, "_enabled", True)
+    assert describe(syntax) == (
+        "erreur de syntaxe (détail technique : TemplateSyntaxError : some new wording of Jinja)"
+    )
+    assert describe(runtime).endswith("(détail technique : LookupError : obscure failure)")

@@ -121,6 +121,24 @@ def test_a_read_only_project_file_is_refused_and_left_untouched(
     assert snapshot(tmp_path) == before
 
 
+def test_actors_import_says_read_only_before_reading_the_source(
+    example, src, tmp_path, cli, monkeypatch
+):
+    """A national extraction takes seconds to read: the refusal comes first."""
+    import cpts_cli.actors.importing.run as run
+
+    def never(*args, **kwargs):
+        raise AssertionError("the source was read")
+
+    monkeypatch.setattr(run, "import_actors", never)
+    os.chmod(example, 0o444)
+    before = snapshot(tmp_path)
+    result = cli("actors", "import", "-f", example, src)
+    assert result.code == 2, result
+    assert "est en lecture seule : il n'a pas été modifié." in result.err
+    assert snapshot(tmp_path) == before
+
+
 def test_a_read_only_target_of_a_link_is_refused(example, tmp_path, cli):
     link = tmp_path / "lien.yaml"
     link.symlink_to(example)

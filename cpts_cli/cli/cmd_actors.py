@@ -78,7 +78,11 @@ def import_(
     Un acteur déjà présent est reconnu par son numéro RPPS, ou par ses nom et prénom. S'il a été importé (origine: import), seuls les champs fournis par l'import sont mis à jour ; s'il a été saisi à la main, il n'est jamais modifié. Relancer le même import ne change rien. Code de sortie 1 si des lignes ont été ignorées.
     """
     from cpts_cli.actors.importing.run import import_actors
+    from cpts_cli.project.save import writable_project_file
 
+    if not dry_run:
+        # Said before reading a national extraction for seconds, not after.
+        writable_project_file(fichier)
     with _progress(quiet) as progress:
         report = import_actors(
             fichier, source, dry_run=dry_run, replace=remplacer, progress=progress

@@ -3,7 +3,7 @@
 ``describe(exc)`` gives the kind (« erreur de syntaxe », « variable ou clé inconnue »,
 « opération interdite dans un modèle », « erreur à l'exécution ») and, for the frequent
 cases, the detail in French; an unknown filter or tag comes with the nearest known names.
-Any other message of Jinja is kept, marked as its own words.
+Any other message is only its kind, in French; ``--debug`` adds the original words.
 """
 
 from __future__ import annotations
@@ -183,10 +183,22 @@ def describe(exc: BaseException) -> str:
             "en UTF-8 dans votre éditeur"
         )
     else:
-        return f"erreur à l'exécution : {_runtime(exc, message)}"
+        said = _runtime(exc, message)
+        if said.startswith("erreur inattendue"):
+            said += _technical(exc, message)
+        return f"erreur à l'exécution : {said}"
     if detail is None:
-        return kind
+        return kind + _technical(exc, message)
     return f"{kind} : {detail}"
+
+
+def _technical(exc: BaseException, message: str) -> str:
+    """Jinja's or Python's own words, for ``--debug`` only (a bug report)."""
+    from cpts_cli.support import debug
+
+    if not debug.enabled():
+        return ""
+    return f" (détail technique : {type(exc).__name__} : {message})"
 
 
 def _runtime(exc: BaseException, message: str) -> str:

@@ -25,6 +25,7 @@ from cpts_cli.actors.importing.place import Places
 from cpts_cli.actors.importing.rpps import is_rpps_header, read_rpps
 from cpts_cli.actors.importing.sheet import read_csv, read_xlsx
 from cpts_cli.checking.findings import Finding
+from cpts_cli.support.archives import too_many_files
 from cpts_cli.support.errors import CptsError, os_error_fr
 
 _SNIFF = 64 * 1024
@@ -179,6 +180,13 @@ def _refuse_binary(head: bytes, name: str) -> None:
 def _read_zip(path: Path, places: Places, progress: Progress | None) -> SourceRead:
     name = path.name
     try:
+        with path.open("rb") as raw:
+            if too_many_files(raw):
+                raise CptsError(
+                    f"L'archive « {name} » contient trop de fichiers (une table de plus de "
+                    "4 Mo, quelque 50 000 fichiers) : ce n'est pas un fichier à importer ; "
+                    "elle n'a pas été lue."
+                )
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
         raise CptsError(_broken_zip(name)) from None

@@ -13,6 +13,8 @@ from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+from cpts_cli.support.archives import too_many_files
+
 FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -136,6 +138,11 @@ def open_model(path: Path, warnings: list[str] | None = None):
         raise CptsError(f"Modèle Word introuvable : « {path} ».") from None
     except OSError as exc:
         raise CptsError(f"Modèle Word illisible « {path} » : {os_error_fr(exc)}.") from None
+    if too_many_files(io.BytesIO(raw)):
+        raise CptsError(
+            f"Le modèle Word « {path} » contient trop de parties (une table de plus de 4 Mo) : "
+            "ce n'est pas un modèle enregistré par Word ou LibreOffice."
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as package:
             types = package.read("[Content_Types].xml")
