@@ -166,7 +166,7 @@ def main() -> int:
         findings = [f for r in report["fichiers"] for f in r["constats"]]
         x001 = sum(1 for f in findings if f["code"] == "CPTS-X001")
         others = sorted({f["code"] for f in findings if f["code"] != "CPTS-X001"})
-        print(f"validated {len(report['files'])} files: {x001} CPTS-X001, other codes: {others}")
+        print(f"validated {len(report['fichiers'])} files: {x001} CPTS-X001, other codes: {others}")
         print(
             f"wall time {elapsed:.2f} s (target < {TARGET_SECONDS:.0f} s), "
             f"peak RSS {rss_mb:.0f} MB (target < {TARGET_MB:.0f} MB)"
