@@ -102,8 +102,16 @@ def test_documents_use_the_same_counts(example, cli, tmp_path):
     professions = [p for p in stats["professions"] if p["code"]]
     assert f"{total} professionnels se sont déjà engagés" in text
     assert f"de {len(professions)} professions" in text
+    from cpts_cli.checking.schema import vocabulary_extra
+
+    # The document's words for each profession, in the plural when there are several.
+    forms = vocabulary_extra("profession", "x-libelles-documents")
     for p in professions:
-        assert f"{p['libelle'].lower()} ({p['effectif']})" in text
+        one, several = forms[p["code"]]
+        word = one if p["effectif"] < 2 else several
+        assert f"{p['effectif']} {word[0].lower()}{word[1:]}" in text
+    assert "7 médecins généralistes, 6 infirmiers" in text
+    assert "(y compris" not in text and "autre que médecine générale" not in text
 
 
 _ANY_VALUE = st.one_of(

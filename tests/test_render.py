@@ -330,3 +330,37 @@ def test_a_table_of_contents_not_updated_says_how_to_get_page_numbers(rendered):
             break
     assert state == "done" and TOC_NOTE in "".join(inside)
     assert "Présentation de la CPTS" in "".join(inside)
+
+
+#: Words of the tool, never of a document an ARS reviewer reads (issue 13, point 2).
+TOOL_WORDS = (
+    "(s)",
+    "mise_en_oeuvre",
+    "avenant-2",
+    "calculé par l'outil",
+    "Étape terminée",
+    "Conforme",
+    "montant d'exemple",
+    "y compris infirmier psychiatrique",
+    "autre que médecine générale",
+    "((",
+    "à l'ars",
+    "de cpts",
+    "fiche-actions",
+    " 0 patients",
+    " 1 patients",
+)
+
+
+@pytest.mark.parametrize("example_name", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_no_word_of_the_tool_in_any_document(example_name, tmp_path):
+    shutil.copy(EXAMPLES / example_name, tmp_path / "cpts.yaml")
+    for draft in ((), ("--brouillon",)):
+        out = tmp_path / ("brouillons" if draft else "documents")
+        result = run_cli(["render", tmp_path / "cpts.yaml", "--format", "md", "--out", out, *draft])
+        assert result.code == 0, result
+        texts = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.md")}
+        assert texts
+        for name, text in texts.items():
+            for word in TOOL_WORDS:
+                assert word not in text, (name, word)

@@ -300,3 +300,40 @@ def test_random_user_text_never_changes_the_structure(
     paths = _render_docs(project, folder, DOCS_UNDER_TEST)
     for path, reference in zip(paths, expected, strict=True):
         assert structure(path) == reference, path.name
+
+
+@pytest.mark.parametrize(
+    "text,said",
+    [
+        ("Infirmier", "infirmier"),
+        ("Rédiger une lettre d'intention à l'ARS", "rédiger une lettre d'intention à l'ARS"),
+        ("ARS et CPAM ensemble", "ARS et CPAM ensemble"),
+        ("MSP", "MSP"),
+        ("À préciser", "à préciser"),
+        ("« Avis » favorable", "« avis » favorable"),
+        ("", ""),
+    ],
+)
+def test_lower_first_keeps_acronyms(text, said):
+    from cpts_cli.support.formatting import lower_first
+
+    assert lower_first(text) == said
+
+
+@pytest.mark.parametrize(
+    "unit,value,said",
+    [
+        ("patients", 0, "patient"),
+        ("patients", 1, "patient"),
+        ("patients", 1.5, "patient"),
+        ("patients", 2, "patients"),
+        ("pour 1 000 habitants", 0, "pour 1 000 habitants"),
+        ("%", 0, "%"),
+        ("jours", None, "jours"),
+        ("process", 1, "process"),
+    ],
+)
+def test_a_unit_agrees_with_its_number(unit, value, said):
+    from cpts_cli.support.formatting import unit_agreed
+
+    assert unit_agreed(unit, value) == said

@@ -194,6 +194,20 @@ def plural(count: Any, singular: str, plural_form: str | None = None) -> Md:
     return Md(f"{number_fr(n)} {escape_md(word)}")
 
 
+def lower_first(value: Any) -> Md:
+    """A label inside a sentence (:func:`cpts_cli.support.formatting.lower_first`)."""
+    if value is None:
+        return Md("")
+    return Md(_format.lower_first(str(value if isinstance(value, Md) else escape_md(value))))
+
+
+def agreed_unit(unit: Any, value: Any) -> Md:
+    """« patients » after 0 or 1 → « patient » (:func:`cpts_cli.support.formatting.unit_agreed`)."""
+    if unit in (None, ""):
+        return Md("")
+    return escape_md(_format.unit_agreed(str(unit), value))
+
+
 def placeholder(label: Any) -> Md:
     """A visible, highlighted placeholder for a missing item."""
     return Md(f"{MARK_OPEN}\\[À COMPLÉTER : {escape_md(label)}\\]{MARK_CLOSE}")
@@ -255,6 +269,8 @@ FILTERS = {
     "join": join_md,
     "liste_fr": list_fr,
     "pluriel": plural,
+    "minuscule": lower_first,
+    "accord": agreed_unit,
     "ou_a_completer": or_placeholder,
     "paragraphes_ou_a_completer": paragraphs_or_placeholder,
     "yaml": yaml_string,

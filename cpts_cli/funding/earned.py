@@ -135,10 +135,10 @@ def _earned_year(b: Builder, index: int, year: dict) -> YearEarned:
         crise_reconnue=crisis,
         statut=CALCULE,
         source=(
-            f"résultats de l'année {index} (mise_en_oeuvre) et indicateurs du {b.contract_source}"
+            f"résultats de l'année {index} et indicateurs du {b.contract_source}"
         ),
         note=(
-            "Montant calculé par l'outil à partir des niveaux atteints : le montant versé "
+            "Montant estimé à partir des niveaux atteints : le montant versé "
             "est arrêté par la CPAM au dialogue de gestion."
         ),
         missions=missions,

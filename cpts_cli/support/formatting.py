@@ -76,3 +76,29 @@ def date_text(value: object, missing: str = "") -> str:
         return missing
     day = as_date(value)
     return long_date(day) if day is not None else str(value)
+
+
+def lower_first(text: str) -> str:
+    """A label inside a sentence: « Infirmier » → « infirmier », « Rédiger une lettre à
+    l'ARS » → « rédiger une lettre à l'ARS ». Only the first letter, and never that of an
+    acronym (« ARS », « CPTS », « MSP »): ``str.lower`` wrote « à l'ars »."""
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            following = text[i + 1 : i + 2]
+            if ch.isupper() and not (following.isalpha() and following.isupper()):
+                return text[:i] + ch.lower() + text[i + 1 :]
+            return text
+    return text
+
+
+def unit_agreed(unit: str, value: object) -> str:
+    """A unit after its number, in French agreement: 0 and 1 take the singular (« 0 patient »,
+    « 1 réunion »). Only a single word ending in « s » is made singular; a longer unit
+    (« pour 1 000 habitants ») is left as written."""
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    word = unit.strip()
+    if number is None or abs(number) >= 2 or " " in word or len(word) < 3:
+        return unit
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return unit

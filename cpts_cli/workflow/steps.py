@@ -17,6 +17,9 @@ class Step:
     section: str
     #: What to do next, shown by ``cpts status`` while the step is in progress.
     action: str
+    #: The step done, as a project's history says it (None: an event of its own says it,
+    #: the letter sent or the presentations).
+    event: str | None = None
 
 
 STEPS: tuple[Step, ...] = (
@@ -27,6 +30,7 @@ STEPS: tuple[Step, ...] = (
         None,
         "territoire",
         "Listez les communes ou intercommunalités du territoire et justifiez ce choix.",
+        event="Territoire du projet arrêté",
     ),
     Step(
         2,
@@ -35,6 +39,7 @@ STEPS: tuple[Step, ...] = (
         None,
         "mobilisation",
         "Recensez les professionnels impliqués, les structures et les réunions tenues.",
+        event="Professionnels et structures du territoire mobilisés",
     ),
     Step(
         3,
@@ -43,6 +48,7 @@ STEPS: tuple[Step, ...] = (
         "diagnostic",
         "diagnostic",
         "Rassemblez les indicateurs (valeur, année, source, référence) et rédigez les constats.",
+        event="Diagnostic de territoire achevé",
     ),
     Step(
         4,
@@ -51,6 +57,7 @@ STEPS: tuple[Step, ...] = (
         None,
         "priorites",
         "Reliez chaque problématique à des constats et à une mission ACI.",
+        event="Problématiques prioritaires retenues",
     ),
     Step(
         5,
@@ -77,6 +84,7 @@ STEPS: tuple[Step, ...] = (
         "projet_sante",
         "Rédigez le projet de santé : les 10 points de l'instruction DGOS, les "
         "fiches-actions, l'association et le calendrier.",
+        event="Projet de santé achevé",
     ),
     Step(
         8,
@@ -86,6 +94,7 @@ STEPS: tuple[Step, ...] = (
         "validation",
         "Notez la décision de l'ARS (ou la date d'envoi du projet) puis le contrat ACI "
         "signé et ses montants.",
+        event="Contrat ACI signé",
     ),
     Step(
         9,

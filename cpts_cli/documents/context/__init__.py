@@ -22,6 +22,7 @@ from typing import Any
 from cpts_cli.documents.context import values
 from cpts_cli.documents.context.aci import aci
 from cpts_cli.documents.context.base import Source
+from cpts_cli.documents.context.history import history
 from cpts_cli.documents.context.diagnostic import CHART_SIZE, diagnostic
 from cpts_cli.documents.context.health_project import health_project
 from cpts_cli.documents.context.identity import cpts
@@ -75,6 +76,7 @@ def _build(src: Source) -> dict:
     ctx["financement"] = funding(src)
     ctx["mise_en_oeuvre"] = implementation(src, ctx["validation"], ctx["financement"])
     ctx["etapes"] = steps(src)
+    ctx["historique"] = history(ctx)
     ctx["vocabulaire"] = {name: src.v[name] for name in VOCABULARIES}
     return ctx
 
@@ -88,6 +90,7 @@ def steps(src: Source) -> list[dict]:
             "numero": s.number,
             "id": s.id,
             "libelle": s.label,
+            "evenement": s.event,
             "terminee_le": values.date(values.mapping(records.get(s.id)).get("terminee_le")),
         }
         for s in STEPS

@@ -5,6 +5,8 @@ from __future__ import annotations
 from cpts_cli.documents.context import values
 from cpts_cli.documents.context.base import Source
 
+NBSP = "\u00a0"
+
 
 def aci(src: Source, taille: int | None) -> dict:
     r = src.rules
@@ -24,6 +26,7 @@ def aci(src: Source, taille: int | None) -> dict:
         )
     return {
         "version": r.code,
+        "intitule": _name(r),
         "titre": r.texte.titre,
         "reference": r.texte.reference,
         "source": r.texte.source,
@@ -37,3 +40,18 @@ def aci(src: Source, taille: int | None) -> dict:
         if taille
         else None,
     }
+
+
+def _name(r) -> str:
+    """The text as a reviewer names it: « Accord conventionnel interprofessionnel du 20 juin
+    2019, modifié par l'avenant 2 du 20 décembre 2021 » (never the tool's « avenant-2 »)."""
+    from cpts_cli.referentiel import aci as aci_rules
+    from cpts_cli.support.formatting import long_date
+
+    if not r.texte.modifie:
+        return f"Accord conventionnel interprofessionnel du {long_date(r.texte.signature, NBSP)}"
+    base = aci_rules.load(r.texte.modifie)
+    number = r.code.rpartition("-")[2]
+    return (
+        f"{_name(base)}, modifié par l'avenant {number} du {long_date(r.texte.signature, NBSP)}"
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from cpts_cli.checking.schema import vocabulary
+from cpts_cli.checking.schema import vocabulary, vocabulary_extra
 from cpts_cli.documents.context import values
 
 # ------------------------------------------------------------------------------ vocabularies
@@ -21,6 +21,10 @@ class _Vocab:
         if name not in self._cache:
             self._cache[name] = vocabulary(name)
         return self._cache[name]
+
+    def extra(self, name: str, key: str) -> dict:
+        """A vocabulary's ``x-…`` table (document labels, say)."""
+        return vocabulary_extra(name, key)
 
 
 # ------------------------------------------------------------------------------ the source
@@ -51,11 +55,23 @@ class Source:
         return {
             "nom": values.text(node.get("nom")),
             "profession": profession,
-            "profession_libelle": values.label(self.v["profession"], profession),
+            "profession_libelle": self.profession(profession)[0],
             "email": values.text(node.get("email")),
             "telephone": values.text(node.get("telephone")),
             "fonction": values.text(node.get("fonction")),
         }
+
+    def profession(self, code: Any) -> tuple[str | None, str | None]:
+        """A profession as a document names it, singular and plural (« Infirmier »,
+        « Infirmiers »): not the RPPS's label (« Infirmier (y compris infirmier
+        psychiatrique) ») that the vocabulary shows in the terminal."""
+        if not isinstance(code, str):
+            return None, None
+        forms = self.v.extra("profession", "x-libelles-documents").get(code)
+        if forms:
+            return forms[0], forms[1]
+        label = values.label(self.v["profession"], code)
+        return label, label
 
     def coded(self, item: dict, key: str, vocabulary: str | None = None) -> dict:
         """A coded field of the user's ``item`` and its French label: ``{key: code,

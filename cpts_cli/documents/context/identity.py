@@ -19,7 +19,8 @@ def cpts(src: Source) -> dict:
                     "fonction": fonction,
                     "fonction_libelle": values.label(src.v["fonction_bureau"], fonction),
                     "nom": values.text(member.get("nom")),
-                    **src.coded(member, "profession"),
+                    "profession": values.text(member.get("profession")),
+                    "profession_libelle": src.profession(member.get("profession"))[0],
                 }
             )
         association = {

@@ -22,7 +22,7 @@ def actors(src: Source) -> dict:
                 "prenom": prenom,
                 "nom_complet": " ".join(p for p in (prenom, nom) if p) or None,
                 "profession": profession,
-                "profession_libelle": values.label(src.v["profession"], profession),
+                "profession_libelle": src.profession(profession)[0],
                 **src.coded(a, "mode_exercice"),
                 "commune": values.text(a.get("commune")),
                 "commune_nom": src.commune_name(a.get("commune")),
@@ -35,7 +35,12 @@ def actors(src: Source) -> dict:
 
     stats = compute(src.data)
     by_profession = [
-        {"code": c.code, "libelle": c.libelle, "nombre": c.effectif}
+        {
+            "code": c.code,
+            "libelle": src.profession(c.code)[0],
+            "libelle_pluriel": src.profession(c.code)[1],
+            "nombre": c.effectif,
+        }
         for c in stats.professions
         if c.code
     ]

@@ -59,8 +59,7 @@ def territory(src: Source) -> dict:
         "population_source": (
             override.source
             if override
-            else f"INSEE, {meta.get('population', 'population municipale')}, "
-            f"millésime {meta.get('population_millesime', '?')}"
+            else f"INSEE, populations légales, millésime {meta.get('population_millesime', '?')}"
         ),
         "population_saisie": bool(override),
         "population_millesime": meta.get("population_millesime"),
