@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from cpts_cli.checking.codes import define

@@ -28,8 +28,8 @@ def _ansi(style: str, console) -> tuple[str, str]:
     """The escape codes around a text in ``style`` on ``console`` ("" when it has no colours)."""
     if console.no_color or console.color_system is None:
         return "", ""
-    from rich.style import Style
     from rich.color import ColorSystem
+    from rich.style import Style
 
     # The styles used here are the basic ones: the same codes for every colour system.
     before, _, after = Style.parse(style).render("\0", color_system=ColorSystem.STANDARD).partition("\0")

@@ -22,9 +22,9 @@ from typing import Any
 from cpts_cli.documents.context import values
 from cpts_cli.documents.context.aci import aci
 from cpts_cli.documents.context.base import Source
-from cpts_cli.documents.context.history import history
 from cpts_cli.documents.context.diagnostic import CHART_SIZE, diagnostic
 from cpts_cli.documents.context.health_project import health_project
+from cpts_cli.documents.context.history import history
 from cpts_cli.documents.context.identity import cpts
 from cpts_cli.documents.context.implementation import funding, implementation
 from cpts_cli.documents.context.letter import letter
