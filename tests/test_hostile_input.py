@@ -154,6 +154,7 @@ SMALL = [
     ("dates-impossibles.yaml", ["5:5: erreur CPTS-S005", "« 2023-02-30 »"], 1),
     ("ancre-alias.yaml", ["3:8: erreur CPTS-Y006"], 2),
     ("crochets-profonds.yaml", ["2:67: erreur CPTS-Y001"], 2),
+    ("code-geant.yaml", ["5:7: erreur CPTS-T001", "caractères) »"], 1),
 ]
 
 

@@ -303,10 +303,25 @@ def test_libreoffice_fetches_nothing_even_for_a_linked_document(tmp_path):
         docx = linked_docx(tmp_path / "lie.docx", listener.url)
         with Converter() as converter:
             converter.convert(docx, tmp_path / "lie.pdf")
+            profile = str(converter.tmp)
         assert (tmp_path / "lie.pdf").read_bytes().startswith(b"%PDF")
     finally:
         listener.close()
     assert listener.hits == []
+    # Nothing of LibreOffice outlives the conversion (a helper process was left running).
+    assert _processes_mentioning(profile) == []
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in words:
+            found.append(words)
+    return found
 
 
 @needs_office

@@ -313,3 +313,10 @@ def test_resolving_100_communes_is_fast():
     elapsed = time.perf_counter() - start
     assert all(r.is_current for r in resolved) and len(resolved) == 100
     assert elapsed < 0.5  # measured: a few milliseconds
+
+
+def test_close_codes_of_a_text_that_is_no_code_are_none():
+    """A 5 000-character « code » built 25 million variants (580 MB, then MemoryError)."""
+    assert store.close_codes("2" * 5000) == []
+    assert store.resolve_commune("2" * 100_000, suggest=True).suggestions == ()
+    assert store.close_codes("2123") and store.close_codes("212311")

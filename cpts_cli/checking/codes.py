@@ -63,10 +63,20 @@ class Code:
             path=path,
             line=line,
             column=column,
-            message=self.template.format(**values),
+            message=self.template.format(**{k: _shortened(v) for k, v in values.items()}),
             file=file,
             step=self.step,
         )
+
+
+def _shortened(value: object) -> object:
+    """A value quoted in a message, cut when it is very long (a 5 000-character « code »
+    made a line nobody could read)."""
+    if isinstance(value, str) and len(value) > 400:
+        from cpts_cli.support.formatting import fmt_int
+
+        return f"{value[:120]}… ({fmt_int(len(value))} caractères)"
+    return value
 
 
 REGISTRY: dict[str, Code] = {}

@@ -14,6 +14,7 @@ proxy variables.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -123,6 +124,17 @@ def require_office() -> str:
     return office
 
 
+def _stop_session(proc: subprocess.Popen) -> None:
+    """Kill what is left of the session LibreOffice was started in (its own process, when
+    it timed out, and any helper it left behind), then reap it."""
+    import signal
+
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.communicate(timeout=5)
+
+
 class Converter:
     """One LibreOffice profile for several conversions (its creation takes a few seconds)."""
 
@@ -146,29 +158,36 @@ class Converter:
         self.close()
 
     def _run(self, args: list[str]) -> subprocess.CompletedProcess:
-        env = _offline_environment(self.tmp)
+        """LibreOffice in a session of its own, whose every process is stopped when the
+        conversion ends: nothing of it outlives ``cpts``."""
+        command = [
+            self.office,
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            f"-env:UserInstallation={self.profile.as_uri()}",
+            *args,
+        ]
         try:
-            return subprocess.run(
-                [
-                    self.office,
-                    "--headless",
-                    "--norestore",
-                    "--nologo",
-                    "--nodefault",
-                    f"-env:UserInstallation={self.profile.as_uri()}",
-                    *args,
-                ],
-                capture_output=True,
-                timeout=TIMEOUT,
-                env=env,
-                check=False,
+            proc = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=_offline_environment(self.tmp),
+                start_new_session=True,
             )
+        except OSError as exc:
+            raise CptsError(f"LibreOffice ne peut pas être lancé : {os_error_fr(exc)}.") from None
+        try:
+            out, err = proc.communicate(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
             raise CptsError(
                 f"LibreOffice n'a pas terminé la conversion en {TIMEOUT} secondes."
             ) from None
-        except OSError as exc:
-            raise CptsError(f"LibreOffice ne peut pas être lancé : {os_error_fr(exc)}.") from None
+        finally:
+            _stop_session(proc)
+        return subprocess.CompletedProcess(command, proc.returncode, out, err)
 
     def _prepare_macro(self) -> None:
         if self.macro_ready:

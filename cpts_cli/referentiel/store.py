@@ -390,7 +390,9 @@ def close_codes(code: str, limit: int = 5) -> list[str]:
     then codes of the same department at edit distance 2. Ties: larger population first.
     """
     code = _clean_code(code)
-    if not code or limit <= 0:
+    # A commune code has 5 characters: one typo away is 4 to 6. Anything longer is not a
+    # typo, and its variants (as many as its length squared) would exhaust the memory.
+    if not 3 <= len(code) <= 7 or limit <= 0:
         return []
     con = _connection()
     scored: dict[str, tuple[float, int, int]] = {}
