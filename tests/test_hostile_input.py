@@ -370,3 +370,21 @@ def test_nesting_is_bounded_in_every_style():
         assert codes == (["CPTS-Y001"] if deep else []), codes
 
     check()
+
+
+@pytest.mark.parametrize("command", [["validate"], ["status"], ["territory", "info"]], ids=" ".join)
+def test_the_standard_input_is_refused_even_redirected_from_a_file(tmp_path, command):
+    """``cpts validate /dev/stdin < cpts.yaml`` read the file (exit 0): the README says the
+    standard input is refused before reading, for reading and writing alike."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    with (EXAMPLES / "sud-dijonnais.yaml").open("rb") as stdin:
+        result = subprocess.run(
+            [sys.executable, "-m", "cpts_cli", *command, "/dev/stdin"],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=env,
+        )
+    assert result.returncode == 2, result
+    assert "n'est pas un fichier projet (entrée standard" in result.stderr

@@ -261,7 +261,7 @@ def test_a_link_to_a_standard_stream_is_refused_and_kept(name, example, src, tmp
 
 @pytest.mark.parametrize("path", ["/dev/stdin", "/dev/fd/0", "/proc/self/environ"])
 def test_standard_streams_and_system_files_are_not_project_files(path):
-    from cpts_cli.project.save import check_project_path
+    from cpts_cli.project.files import check_project_path
     from cpts_cli.support.errors import CptsError
 
     with pytest.raises(CptsError, match="entrée standard ou fichier du système"):

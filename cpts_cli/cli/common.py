@@ -27,7 +27,7 @@ QUIET_OPTION = typer.Option(False, "-q", "--quiet", help="N'afficher que l'essen
 def _project_file(value: Path) -> Path:
     """The project file of a command that writes it: refused (exit 2), before anything is
     read or written, when it is not a plain file (device, FIFO, /dev/stdin…)."""
-    from cpts_cli.project.save import check_project_path
+    from cpts_cli.project.files import check_project_path
 
     check_project_path(value)
     return value

@@ -16,7 +16,7 @@ from cpts_cli.checking.codes import define
 from cpts_cli.checking.findings import Finding
 from cpts_cli.project import limits
 from cpts_cli.project.document import ProjectDocument, to_plain
-from cpts_cli.project.files import refuse_not_regular
+from cpts_cli.project.files import check_project_path, refuse_not_regular
 from cpts_cli.project.limits import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from cpts_cli.support.errors import CptsError, os_error_fr
 from cpts_cli.support.formatting import fmt_int
@@ -184,6 +184,9 @@ def read_path(path: Path | str) -> ProjectDocument:
     """
     path = Path(path)
     name = str(path)
+    # The standard input or a file of /proc, /sys is not a project file, even when the
+    # system shows it as a regular file (the README says they are refused before reading).
+    check_project_path(path)
     try:
         raw = _read_regular(path, name)
     except FileNotFoundError:
