@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cpts_cli.support import cache
+from cpts_cli.support.formatting import french_typography as fr
 
 from .test_render_support import body_text, structure
 
@@ -51,7 +52,7 @@ def test_unusable_or_disabled_cache_changes_nothing(example, tmp_path, cli, monk
     else:
         monkeypatch.setenv("CPTS_CACHE_DIR", "")
         assert cache.root() is None
-    assert "Objet : lettre d'intention" in body_text(_render(cli, example, tmp_path / "a"))
+    assert fr("Objet : lettre d'intention") in body_text(_render(cli, example, tmp_path / "a"))
 
 
 def test_an_edited_user_template_is_recompiled(example, tmp_path, cli, monkeypatch):
@@ -285,4 +286,4 @@ def test_charts_that_cannot_be_drawn_leave_a_marked_place_and_a_warning(
     assert "6 graphiques n'ont pas pu être dessinés" in result.err
     assert "ImportError" in result.err and "Traceback" not in result.err
     text = body_text(example.parent / "documents" / "diagnostic.docx")
-    assert text.count("[image absente : images/diagnostic-") == 6
+    assert text.count(fr("[image absente : images/diagnostic-")) == 6

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from cpts_cli.support.formatting import french_typography as fr
+
 from .conftest import EXAMPLES, TODAY, run_cli
 from .test_render_support import (
     W,
@@ -147,7 +149,7 @@ def test_diagnostic_has_one_chart_per_theme_with_a_caption(rendered):
     assert len(doc.inline_shapes) == 6
     captions = [p.text for p in doc.paragraphs if paragraph_style(p) == "Caption"]
     assert len(captions) == 6
-    assert captions[0].startswith("Figure 1 : Population : le territoire comparé")
+    assert captions[0].startswith(fr("Figure 1 : Population : le territoire comparé"))
     assert any(f.startswith("SEQ Figure") for f in instr_texts(rendered / "diagnostic.docx"))
     with zipfile.ZipFile(rendered / "diagnostic.docx") as z:
         pngs = [n for n in z.namelist() if n.endswith(".png")]
@@ -167,7 +169,7 @@ def test_diagnostic_content(rendered):
         "Chenôve",
         "86 751",
     ):
-        assert expected.replace(" ", "\u00a0") in text or expected in text, expected
+        assert fr(expected) in text or fr(expected).replace(" ", "\u00a0") in text, expected
 
 
 def test_numbered_lists_restart_at_one(rendered):
@@ -193,7 +195,7 @@ def test_cover_page_then_contents(rendered):
     doc = open_docx(rendered / "projet-sante.docx")
     texts = [p.text for p in doc.paragraphs[:12]]
     assert NAME in texts and "Projet de santé" in texts
-    assert "Version 1.0" in texts and "20\u00a0novembre 2023" in texts
+    assert "Version 1.0" in texts and "20\u00a0novembre\u00a02023" in texts
     assert doc.sections[0].different_first_page_header_footer
     assert any(paragraph_style(p) == "TOC Heading" for p in doc.paragraphs[:12])
     assert doc.sections[0].page_width.cm == pytest.approx(21, abs=0.01)
@@ -205,7 +207,7 @@ def test_projet_sante_has_the_ten_dgos_items(rendered):
     text = body_text(rendered / "projet-sante.docx")
     items = schema()["properties"]["projet_sante"]["properties"]["items_dgos"]["properties"]
     for code, sub in items.items():
-        assert sub["title"] in text, code
+        assert fr(sub["title"]) in text, code
     for fa in ("FA1", "FA2", "FA3", "FA4", "FA5", "FA6", "FA7"):
         assert f"Fiche-action {fa}" in text
 
@@ -213,7 +215,7 @@ def test_projet_sante_has_the_ten_dgos_items(rendered):
 def test_letter_is_a_letter(rendered):
     doc = open_docx(rendered / "lettre-intention.docx")
     text = body_text(rendered / "lettre-intention.docx")
-    assert "Objet : lettre d'intention pour la création de la CPTS du Sud Dijonnais" in text
+    assert fr("Objet : lettre d'intention pour la création de la CPTS du Sud Dijonnais") in text
     assert "ARS Bourgogne-Franche-Comté" in text
     for part in (
         "porteur",
@@ -242,7 +244,7 @@ def test_rapport_annuel_reports_results_and_variable_part(rendered):
 def test_dossier_aci_lists_contract_amounts(rendered):
     text = body_text(rendered / "dossier-aci.docx")
     assert "90\u00a0000\u00a0€" in text and "75\u00a0000\u00a0€" in text
-    assert "Socle : 300" in text
+    assert fr("Socle : 300") in text
     assert "conditionnelle" in text
 
 
@@ -328,7 +330,7 @@ def test_a_table_of_contents_not_updated_says_how_to_get_page_numbers(rendered):
                 inside.append(node.text or "")
         if state == "done":
             break
-    assert state == "done" and TOC_NOTE in "".join(inside)
+    assert state == "done" and fr(TOC_NOTE) in "".join(inside)
     assert "Présentation de la CPTS" in "".join(inside)
 
 
@@ -364,3 +366,20 @@ def test_no_word_of_the_tool_in_any_document(example_name, tmp_path):
         for name, text in texts.items():
             for word in TOOL_WORDS:
                 assert word not in text, (name, word)
+
+
+def test_documents_are_composed_the_french_way(rendered):
+    """No ordinary space before « : ; ! ? » or inside « », no straight apostrophe, in any
+    text of the six documents (generated and typed alike)."""
+    import re as _re
+
+    for docx in sorted(rendered.glob("*.docx")):
+        with zipfile.ZipFile(docx) as z:
+            xml = z.read("word/document.xml").decode("utf-8")
+        texts = "\n".join(_re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
+        assert not _re.search(r" [:;!?](\s|$)", texts), (
+            docx.name,
+            _re.search(r".{30} [:;!?]", texts),
+        )
+        assert "« " not in texts and " »" not in texts, docx.name
+        assert "'" not in texts, (docx.name, texts[texts.find("'") - 40 : texts.find("'") + 20])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cpts_cli.support.formatting import french_typography as fr
 from cpts_cli.workflow.steps import STEP_IDS
 
 from .conftest import EXAMPLES
@@ -93,7 +94,7 @@ def test_brouillon_marks_every_page_and_shows_missing_items(half_done, cli):
     for section in doc.sections:
         assert "BROUILLON" in "".join(p.text for p in section.header.paragraphs)
     text = body_text(path)
-    assert "[À COMPLÉTER : premiers constats du diagnostic]" in text
+    assert fr("[À COMPLÉTER : premiers constats du diagnostic]") in text
     assert "Brouillon — document de travail, à ne pas diffuser." in text
     highlighted = [
         r.text for p in doc.paragraphs for r in p.runs if r.font.highlight_color is not None
@@ -214,12 +215,12 @@ def test_user_templates_override_file_by_file(example, tmp_path, cli):
     )
     assert result.code == 0, result
     text = body_text(example.parent / "documents" / "presentation.docx")
-    assert "Présentation maison" in text and "La CPTS du Sud Dijonnais compte 75 communes." in text
+    assert "Présentation maison" in text and fr("La CPTS du Sud Dijonnais compte 75 communes.") in text
     assert open_docx(example.parent / "documents" / "presentation.docx").core_properties.title == (
         "Notre projet"
     )
     # The letter still comes from the built-in template.
-    assert "Objet : lettre d'intention" in body_text(
+    assert fr("Objet : lettre d'intention") in body_text(
         example.parent / "documents" / "lettre-intention.docx"
     )
 
@@ -587,7 +588,7 @@ def test_a_theme_with_many_indicators_gets_several_charts_that_fit_a_page(exampl
     assert result.code == 0, result
     doc = open_docx(example.parent / "documents" / "diagnostic.docx")
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
-    parts = [c for c in captions if c.split(" : ")[1] == "Population"]
+    parts = [c for c in captions if c.split(fr(" : "))[1] == "Population"]
     assert len(parts) == 3 and parts[0].endswith("(1/3)") and parts[2].endswith("(3/3)")
     section = doc.sections[0]
     room = section.page_height - section.top_margin - section.bottom_margin

@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cpts_cli.support.formatting import french_typography as fr
+
 from .test_render_support import W, structure
 
 
@@ -102,7 +104,7 @@ def test_emphasis_links_and_highlight(build):
     para = next(p for p in doc.paragraphs if p.text.startswith("Du "))
     runs = {r.text: r for r in para.runs}
     assert runs["gras"].bold and runs["italique"].italic
-    assert runs["[À COMPLÉTER : x]"].font.highlight_color is not None
+    assert runs[fr("[À COMPLÉTER : x]")].font.highlight_color is not None
     xml = para._p.xml
     assert "<w:hyperlink" in xml and "lien" in para.text
     rels = [r for r in doc.part.rels.values() if "hyperlink" in r.reltype]
@@ -137,8 +139,8 @@ def test_images_with_caption_or_missing(build):
     doc = Document(str(path))
     assert len(doc.inline_shapes) == 1
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
-    assert captions == ["Figure 1 : Légende", "Figure 2 : Absente"]
-    assert any("[image absente : images/b.png]" in p.text for p in doc.paragraphs)
+    assert captions == [fr("Figure 1 : Légende"), fr("Figure 2 : Absente")]
+    assert any(fr("[image absente : images/b.png]") in p.text for p in doc.paragraphs)
     assert doc.inline_shapes[0].width <= doc.sections[0].page_width
 
 

@@ -108,7 +108,7 @@ def test_our_filters_and_macros_are_not_escaped_twice():
     )
     out = _render(template)
     assert out == (
-        "**a\\*b** 86\u00a0751 9,6\u00a0% 75\u00a0000\u00a0€ 1er\u00a0juin 2024 "
+        "**a\\*b** 86\u00a0751 9,6\u00a0% 75\u00a0000\u00a0€ 1er\u00a0juin\u00a02024 "
         "<mark>\\[À COMPLÉTER : la date\\]</mark> x\\*, y a, b et c"
     )
 
@@ -337,3 +337,35 @@ def test_a_unit_agrees_with_its_number(unit, value, said):
     from cpts_cli.support.formatting import unit_agreed
 
     assert unit_agreed(unit, value) == said
+
+
+@pytest.mark.parametrize(
+    "text,said",
+    [
+        (
+            "Statut : validé ; voir « le projet » ! Oui ?",
+            "Statut\u202f: validé\u202f; voir «\u202fle projet\u202f»\u202f! Oui\u202f?",
+        ),
+        ("l'ARS d'aujourd'hui", "l’ARS d’aujourd’hui"),
+        ("30 patients et 9,6 % pour 75 000 €", "30\u00a0patients et 9,6\u00a0% pour 75 000\u00a0€"),
+        ("Tél. 03 80 12 34 56", "Tél. 03\u00a080\u00a012\u00a034\u00a056"),
+        ("http://x.fr/a:b à 10:30", "http://x.fr/a:b à 10:30"),
+        ("En 2023 ARS", "En 2023 ARS"),
+    ],
+)
+def test_french_typography(text, said):
+    from cpts_cli.support.formatting import french_typography
+
+    assert french_typography(text) == said
+
+
+@given(st.text(alphabet=" '’«»:;!?0123456789abcéA€%.\u00a0\u202f", max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_french_typography_changes_only_spaces_and_apostrophes(text):
+    from cpts_cli.support.formatting import french_typography
+
+    said = french_typography(text)
+    assert french_typography(said) == said
+    assert len(said) == len(text)
+    for a, b in zip(text, said, strict=True):
+        assert a == b or (a in " \u00a0" and b in "\u00a0\u202f") or (a == "'" and b == "’")

@@ -112,7 +112,7 @@ def date_fr(value: Any, default: str = "") -> Md:
     d = as_date(value)
     if d is None:
         return escape_md(value)
-    return Md(long_date(d, NBSP))
+    return Md(long_date(d, NBSP).replace(" ", NBSP))  # never cut inside a date
 
 
 def month_fr(value: Any) -> Md:

@@ -7,6 +7,7 @@ escaping; the commands print them as they are.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 MONTHS = (
@@ -102,3 +103,28 @@ def unit_agreed(unit: str, value: object) -> str:
     if word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return unit
+
+
+NNBSP = "\u202f"  # narrow no-break space: before ; : ! ? and inside « »
+_NBSP = "\u00a0"
+_BEFORE_PUNCT = re.compile(r"[ \u00a0](?=[;:!?](?:\s|$|[»)\]]))")
+_OPEN_QUOTE = re.compile(r"«[ \u00a0]")
+_CLOSE_QUOTE = re.compile(r"[ \u00a0]»")
+_APOSTROPHE = re.compile(r"(?<=[A-Za-zÀ-ÿœŒ])'(?=[A-Za-zÀ-ÿœŒ0-9])")
+_NUMBER_THEN_WORD = re.compile(r"(?<=\d) (?=[€%‰]|[a-zà-ÿœ]+\b)")
+_PHONE = re.compile(r"\b0\d(?:[ .]\d\d){4}\b")
+
+
+def french_typography(text: str) -> str:
+    """French composition of a text a document prints (the user's and ours alike):
+    narrow no-break space before « ; : ! ? » and inside « », typographic apostrophe,
+    no-break space between a number and what it counts (« 30 patients », « 75 000 € »)
+    and inside a phone number. Idempotent; only spaces and straight apostrophes change."""
+    if not text:
+        return text
+    text = _BEFORE_PUNCT.sub(NNBSP, text)
+    text = _OPEN_QUOTE.sub("«" + NNBSP, text)
+    text = _CLOSE_QUOTE.sub(NNBSP + "»", text)
+    text = _APOSTROPHE.sub("’", text)
+    text = _NUMBER_THEN_WORD.sub(_NBSP, text)
+    return _PHONE.sub(lambda m: m.group(0).replace(" ", _NBSP), text)

@@ -18,6 +18,7 @@ from cpts_cli.documents.word.numbering import Numbering
 from cpts_cli.documents.word.ooxml import clean, element, ppr_set, with_val
 from cpts_cli.documents.word.package import open_model, reference_bytes
 from cpts_cli.documents.word.styles import USED_STYLES, Styles, set_french
+from cpts_cli.support.formatting import french_typography
 
 
 class Writer:
@@ -154,7 +155,8 @@ class Writer:
         if len(rpr):
             r.append(rpr)
         t = element("w:t")
-        t.text = clean(text)
+        # Every text of the document, the user's and ours, composed the French way (not code).
+        t.text = clean(text if code else french_typography(text))
         t.set(qn("xml:space"), "preserve")
         r.append(t)
         parent.append(r)
