@@ -76,6 +76,8 @@ def _outputs(cli, project, tmp_path):
         ("territory remove", ["territory", "remove", "21231", "-f", project, "--dry-run"]),
         ("actors import", ["actors", "import", sheet, "-f", project, "--dry-run"]),
         ("next", ["next", project]),
+        ("render", ["render", project, "--doc", "lettre-intention", "--format", "md"]),
+        ("render", ["render", broken, "--format", "md"]),
     ]
     for command, args in runs:
         result = cli(*args, "--format", "json")

@@ -52,8 +52,8 @@ def test_default_documents_are_those_whose_step_is_reached(half_done, cli):
     result = cli("render", half_done)
     assert result.code == 0, result
     written = sorted(p.name for p in (half_done.parent / "documents").iterdir())
-    assert written == ["diagnostic.docx"]
-    # Its own step is incomplete: a draft, said so.
+    # Its own step is incomplete: a draft, under its own name, said so.
+    assert written == ["diagnostic-brouillon.docx"]
     assert "diagnostic : brouillon" in result.out
 
 
@@ -86,7 +86,7 @@ def test_refused_documents_list_each_missing_point_once(half_done, tmp_path, cli
 def test_brouillon_marks_every_page_and_shows_missing_items(half_done, cli):
     result = cli("render", half_done, "--doc", "lettre-intention", "--brouillon")
     assert result.code == 0, result
-    path = half_done.parent / "documents" / "lettre-intention.docx"
+    path = half_done.parent / "documents" / "lettre-intention-brouillon.docx"
     headers = part_xml(path, "word/header")
     assert headers.count("BROUILLON — document de travail") >= 1
     assert "PowerPlusWaterMarkObject" in headers
@@ -106,7 +106,7 @@ def test_brouillon_marks_every_page_and_shows_missing_items(half_done, cli):
 def test_brouillon_puts_the_mark_on_the_cover_page_too(half_done, cli):
     result = cli("render", half_done, "--doc", "projet-sante", "--brouillon")
     assert result.code == 0, result
-    path = half_done.parent / "documents" / "projet-sante.docx"
+    path = half_done.parent / "documents" / "projet-sante-brouillon.docx"
     doc = open_docx(path)
     assert doc.sections[0].different_first_page_header_footer
     first = "".join(p.text for p in doc.sections[0].first_page_header.paragraphs)
@@ -140,7 +140,7 @@ def test_letter_goes_to_every_ars_of_the_territory(tmp_path, cli):
     path = shutil.copy(EXAMPLES / "val-de-vingeanne.yaml", tmp_path / "cpts.yaml")
     result = cli("render", path, "--doc", "lettre-intention", "--brouillon", "--format", "md")
     assert result.code == 0, result
-    text = (tmp_path / "documents" / "lettre-intention.md").read_text(encoding="utf-8")
+    text = (tmp_path / "documents" / "lettre-intention-brouillon.md").read_text(encoding="utf-8")
     start = text.index("<!-- bloc:droite -->")
     block = text[start : text.index("<!-- fin-bloc -->", start)]
     assert "ARS Bourgogne-Franche-Comté" in block and "ARS Grand Est" in block
@@ -174,7 +174,10 @@ def test_existing_document_is_replaced_atomically(example, cli):
     result = cli("render", example, "--doc", "presentation")
     assert result.code == 0, result
     assert target.read_bytes()[:2] == b"PK"
-    assert [p.name for p in target.parent.iterdir()] == ["presentation.docx"]
+    # Its step is done: the file it replaced is kept (see test_render_archives.py).
+    assert sorted(p.name for p in target.parent.iterdir()) == ["archives", "presentation.docx"]
+    (kept,) = (target.parent / "archives").iterdir()
+    assert kept.read_bytes() == b"ancien"
 
 
 def test_markdown_output_is_the_intermediate_text(example, cli, monkeypatch):
@@ -586,7 +589,7 @@ def test_a_theme_with_many_indicators_gets_several_charts_that_fit_a_page(exampl
     example.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     result = cli("render", example, "--doc", "diagnostic", "--brouillon")
     assert result.code == 0, result
-    doc = open_docx(example.parent / "documents" / "diagnostic.docx")
+    doc = open_docx(example.parent / "documents" / "diagnostic-brouillon.docx")
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     parts = [c for c in captions if c.split(fr(" : "))[1] == "Population"]
     assert len(parts) == 3 and parts[0].endswith("(1/3)") and parts[2].endswith("(3/3)")

@@ -116,4 +116,5 @@ def test_drafts_of_every_document_whatever_one_section_holds(tmp_path_factory, s
         written = render_project(path, list(DELIVERABLES), folder / "docs", fmt, brouillon=True)
     except ProjectUnreadable:  # a shape the schema cannot even read: findings, no render
         return
-    assert {p.stem for p in written if p.suffix == f".{fmt}"} == set(DELIVERABLES)
+    drafts = {p.name for p in written if p.suffix == f".{fmt}"}
+    assert drafts == {f"{d}-brouillon.{fmt}" for d in DELIVERABLES}

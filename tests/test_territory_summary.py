@@ -239,7 +239,7 @@ def test_the_documents_count_the_city_once(tmp_path, cli, communes, epci, city):
     args = ("render", path, "--doc", "lettre-intention", "--format", "md", "--brouillon")
     result = cli(*args, "--out", out)
     assert result.code == 0, result.err
-    text = (out / "lettre-intention.md").read_text(encoding="utf-8")
+    text = (out / "lettre-intention-brouillon.md").read_text(encoding="utf-8")
     assert f"compte {n} commune et {thousands(expected, NBSP)} habitants" in text
 
 
@@ -250,5 +250,5 @@ def test_the_documents_ignore_an_unusable_population(tmp_path, cli):
     result = cli(*args, "--out", out)
     assert "Erreur interne" not in result.out + result.err
     assert result.code == 0, result.err
-    text = (out / "lettre-intention.md").read_text(encoding="utf-8")
+    text = (out / "lettre-intention-brouillon.md").read_text(encoding="utf-8")
     assert f"compte 1 commune et {thousands(population_of([DIJON]), NBSP)} habitants" in text

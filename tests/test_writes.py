@@ -390,11 +390,11 @@ def test_render_project_sub_folder_linked_outside_is_refused(example, tmp_path, 
 def test_render_refuses_a_read_only_document(example, tmp_path, cli):
     out = tmp_path / "sortie"
     assert cli("render", example, "--out", out, "--format", "md", "--brouillon").code == 0
-    os.chmod(out / "diagnostic.md", 0o444)
+    os.chmod(out / "diagnostic-brouillon.md", 0o444)
     before = snapshot(tmp_path)
     result = cli("render", example, "--out", out, "--format", "md", "--brouillon")
     assert result.code == 2
-    assert f"« {out / 'diagnostic.md'} » est en lecture seule" in result.err
+    assert f"« {out / 'diagnostic-brouillon.md'} » est en lecture seule" in result.err
     assert snapshot(tmp_path) == before
 
 

@@ -20,6 +20,22 @@ class RenderFormat(str, Enum):
     docx = "docx"
     md = "md"
     pdf = "pdf"
+    json = "json"
+
+
+def _formats(values: list[RenderFormat] | None) -> tuple[str, bool]:
+    """(the documents' format, whether the report is JSON) from the ``--format`` options:
+    one document format at most (docx by default), ``json`` besides it."""
+    chosen = list(dict.fromkeys(v.value for v in values or []))
+    as_json = "json" in chosen
+    documents = [v for v in chosen if v != "json"]
+    if len(documents) > 1:
+        raise typer.BadParameter(
+            "un seul format de documents : docx, md ou pdf (json s'y ajoute pour le compte "
+            "rendu), pas « " + " » et « ".join(documents) + " ».",
+            param_hint="'--format'",
+        )
+    return (documents[0] if documents else "docx"), as_json
 
 
 def _check_docs(values: list[str] | None) -> list[str] | None:
@@ -28,8 +44,19 @@ def _check_docs(values: list[str] | None) -> list[str] | None:
     return values
 
 
+RENDER_HELP = (
+    "Produire les documents du projet (diagnostic, lettre d'intention, projet de santé…).\n\n"
+    "Ce qui a été envoyé reste tel quel : un document final dont l'étape est terminée "
+    "(etapes, terminee_le) n'est jamais écrasé. Si son contenu a changé, la version "
+    "précédente est d'abord gardée dans archives/, datée du jour où elle avait été écrite "
+    "(documents/archives/lettre-intention-2026-11-30.docx, puis …-2026-11-30-2.docx) ; à "
+    "contenu identique, le fichier reste tel quel. Un brouillon a son propre nom "
+    "(lettre-intention-brouillon.docx) et ne remplace jamais le document final."
+)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("render")(render)
+    app.command("render", help=RENDER_HELP)(render)
 
 
 def render(
@@ -43,16 +70,20 @@ def render(
         help="Dossier où écrire les documents (défaut : documents/ à côté du fichier projet).",
         file_okay=False,
     ),
-    fmt: RenderFormat = typer.Option(
-        RenderFormat.docx,
+    fmt: list[RenderFormat] | None = typer.Option(
+        None,
         "--format",
-        help="Format des documents : docx (Word), md (Markdown) ou pdf (avec LibreOffice).",
+        help="Format des documents : docx (Word, par défaut), md (Markdown) ou pdf (avec "
+        "LibreOffice). En plus, json (option répétée : --format pdf --format json) : le "
+        "compte rendu en JSON pour un script (fichiers écrits, versions précédentes gardées).",
     ),
     brouillon: bool = typer.Option(
         False,
         "--brouillon",
         help="Produire même si des étapes précédentes sont incomplètes : chaque page est "
-        "marquée « BROUILLON » et chaque point manquant apparaît, surligné, à sa place.",
+        "marquée « BROUILLON » et chaque point manquant apparaît, surligné, à sa place. Sans "
+        "--doc : les brouillons de tous les documents jusqu'à celui de l'étape en cours "
+        "(…-brouillon.docx, à côté des documents finals, jamais à leur place).",
     ),
     templates: Path | None = typer.Option(
         None,
@@ -77,15 +108,16 @@ def render(
     ),
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Produire les documents du projet (diagnostic, lettre d'intention, projet de santé…)."""
+    """Write the deliverables (the help shown is RENDER_HELP)."""
+    doc_format, as_json = _formats(fmt)
     if exporter is not None:
         _export(exporter, quiet)
         return
 
     files = project_files(fichiers)
-    job = _Job(
-        doc or None, out, fmt.value, brouillon, templates, modele_docx, quiet, len(files) > 1
-    )
+    multi = len(files) > 1
+    job = _Job(doc or None, out, doc_format, brouillon, templates, modele_docx, quiet, multi)
+    job.as_json = as_json
     raise typer.Exit(_render_files(files, job, console(), console(stderr=True)))
 
 
@@ -104,12 +136,22 @@ class _Job:
     multi: bool
     #: The sub-folder names already taken.
     used: set[str] = field(default_factory=set)
+    #: ``--format json``: one JSON report on stdout, built in ``reports`` (one per file).
+    as_json: bool = False
+    reports: list[dict] = field(default_factory=list)
 
 
 def _render_files(files: list[Path], job: _Job, out_console, err_console) -> int:
     """Render each project (with a progress bar when there are several); the worst exit
     code."""
     worst = 0
+    if job.as_json:
+        from cpts_cli.cli.common import print_json
+
+        for path in files:
+            worst = max(worst, _render_one(path, job, out_console, err_console))
+        print_json({"fichiers": job.reports})
+        return worst
     if job.multi and not job.quiet:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -151,21 +193,66 @@ def _render_one(path: Path, job: _Job, out_console, err_console) -> int:
             per_cpts=job.used if job.multi else None,
         )
     except RenderRefused as exc:
-        _print_refused(err_console, exc)
+        if job.as_json:
+            refused = [
+                {"document": d, "manquants": [f.to_dict() for f in missing]}
+                for d, missing in exc.refused.items()
+            ]
+            job.reports.append(_json_report(path, log, refuses=refused))
+        else:
+            _print_refused(err_console, exc)
         return exc.exit_code
     except ProjectUnreadable as exc:
-        from cpts_cli.cli.reporters import print_findings
+        if job.as_json:
+            log.findings.extend(exc.report.findings)
+            job.reports.append(_json_report(path, log, lisible=False))
+        else:
+            from cpts_cli.cli.reporters import print_findings
 
-        print_findings(err_console, [exc.report])
+            print_findings(err_console, [exc.report])
         return exc.exit_code
     except CptsError as exc:
-        from rich.markup import escape
+        if job.as_json:
+            error = {"message": exc.message, "code_sortie": exc.exit_code}
+            job.reports.append(_json_report(path, log, erreur=error))
+        else:
+            from rich.markup import escape
 
-        prefix = f"{path} : " if job.multi else ""
-        err_console.print(f"[bold red]Erreur :[/] {escape(prefix + exc.message)}")
+            prefix = f"{path} : " if job.multi else ""
+            err_console.print(f"[bold red]Erreur :[/] {escape(prefix + exc.message)}")
         return exc.exit_code
-    _print_result(out_console, err_console, path, written, log, job.quiet)
+    if job.as_json:
+        images = [str(p) for p in written if p not in {d.path for d in log.documents}]
+        job.reports.append(_json_report(path, log, images=images))
+    else:
+        _print_result(out_console, err_console, path, written, log, job.quiet)
     return 0
+
+
+def _json_report(path: Path, log, **extra) -> dict:
+    """One project's part of the ``--format json`` report (keys in docs/json.md)."""
+    documents = [
+        {
+            "document": d.doc_id,
+            "chemin": str(d.path),
+            "brouillon": d.draft,
+            "a_completer": log.drafts.get(d.doc_id) if d.draft else None,
+            "inchange": d.unchanged,
+            "version_precedente": str(d.previous) if d.previous else None,
+        }
+        for d in log.documents
+    ]
+    return {
+        "fichier": str(path),
+        "lisible": extra.get("lisible", True),
+        "cpts": log.cpts,
+        "documents": documents,
+        "images": extra.get("images", []),
+        "refuses": extra.get("refuses", []),
+        "constats": [f.to_dict() for f in log.findings],
+        "avertissements": list(log.warnings),
+        "erreur": extra.get("erreur"),
+    }
 
 
 def _print_refused(err, exc) -> None:
@@ -201,7 +288,9 @@ def _print_refused(err, exc) -> None:
             )
 
 
-def _print_result(out, err, path: Path, written, log, quiet: bool) -> None:
+def _print_result(out, err, path: Path, written: list[Path], log, quiet: bool) -> None:
+    """The findings and warnings (stderr), each file written and each previous version
+    kept in archives (said even with --quiet), the drafts."""
     from rich.markup import escape
 
     from cpts_cli.cli.reporters import finding_line
@@ -210,10 +299,16 @@ def _print_result(out, err, path: Path, written, log, quiet: bool) -> None:
         err.print(finding_line(f, str(path)))
     for warning in log.warnings:
         err.print(f"[yellow]⚠ {escape(warning)}[/]")
+    documents = {d.path: d for d in log.documents}
+    for target in written:
+        document = documents.get(target)
+        if not quiet:
+            same = " [dim](inchangé)[/]" if document and document.unchanged else ""
+            out.print(f"[green]✔[/] {escape(str(target))}{same}")
+        if document is not None and document.previous is not None:
+            out.print(f"  Version précédente gardée : {escape(str(document.previous))}")
     if quiet:
         return
-    for target in written:
-        out.print(f"[green]✔[/] {escape(str(target))}")
     for doc_id, count in log.drafts.items():
         detail = f"{counted(count, 'point')} à compléter" if count else "à votre demande"
         out.print(f"[yellow]{escape(doc_id)} : brouillon ({detail}).[/]")

@@ -16,10 +16,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cpts_cli.checking.findings import Finding, Severity, sort_findings
 from cpts_cli.support.errors import CptsError, os_error_fr
 from cpts_cli.support.formatting import counted
+
+if TYPE_CHECKING:
+    from cpts_cli.documents.output import Written
 
 FORMATS = ("docx", "md", "pdf")
 
@@ -77,6 +81,9 @@ class Planned:
     step_id: str
     draft: bool
     missing: list[Finding]
+    #: Its step is recorded as done: the final document may have been sent (kept in
+    #: ``archives/`` when written again with other content, see :mod:`.output`).
+    sent: bool = False
 
 
 @dataclass
@@ -87,6 +94,8 @@ class RenderLog:
     warnings: list[str] = field(default_factory=list)
     drafts: dict[str, int] = field(default_factory=dict)  # doc id -> items to complete
     cpts: str | None = None
+    #: Each deliverable's file as this render left it (.output.Written), in the plan's order.
+    documents: list[Written] = field(default_factory=list)
 
 
 def render_date() -> _dt.datetime:
@@ -121,11 +130,26 @@ def default_documents(report) -> list[str]:
     return chosen or [next(iter(STEP_OF_DOC))]
 
 
+def draft_documents(report) -> list[str]:
+    """``--brouillon`` alone: the deliverables up to the current step's one included (or,
+    when the current step has none, the next step's that has one), and those reached."""
+    from cpts_cli.workflow.steps import DELIVERABLES as STEP_OF_DOC
+    from cpts_cli.workflow.steps import STEP_BY_ID
+
+    current = STEP_BY_ID[report.current].number if report.current in STEP_BY_ID else 1
+    numbers = [step.number for step in STEP_OF_DOC.values()]
+    limit = min((n for n in numbers if n >= current), default=max(numbers))
+    reached = default_documents(report)
+    return [d for d, step in STEP_OF_DOC.items() if step.number <= limit or d in reached]
+
+
 def plan(report, docs: list[str] | None, brouillon: bool) -> list[Planned]:
     """Which documents to write, as drafts or not; raise RenderRefused when some cannot."""
     from cpts_cli.workflow.steps import DELIVERABLES as STEP_OF_DOC
 
-    wanted = list(dict.fromkeys(docs or default_documents(report)))
+    if not docs:
+        docs = draft_documents(report) if brouillon else default_documents(report)
+    wanted = list(dict.fromkeys(docs))
     general = _general_errors(report)
     planned, refused = [], {}
     for doc_id in wanted:
@@ -144,7 +168,8 @@ def plan(report, docs: list[str] | None, brouillon: bool) -> list[Planned]:
             continue
         missing = sort_findings(general + earlier_missing + own_missing)
         draft = brouillon or bool(missing) or not own.complete
-        planned.append(Planned(DELIVERABLES[doc_id], step.id, draft, missing))
+        sent = own.done_on is not None
+        planned.append(Planned(DELIVERABLES[doc_id], step.id, draft, missing, sent))
     if refused:
         raise RenderRefused(report.file, refused)
     return planned
@@ -437,16 +462,26 @@ def _render_texts(run: _Run) -> list[tuple[Planned, str]]:
     return texts
 
 
-def _write_markdown(run: _Run) -> list[Path]:
-    from cpts_cli.project.save import write_atomic
+def _publish(run: _Run, planned: Planned, extension: str, data: bytes) -> Written:
+    """Write one deliverable's file (a draft under its own name; a document already sent
+    kept in ``archives/`` when its content changes); the :class:`.output.Written`."""
+    from cpts_cli.documents.output import file_name, publish
 
+    doc_id = planned.deliverable.id
+    target = _target(run.out, file_name(doc_id, extension, planned.draft))
+    return publish(
+        run.out, target, data, doc_id=doc_id, draft=planned.draft, sent=planned.sent
+    )
+
+
+def _write_markdown(run: _Run) -> list[Path]:
     _check_inside(run.out / "images", run.out)  # before any document is written
     texts = _render_texts(run)
     written: list[Path] = []
     for p, text in texts:
-        target = _target(run.out, f"{p.deliverable.id}.md")
-        write_atomic(target, text.encode("utf-8"))
-        written.append(target)
+        result = _publish(run, p, "md", text.encode("utf-8"))
+        run.log.documents.append(result)
+        written.append(result.path)
         written.extend(_write_md_images(run.out, text, run.context, run.log))
         if run.on_document is not None:
             run.on_document(p.deliverable.id)
@@ -497,29 +532,24 @@ class _Writer:
         )
         return data, warnings, missing
 
-    def write_docx(self, item: tuple[Planned, str]) -> tuple[Path, list[str], list[str]]:
-        from cpts_cli.project.save import write_atomic
-
-        target = _target(self.run.out, f"{item[0].deliverable.id}.docx")
+    def write_docx(self, item: tuple[Planned, str]) -> tuple[Written, list[str], list[str]]:
+        """(the .output.Written, warnings, Word styles the model lacks)."""
         data, warnings, missing = self.build(item)
-        write_atomic(target, data)
-        return target, warnings, missing
+        return _publish(self.run, item[0], "docx", data), warnings, missing
 
-    def write_pdf(self, item: tuple[Planned, str]) -> tuple[Path, list[str], list[str]]:
+    def write_pdf(self, item: tuple[Planned, str]) -> tuple[Written, list[str], list[str]]:
         from cpts_cli.documents.pdf import Converter
-        from cpts_cli.project.save import write_atomic
 
         data, warnings, missing = self.build(item)
         if self.converter is None:
             self.converter = Converter()
         doc_id = item[0].deliverable.id
-        target = _target(self.run.out, f"{doc_id}.pdf")
         work = self.converter.tmp / doc_id
         work.mkdir(exist_ok=True)
         (work / "document.docx").write_bytes(data)
         self.converter.convert(work / "document.docx", work / "document.pdf")
-        write_atomic(target, (work / "document.pdf").read_bytes())
-        return target, warnings, missing
+        pdf = (work / "document.pdf").read_bytes()
+        return _publish(self.run, item[0], "pdf", pdf), warnings, missing
 
     def close(self) -> None:
         """Stop LibreOffice, if started; its warnings go to the log."""
@@ -556,7 +586,7 @@ def _collect(run: _Run, results: list, charts) -> list[Path]:
     if failed:
         log.warnings.append(failed)
     rank = {p.deliverable.id: i for i, p in enumerate(run.planned)}
-    results.sort(key=lambda r: rank[r[0].stem])  # the plan's order
+    results.sort(key=lambda r: rank[r[0].doc_id])  # the plan's order
     missing_styles: list[str] = []
     for _path, warnings, missing in results:
         log.warnings.extend(warnings)
@@ -566,11 +596,11 @@ def _collect(run: _Run, results: list, charts) -> list[Path]:
 
         log.warnings.append(missing_styles_warning(missing_styles))
     log.warnings[:] = list(dict.fromkeys(log.warnings))
-    written = [target for target, _w, _m in results]
+    log.documents.extend(result for result, _w, _m in results)
     if run.on_document is not None:
-        for target in written:
-            run.on_document(target.stem)
-    return written
+        for result, _w, _m in results:
+            run.on_document(result.doc_id)
+    return [result.path for result, _w, _m in results]
 
 
 def _share(
