@@ -394,3 +394,19 @@ def test_model_that_expands_too_much_is_refused(tmp_path, cli, example):
     said = re.sub(r"\s+", " ", result.err)
     assert "trop volumineux une fois décompressé" in said, said
     assert not (example.parent / "documents" / "presentation.docx").exists()
+
+
+def test_a_missing_font_is_said_with_what_to_install(monkeypatch):
+    """The PDF fell back to DejaVu for Calibri silently: the pages were not Word's."""
+    from cpts_cli.documents import pdf
+    from cpts_cli.support.resources import shipped_dir
+
+    reference = (shipped_dir("templates") / "reference.docx").read_bytes()
+    found = {"Calibri": "DejaVu Sans", "Cambria": "Caladea"}
+    monkeypatch.setattr(pdf, "_font_found", found.get)
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: "/usr/bin/fc-match")
+    warnings = pdf.font_warnings(reference)
+    assert len(warnings) == 1 and "« Calibri » absente" in warnings[0]
+    assert "fonts-crosextra-carlito" in warnings[0] and "« DejaVu Sans »" in warnings[0]
+    found["Calibri"] = "Carlito"
+    assert pdf.font_warnings(reference) == []

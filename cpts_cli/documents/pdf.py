@@ -124,6 +124,71 @@ def require_office() -> str:
     return office
 
 
+#: Fonts of Word and their metric-compatible free equivalents: the pages break at the same
+#: places (Debian: fonts-crosextra-carlito, fonts-crosextra-caladea, fonts-liberation2).
+METRIC_EQUIVALENTS = {
+    "Calibri": "Carlito",
+    "Cambria": "Caladea",
+    "Arial": "Liberation Sans",
+    "Times New Roman": "Liberation Serif",
+    "Courier New": "Liberation Mono",
+}
+_FONT_PACKAGES = {
+    "Carlito": "fonts-crosextra-carlito",
+    "Caladea": "fonts-crosextra-caladea",
+}
+
+
+def font_warnings(docx: bytes) -> list[str]:
+    """One warning per font of the document's styles that LibreOffice would replace by
+    another of different widths (DejaVu for Calibri): the PDF's pages would not be Word's."""
+    import re
+    import zipfile
+    from io import BytesIO
+
+    if shutil.which("fc-match") is None:
+        return []
+    try:
+        with zipfile.ZipFile(BytesIO(docx)) as package:
+            xml = package.read("word/styles.xml").decode("utf-8", "replace")
+            names = set(re.findall(r'w:ascii="([^"]+)"', xml))
+            if "word/theme/theme1.xml" in package.namelist():
+                theme = package.read("word/theme/theme1.xml").decode("utf-8", "replace")
+                names |= set(re.findall(r'<a:latin typeface="([^"]+)"', theme)[:2])
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return []
+    out = []
+    for name in sorted(n for n in names if n and not n.startswith("+")):
+        found = _font_found(name)
+        wanted = {name, METRIC_EQUIVALENTS.get(name)}
+        if found is None or found in wanted:
+            continue
+        equivalent = METRIC_EQUIVALENTS.get(name)
+        install = (
+            f" : installez « {name} » ou « {equivalent} » (paquet "
+            f"{_FONT_PACKAGES.get(equivalent, 'de la police')}), de mêmes dimensions"
+            if equivalent
+            else f" : installez « {name} »"
+        )
+        out.append(
+            f"Police « {name} » absente de cette machine : le PDF utilise « {found} », les "
+            f"pages ne tombent pas comme dans Word{install}."
+        )
+    return out
+
+
+def _font_found(name: str) -> str | None:
+    """The family fontconfig gives for ``name`` (``None`` when it cannot say)."""
+    try:
+        done = subprocess.run(
+            ["fc-match", "-f", "%{family}", name], capture_output=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    family = done.stdout.decode("utf-8", "replace").split(",")[0].strip()
+    return family or None
+
+
 def _stop_session(proc: subprocess.Popen) -> None:
     """Kill what is left of the session LibreOffice was started in (its own process, when
     it timed out, and any helper it left behind), then reap it."""
@@ -200,6 +265,9 @@ class Converter:
 
     def convert(self, docx: Path, pdf: Path) -> None:
         """Write ``pdf`` from ``docx`` (both absolute paths; ``pdf`` must not exist yet)."""
+        for warning in font_warnings(docx.read_bytes()):
+            if warning not in self.warnings:
+                self.warnings.append(warning)
         self._prepare_macro()
         if self.macro_ready:
             url_in, url_out = docx.resolve().as_uri(), pdf.resolve().as_uri()
