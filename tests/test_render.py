@@ -383,3 +383,32 @@ def test_documents_are_composed_the_french_way(rendered):
         )
         assert "« " not in texts and " »" not in texts, docx.name
         assert "'" not in texts, (docx.name, texts[texts.find("'") - 40 : texts.find("'") + 20])
+
+
+def test_dossier_aci_calendar_is_one_table_per_year_and_ends_with_signatures(rendered):
+    doc = open_docx(rendered / "dossier-aci.docx")
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    years = [h for h in headings if h.startswith("Année ")]
+    assert len(years) == 5 and years[0].replace("\u00a0", " ").startswith("Année 1 (du 20 juin 2024")
+    assert headings[-1] == "Signatures"
+    calendar = [t for t in doc.tables if t.rows[0].cells[1].text == "Mission"]
+    assert len(calendar) == 5
+    first = calendar[0]
+    assert first.rows[1].cells[1].text == "Fonctionnement de la CPTS"
+    assert first.rows[-1].cells[0].text == fr("Total de l'année 1")
+    signatures = doc.tables[-1]
+    assert [c.text for c in signatures.rows[0].cells] == [
+        "Pour la CPTS",
+        fr("Pour la caisse primaire d'assurance maladie"),
+        fr("Pour l'agence régionale de santé"),
+    ]
+
+
+def test_a_column_is_never_narrower_than_what_a_line_cannot_cut():
+    """« 20 septembre 2024 » (no-break spaces) was cut « 20 septembre 20/24 »."""
+    from cpts_cli.documents.word.tables import column_widths
+
+    date = "20\u00a0septembre\u00a02024"
+    texts = [["Date", "Texte"], [date, "un texte " * 60]]
+    widths = column_widths(texts, [False, False], 9000)
+    assert widths[0] >= (len(date) + 3) * 112

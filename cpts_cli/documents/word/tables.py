@@ -10,11 +10,13 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from cpts_cli.documents.word.inline import write_inline
-from cpts_cli.documents.word.markdown import WORD, inline_text, is_numeric_text
+from cpts_cli.documents.word.markdown import inline_text, is_numeric_text
 from cpts_cli.documents.word.ooxml import element, ppr_set, with_val
 from cpts_cli.documents.word.writer import Writer
 
 _W_W = qn("w:w")
+#: What a line cannot cut: no-break spaces join (a date, « 75 000 € »).
+UNBREAKABLE = re.compile(r"[^ \t\n]+")
 _W_TYPE = qn("w:type")
 
 #: A cell: its inline token and its alignment from the Markdown (``:--:``), if any.
@@ -206,12 +208,12 @@ def _column_needs(texts: list[list[str]], numeric: list[bool]) -> tuple[list[int
     for col in range(len(texts[0])):
         cells = [r[col] for r in texts]
         longest = max((len(t) for t in cells), default=1)
-        word = max((len(w) for t in cells for w in WORD.findall(t)), default=1)
+        word = max((len(w) for t in cells for w in UNBREAKABLE.findall(t)), default=1)
         if numeric[col]:
             need = max(longest if longest <= 16 else word, word, 4) + pad
             floors.append(need * char)
             desired.append(need * char)
         else:
-            floors.append((min(max(word, 4), 15) + pad) * char)
+            floors.append((min(max(word, 4), 24) + pad) * char)
             desired.append((min(max(longest, 4), 70) + pad) * char)
     return floors, desired
