@@ -389,7 +389,9 @@ def test_dossier_aci_calendar_is_one_table_per_year_and_ends_with_signatures(ren
     doc = open_docx(rendered / "dossier-aci.docx")
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     years = [h for h in headings if h.startswith("Année ")]
-    assert len(years) == 5 and years[0].replace("\u00a0", " ").startswith("Année 1 (du 20 juin 2024")
+    assert len(years) == 5 and years[0].replace("\u00a0", " ").startswith(
+        "Année 1 (du 20 juin 2024"
+    )
     assert headings[-1] == "Signatures"
     calendar = [t for t in doc.tables if t.rows[0].cells[1].text == "Mission"]
     assert len(calendar) == 5
@@ -412,3 +414,20 @@ def test_a_column_is_never_narrower_than_what_a_line_cannot_cut():
     texts = [["Date", "Texte"], [date, "un texte " * 60]]
     widths = column_widths(texts, [False, False], 9000)
     assert widths[0] >= (len(date) + 3) * 112
+
+
+def test_presentation_shows_done_steps_as_done(tmp_path):
+    """The plan of the letter was shown as the calendar even for what was already done."""
+    shutil.copy(EXAMPLES / "sud-dijonnais.yaml", tmp_path / "cpts.yaml")
+    out = tmp_path / "md"
+    result = run_cli(
+        ["render", tmp_path / "cpts.yaml", "--doc", "presentation", "--format", "md", "--out", out]
+    )
+    assert result.code == 0, result
+    text = (out / "presentation.md").read_text(encoding="utf-8")
+    done = text[text.index("## Ce qui est fait") : text.index("## Ce qui est prévu")]
+    planned = text[text.index("## Ce qui est prévu") : text.index("# Les présentations")]
+    assert "| 15 mars 2022 | Territoire du projet arrêté |" in done
+    assert "Présentation du projet à l'ARS et à la CPAM" not in planned  # done on 28 Feb 2023
+    assert "Signature du contrat ACI" in planned
+    assert "Étape terminée" not in text

@@ -16,23 +16,36 @@ def history(ctx: dict[str, Any]) -> list[dict]:
     meetings = ctx.get("reunions") or []
     if meetings:
         first = meetings[0]
-        what = f"Première réunion : {first['objet']}" if first.get("objet") else "Première réunion"
+        what = (
+            f"Première réunion : {lower_first(first['objet'])}"
+            if first.get("objet")
+            else "Première réunion"
+        )
         events.append({"date": first.get("date"), "evenement": what})
     for step in ctx.get("etapes") or []:
         if step.get("terminee_le") and step.get("evenement"):
             events.append(
-                {"date": step["terminee_le"], "evenement": step["evenement"], "etape": step["numero"]}
+                {
+                    "date": step["terminee_le"],
+                    "evenement": step["evenement"],
+                    "etape": step["numero"],
+                }
             )
     letter = ctx.get("lettre") or {}
     if letter.get("date"):
         to = _list_fr(letter.get("destinataires") or [])
         events.append(
-            {"date": letter["date"], "evenement": "Envoi de la lettre d'intention" + (f" ({to})" if to else "")}
+            {
+                "date": letter["date"],
+                "evenement": "Envoi de la lettre d'intention" + (f" ({to})" if to else ""),
+            }
         )
     for p in (ctx.get("presentation") or {}).get("presentations") or []:
         where = f" ({p['instance_libelle']})" if p.get("instance_libelle") else ""
         result = lower_first(p.get("resultat_libelle") or "avis à préciser")
-        events.append({"date": p.get("date"), "evenement": f"Présentation du projet{where} : {result}"})
+        events.append(
+            {"date": p.get("date"), "evenement": f"Présentation du projet{where} : {result}"}
+        )
     association = (ctx.get("cpts") or {}).get("association") or {}
     if association.get("date_creation"):
         name = f" {association['nom']}" if association.get("nom") else ""
