@@ -427,7 +427,7 @@ def test_presentation_shows_done_steps_as_done(tmp_path):
     text = (out / "presentation.md").read_text(encoding="utf-8")
     done = text[text.index("## Ce qui est fait") : text.index("## Ce qui est prévu")]
     planned = text[text.index("## Ce qui est prévu") : text.index("# Les présentations")]
-    assert "| 15 mars 2022 | Territoire du projet arrêté |" in done
+    assert "| 15\u00a0mars\u00a02022 | Territoire du projet arrêté |" in done
     assert "Présentation du projet à l'ARS et à la CPAM" not in planned  # done on 28 Feb 2023
     assert "Signature du contrat ACI" in planned
     assert "Étape terminée" not in text
