@@ -326,6 +326,8 @@ def test_step_3_indicators_and_constats(step3, cli):
         + SPACE
         + ENTER
         + NO
+        + "Groupe de travail de mars à juin 2022"
+        + ENTER  # the method (CPTS-D012): the diagnostic prints it
     )
     result, printed = run_fill(step3, keys, "diagnostic")
     assert result.complete, printed
@@ -334,6 +336,7 @@ def test_step_3_indicators_and_constats(step3, cli):
     removed, added = changed_lines(before, step3.read_text(encoding="utf-8"))
     assert removed == ["  indicateurs: []", "  constats: []"]
     assert added == [
+        "  methode: Groupe de travail de mars à juin 2022",
         "  indicateurs:",
         "    - code: densite_mg",
         "      libelle: Médecins généralistes pour 10 000 habitants",

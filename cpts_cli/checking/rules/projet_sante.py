@@ -258,3 +258,27 @@ def deployment_deadline(ctx: Context):
                 limite=start,
                 version=ctx.aci.code,
             )
+
+
+@rule(
+    "CPTS-H015",
+    step=STEP,
+    title="Mission sans fiche-action",
+    message="La mission « {mission} » du projet de santé n'a aucune fiche-action.",
+)
+def mission_without_sheet(ctx: Context):
+    """Chaque mission retenue dans le projet de santé a au moins une fiche-action : le
+    projet de santé l'imprime, mission par mission.
+
+    Incorrect : `qualite_pertinence: {fiches_actions: []}`. Correct : au moins une fiche.
+    """
+    from cpts_cli.checking.schema import vocabulary
+
+    missions = ctx.get("/projet_sante/missions") or {}
+    if not isinstance(missions, dict):
+        return
+    labels = vocabulary("mission")
+    for code, mission in missions.items():
+        sheets = mission.get("fiches_actions") if isinstance(mission, dict) else None
+        if not (isinstance(sheets, list) and sheets):
+            yield hit(pointer("projet_sante", "missions", code), mission=labels.get(code, code))
