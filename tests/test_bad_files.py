@@ -131,7 +131,7 @@ def test_impossible_date_is_reported_at_its_place(tmp_path, cli, example, date):
 def test_impossible_date_in_a_file_that_is_rewritten(tmp_path, cli, example):
     """A command that edits the file reads the impossible date as written and keeps it."""
     text = example.read_text(encoding="utf-8").replace(
-        "date_creation: 2023-03-14", "date_creation: 2023-02-30"
+        "date_creation: 2022-12-13", "date_creation: 2023-02-30"
     )
     example.write_text(text, encoding="utf-8")
     result = cli("territory", "add", "21003", "--fichier", example)

@@ -490,3 +490,30 @@ def test_hostile_values_give_alerts_not_crashes():
     far = example_data()
     far["validation"]["contrat"]["date_signature"] = "9999-01-01"
     assert compute(far).calendrier.versements == []
+
+
+def test_a_cumulative_result_earns_no_level(tmp_path):
+    """Issue 13: « 830 depuis la signature » against 800 per year (540 in year 1) is a total
+    since the signature, not the year's result: it earns nothing, and says why."""
+    data = example_data()
+    year2 = data["mise_en_oeuvre"]["annees"][1]
+    year2["activite"]["actions"] = (
+        "830 patients orientés vers un médecin traitant depuis la signature, 19 médecins "
+        "effecteurs du SAS."
+    )
+    result = compute(data, today=dt.date(2026, 11, 1))
+    earned = next(y for y in result.variable_acquise if y.annee == 2)
+    i1 = next(i for m in earned.missions for i in m.indicateurs if i.id == "I1")
+    assert (i1.resultat, i1.niveau_atteint, i1.part, i1.montant_acquis) == (
+        830,
+        "objectif",
+        0.0,
+        0,
+    )
+    assert "depuis le début du contrat" in i1.note
+    # The same figure given for the year alone earns its level.
+    year2["activite"]["actions"] = "830 patients orientés dans l'année (1 370 depuis la signature)."
+    result = compute(data, today=dt.date(2026, 11, 1))
+    earned = next(y for y in result.variable_acquise if y.annee == 2)
+    i1 = next(i for m in earned.missions for i in m.indicateurs if i.id == "I1")
+    assert (i1.part, i1.montant_acquis) == (1.0, 20000)

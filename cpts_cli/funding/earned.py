@@ -5,7 +5,9 @@ indicator's ``montant`` × the share of the level reached — a result indicator
 ``niveaux.<level>.part`` (``aucun``: 0), a process indicator is all or nothing (``atteint``:
 the whole ``montant``, ``aucun``: 0); an indicator with no result, or with a level that does
 not fit its type, pays 0 and says why. The sum is capped at the mission's ``variable``. The
-crisis mission earns only in a year with ``crise_reconnue: true``.
+crisis mission earns only in a year with ``crise_reconnue: true``. A result that reads as a
+total since the signature (``funding.yearly``, CPTS-E008) earns no level: the contract's
+targets are per contract year.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from cpts_cli.funding.model import (
     euros,
     money,
 )
+from cpts_cli.funding.yearly import cumulative_reason
 
 if TYPE_CHECKING:
     from cpts_cli.funding.builder import Builder
@@ -93,7 +96,9 @@ def _earned_year(b: Builder, index: int, year: dict) -> YearEarned:
         code = m["mission"]
         conditional = b.conditional(code)
         plafond = as_number(m.get("variable"))
-        items = [_earned_indicator(i, results.get(_text_or_none(i.get("id")))) for i in indicators]
+        items = [
+            _earned_indicator(i, results.get(_text_or_none(i.get("id"))), year) for i in indicators
+        ]
         total = money(sum(Decimal(str(i.montant_acquis)) for i in items))
         cap = money(plafond) if plafond is not None else None
         capped = False
@@ -147,14 +152,21 @@ def _earned_year(b: Builder, index: int, year: dict) -> YearEarned:
     )
 
 
-def _earned_indicator(ind: dict, result: dict | None) -> IndicatorEarned:
+def _earned_indicator(ind: dict, result: dict | None, year: dict) -> IndicatorEarned:
     montant = as_number(ind.get("montant"))
     kind = ind.get("type")
     level = result.get("niveau_atteint") if result else None
     part: float | None = None
     note = None
+    cumulative = cumulative_reason(result, year) if result else None
     if result is None:
         note = "Pas de résultat noté pour cette année."
+    elif cumulative:
+        part = 0.0
+        note = (
+            f"Résultat compté depuis le début du contrat ({cumulative}) : il ne vaut pas un "
+            "niveau, les cibles du contrat sont annuelles ; notez le résultat de l'année seule."
+        )
     elif level == "aucun":
         part = 0.0
     elif kind == "processus":

@@ -1,6 +1,7 @@
 """Domain rules, by area; importing this package registers them all, in step order."""
 
 from cpts_cli.checking.rules import (  # noqa: F401 - imported to register the rules
+    coherence,
     declared,
     diagnostic,
     lettre_intention,

@@ -49,7 +49,7 @@ class Entry:
 @dataclass(frozen=True)
 class Rule:
     code: Code
-    step: str
+    step: str | None
     func: Callable[[Context], Iterable[Hit]]
 
     @property
@@ -60,7 +60,10 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, *, step: str, title: str, message: str, severity: str = "error"):
+def rule(code: str, *, step: str | None, title: str, message: str, severity: str = "error"):
+    """Register a rule. ``step=None``: a rule over several sections, always run; each of its
+    findings belongs to the step of the section it points to (``/etapes``: general)."""
+
     def decorate(func: Callable[[Context], Iterable[Hit]]):
         entry = define(code, severity, title, message, func.__doc__ or "", step=step)
         RULES[code] = Rule(entry, step, func)
@@ -137,17 +140,22 @@ def run_rules(ctx: Context, steps: Iterable[str]) -> list[Finding]:
     wanted = set(steps)
     findings: list[Finding] = []
     for entry in RULES.values():
-        if entry.step in wanted:
+        if entry.step is None or entry.step in wanted:
             findings.extend(capped(_made(ctx, entry)))
     return findings
 
 
 def _made(ctx: Context, entry) -> Iterator[Finding]:
+    from dataclasses import replace
+
+    from cpts_cli.checking.check import step_of
+
     for h in entry.func(ctx) or ():
         line, column = ctx.doc.locate(h.path)
-        yield entry.code.make(
+        made = entry.code.make(
             h.path, line, column, file=ctx.doc.name, severity=h.severity, **h.values
         )
+        yield made if entry.step else replace(made, step=step_of(made))
 
 
 def parse_date(value: Any) -> _dt.date | None:

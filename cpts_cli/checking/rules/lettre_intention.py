@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cpts_cli.checking.rules.engine import Context, filled, hit, rule
+from cpts_cli.checking.rules.engine import Context, filled, hit, parse_date, rule
+from cpts_cli.support.formatting import long_date
 
 STEP = "lettre_intention"
 BASE = "/lettre_intention"
@@ -62,3 +63,50 @@ def existing_projects(ctx: Context):
     section = ctx.section("lettre_intention")
     if "projets_existants" not in section:
         yield hit(BASE)
+
+
+@rule(
+    "CPTS-L009",
+    step=STEP,
+    title="Association déclarée après la date de la lettre",
+    message="La lettre d'intention est datée du {lettre}, avant la création de l'association "
+    "({creation}) : {conseil}",
+)
+def association_at_letter_date(ctx: Context):
+    """La lettre présente l'association telle qu'elle est à la date de la lettre : une
+    association créée (ou dont la création est prévue) après cette date n'y est pas encore
+    « déclarée en préfecture ». Erreur tant que la lettre n'est pas envoyée (étape non
+    terminée) ; ensuite, avertissement : la lettre envoyée reste telle qu'elle a été envoyée,
+    mais la rendre de nouveau la montrerait avec le statut d'aujourd'hui.
+
+    Incorrect : `lettre_intention: {date: 2023-01-16}` avec `association: {statut: declaree,
+    date_creation: 2023-03-14}`. Correct : `statut: en_creation` tant que l'association n'est
+    pas déclarée, ou la date de création réelle si elle précède la lettre.
+    """
+    association = ctx.get("/cpts/association")
+    letter = parse_date(ctx.get(f"{BASE}/date"))
+    if not isinstance(association, dict) or letter is None:
+        return
+    created = parse_date(association.get("date_creation"))
+    if association.get("statut") != "declaree" or created is None or created <= letter:
+        return
+    record = ctx.get("/etapes/lettre_intention")
+    sent = isinstance(record, dict) and record.get("terminee_le") is not None
+    if sent:
+        advice = (
+            "produite de nouveau, elle présenterait l'association comme « déclarée en "
+            "préfecture ». Gardez la lettre telle qu'elle a été envoyée."
+        )
+    else:
+        advice = (
+            "elle ne peut pas présenter l'association comme « déclarée en préfecture ». Si "
+            "l'association n'est pas encore déclarée, écrivez « statut: en_creation » (section "
+            "cpts, association) ; sinon corrigez la date de la lettre ou la date de création."
+        )
+    yield hit(
+        f"{BASE}/date",
+        "warning" if sent else None,
+        lettre=long_date(letter),
+        creation=long_date(created),
+        conseil=advice,
+    )
