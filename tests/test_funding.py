@@ -275,6 +275,12 @@ def test_several_years_with_a_recognised_crisis(tmp_path, cli):
 # --------------------------------------------------------------------------------------------
 
 
+FONCT_T3 = (
+    "75 000 € (presse — Sénat, rapport r25-032 (2025) : « entre 50 000 et 90 000 euros » ; "
+    "presse, novembre 2020)"
+)
+
+
 def _with_population(valeur: int, aci: str | int = "avenant-2") -> dict:
     data = example_data()
     data["aci"] = aci
@@ -349,7 +355,7 @@ def test_no_contract_uses_data_file_and_labels_the_example(tmp_path, cli):
     del data["validation"]["contrat"], data["mise_en_oeuvre"]
     result = compute(data)
     assert result.fonctionnement.valeur == 75000 and result.fonctionnement.statut == "presse"
-    assert result.fonctionnement.source.startswith("Sénat, rapport r25-032 (2025), enveloppe")
+    assert result.fonctionnement.source.startswith("Sénat, rapport r25-032 (2025) : « entre")
     codes = [m.code for m in result.missions]
     assert codes == [
         "acces_soins",
@@ -367,7 +373,7 @@ def test_no_contract_uses_data_file_and_labels_the_example(tmp_path, cli):
     assert {m.fixe.statut for m in ex.missions} == {"exemple"}
     assert result.calendrier.versements == [] and "date de signature" in result.calendrier.message
     out = flat(cli("funding", write(tmp_path, data)).out)
-    assert "75 000 € (presse — Sénat, rapport r25-032 (2025), enveloppe" in out
+    assert FONCT_T3 in out
     assert "non publié" in out
     assert "Exemple d'un contrat réel, pas une règle" in out
     assert "90 000 € (exemple)" in out
@@ -428,9 +434,9 @@ def test_cli_text_json_and_quiet(cli, example):
     assert text.code == 0, text
     out = flat(text.out)
     assert "75 000 € (contrat signé le 20 juin 2024)" in out
-    assert "75 000 € (presse — Sénat, rapport r25-032 (2025), enveloppe" in out
+    assert FONCT_T3 in out
     assert "Plafond annuel" in out and "non publié" in out
-    assert "25 000 € (à vérifier — Projet d'avenant 2 de novembre 2020" in out
+    assert "25 000 € (à vérifier — Projet d'avenant 2 de novembre 2020 (Le Concours médical" in out
     assert "Calendrier des versements" in out and "Part variable acquise — année 1" in out
     assert "67 500 € (contrat) — seulement si l'ARS reconnaît une crise" in out
     quiet = cli("funding", example, "-q")
