@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import re
@@ -605,3 +606,45 @@ def test_loading_does_not_import_heavy_modules():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+# --------------------------------------------------------------------------------------------
+# Source addresses and per-bound readings in the data file
+# --------------------------------------------------------------------------------------------
+
+
+def test_every_address_is_a_web_address():
+    urls = [f["url"] for _, f in _raw_figures(aci.raw()["versions"]) if "url" in f]
+    assert urls and all(re.fullmatch(r"https?://\S+", u) for u in urls)
+
+
+def _tiers_node(**max_inclus) -> dict:
+    node = copy.deepcopy(aci.raw()["versions"]["avenant-2"])
+    node["tailles"]["liste"][0]["max_inclus"] = max_inclus or None
+    return node
+
+
+@pytest.mark.parametrize(
+    "figure,message",
+    [
+        ({"valeur": "oui", "statut": "sûr", "source": "s", "date": "2025"}, "vrai ou faux"),
+        ({"valeur": True, "statut": "sûr", "source": "s", "date": "2025", "url": "ftp://x"}, "url"),
+        ({"valeur": True, "statut": "certain", "source": "s", "date": "2025"}, "statut"),
+    ],
+)
+def test_malformed_bound_reading_is_refused(figure, message):
+    node = _tiers_node(**figure)
+    with pytest.raises(aci.AciDataError, match=message):
+        aci._Parser("essai").version(node)
+
+
+def test_last_tier_has_no_bound_reading():
+    node = copy.deepcopy(aci.raw()["versions"]["avenant-2"])
+    node["tailles"]["liste"][-1]["max_inclus"] = {
+        "valeur": True,
+        "statut": "sûr",
+        "source": "s",
+        "date": "2025",
+    }
+    with pytest.raises(aci.AciDataError, match="seulement avec un max"):
+        aci._Parser("essai").version(node)
