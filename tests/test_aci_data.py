@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import re
@@ -283,24 +284,70 @@ def test_bound_semantics_is_explicit_and_to_be_checked(av2):
     assert av2.marge_alerte == 0.02
 
 
-@pytest.mark.parametrize(
-    "population,taille",
-    [
-        (0, 1),
-        (39_999, 1),
-        (40_000, 2),  # the bound belongs to the tier above (chosen reading)
-        (79_999, 2),
-        (80_000, 3),
-        (85_000, 3),
-        (174_999, 3),
-        (175_000, 4),
-        (176_000, 4),
-        (2_000_000, 4),
-    ],
-)
-def test_tier_for(av2, population, taille):
-    assert av2.tier_for(population).taille == taille
-    assert av2.tier_for(population).tier.taille == taille
+@pytest.mark.parametrize("code", ["2019", "avenant-2"])
+def test_each_exact_bound_has_its_own_reading(code):
+    v = aci.load(code)
+    readings = {t.max.valeur: v.bound_reading(t) for t in v.tiers if t.max is not None}
+    # 40 000 and 80 000: the bound goes to the tier above, a reading still to be confirmed
+    for bound in (40_000, 80_000):
+        assert readings[bound].valeur == aci.BORNE_INFERIEURE_INCLUSE
+        assert readings[bound].statut == "à vérifier"
+        assert f"{bound:,}".replace(",", " ") in readings[bound].note
+    # 175 000: « plus de 175 000 » (taille 4) excludes it, so it stays in tier 3
+    assert readings[175_000].valeur == aci.BORNE_SUPERIEURE_INCLUSE
+    assert readings[175_000].statut == "sûr"
+    assert "> 175 000 habitants" in readings[175_000].source
+    assert readings[175_000].url.startswith("https://www.hauts-de-france.paps.sante.fr/")
+    assert v.tiers[-1].max_inclus is None
+
+
+BOUNDARIES = [
+    (0, 1),
+    (39_999, 1),
+    (40_000, 2),  # « moins de 40 000 » excludes it (reading to be confirmed)
+    (40_001, 2),
+    (79_999, 2),
+    (80_000, 3),  # both ranges name 80 000: the tool's reading, to be confirmed
+    (80_001, 3),
+    (85_000, 3),
+    (174_999, 3),
+    (175_000, 3),  # « entre 80 000 et 175 000 » ; « plus de 175 000 » excludes it
+    (175_001, 4),
+    (176_000, 4),
+    (2_000_000, 4),
+]
+
+
+@pytest.mark.parametrize("code", ["2019", "avenant-2"])
+@pytest.mark.parametrize("population,taille", BOUNDARIES)
+def test_tier_for(code, population, taille):
+    v = aci.load(code)
+    assert v.tier_for(population).taille == taille
+    assert v.tier_for(population).tier.taille == taille
+
+
+def test_tier_labels_match_the_bounds(av2, v2019):
+    for v in (av2, v2019):
+        assert [v.tier_label(t).replace("\u202f", " ") for t in (1, 2, 3, 4)] == [
+            "moins de 40 000 habitants",
+            "de 40 000 à moins de 80 000 habitants",
+            "de 80 000 à 175 000 habitants",
+            "plus de 175 000 habitants",
+        ]
+
+
+@pytest.mark.parametrize("population,taille", BOUNDARIES)
+def test_the_label_of_the_tier_found_contains_the_population(av2, population, taille):
+    """The label printed next to the tier must describe the population itself."""
+    label = av2.tier_label(av2.tier_for(population).taille).replace("\u202f", "")
+    numbers = [int(n) for n in re.findall(r"\d+", label)]
+    if label.startswith("moins de "):
+        assert population < numbers[0]
+    elif label.startswith("plus de "):
+        assert population > numbers[0]
+    else:
+        lo, hi = numbers
+        assert lo <= population and (population < hi if "à moins de" in label else population <= hi)
 
 
 @pytest.mark.parametrize(
@@ -327,8 +374,15 @@ def test_near_bound_warning(av2, population, near):
     assert r.near_bound == near
     if near is None:
         assert r.bound_note is None
+    elif near == 175_000:
+        # the reading of 175 000 is settled (tier 3); a close population still may move
+        note = r.bound_note.replace("\u202f", " ")
+        assert "2 %" in note and "exactement 175 000 habitants : taille 3 ; sûr" in note
+        assert "à vérifier" not in note and "variation de population" in note
     else:
-        assert "2 %" in r.bound_note and "à vérifier" in r.bound_note
+        note = r.bound_note.replace("\u202f", " ")
+        assert "2 %" in note and "à vérifier" in note
+        assert f"exactement {near:,} habitants = taille".replace(",", " ") in note
 
 
 def test_tier_for_rejects_bad_population(av2):
@@ -341,13 +395,19 @@ def test_tier_for_rejects_bad_population(av2):
 
 
 def test_upper_included_reading_is_a_data_change(av2):
+    # without per-bound readings, the default « borne » applies to every bound
+    tiers = tuple(dataclasses.replace(t, max_inclus=None) for t in av2.tiers)
+    default = dataclasses.replace(av2, tiers=tiers)
+    assert default.tier_for(40_000).taille == 2
+    assert default.tier_for(175_000).taille == 4
     other = dataclasses.replace(
-        av2, borne=dataclasses.replace(av2.borne, valeur=aci.BORNE_SUPERIEURE_INCLUSE)
+        default, borne=dataclasses.replace(av2.borne, valeur=aci.BORNE_SUPERIEURE_INCLUSE)
     )
     assert other.tier_for(40_000).taille == 1
     assert other.tier_for(40_001).taille == 2
     assert other.tier_for(175_000).taille == 3
     assert other.tier_for(175_001).taille == 4
+    assert other.tier_label(2).replace("\u202f", " ") == "plus de 40 000 à 80 000 habitants"
 
 
 # --------------------------------------------------------------------------------------------
@@ -359,10 +419,31 @@ def test_fonctionnement(av2, v2019):
     expected = {1: 50_000, 2: 60_000, 3: 75_000, 4: 90_000}
     assert {t: f.valeur for t, f in av2.fonctionnement.items()} == expected
     for f in av2.fonctionnement.values():
-        assert f.statut == "sûr" and "r25-032" in f.source
-    # same figures, but the 2025 source does not confirm them for the 2019 text
+        assert "r25-032" in f.source and "entre 50 000 et 90 000 euros" in f.source
+        assert f.url == "https://www.senat.fr/rap/r25-032/r25-0325.html"
+    # the Sénat gives only a range: its ends are tiers 1 and 4, tiers 2 and 3 come from the press
+    assert {t: f.statut for t, f in av2.fonctionnement.items()} == {
+        1: "sûr",
+        2: "presse",
+        3: "presse",
+        4: "sûr",
+    }
+    assert "presse" in av2.fonctionnement[2].source and av2.fonctionnement[3].note
+    # 2019: the press of November 2020 announces +75 % on these amounts
     assert {t: f.valeur for t, f in v2019.fonctionnement.items()} == expected
-    assert {f.statut for f in v2019.fonctionnement.values()} == {"à vérifier"}
+    for taille, f in v2019.fonctionnement.items():
+        assert f.statut == "presse" and f.date == "2020"
+        assert "75 %" in f.source and "FMF" in f.source and f.url == "https://fmfpro.org/?p=2134"
+        # the announced amount is 1.75 times the 2019 one
+        raised = {1: "87 500", 2: "105 000", 3: "131 250", 4: "157 500"}[taille]
+        assert raised in f.source and int(raised.replace(" ", "")) == f.valeur * 7 // 4
+
+
+def test_draft_75_percent_raise_is_not_counted(av2):
+    """The November 2020 draft's +75 % fonctionnement (CPTS signing before 31/12/2021) is
+    not confirmed in the signed avenant 2: no figure above the tier amounts."""
+    assert max(f.valeur for f in av2.fonctionnement.values()) == 90_000
+    assert not {87_500, 105_000, 131_250, 157_500} & set(_values(aci.raw()["versions"]))
 
 
 def test_2019_ceilings_are_press_and_2019_only(v2019, av2):
@@ -380,22 +461,25 @@ def test_2019_ceilings_are_press_and_2019_only(v2019, av2):
     assert not {220_000, 287_000, 370_000, 450_000} & av2_numbers
 
 
-def test_avenant2_ceilings(av2):
-    for t in (1, 2, 3):
+def test_avenant2_ceilings_are_not_published(av2):
+    # no source was found for any ceiling of avenant 2 (a 580 000 € tier-4 figure had none)
+    for t in (1, 2, 3, 4):
         f = av2.plafonds[t]
         assert f.valeur is None and f.statut == "non publié" and not f.published
-    assert av2.plafonds[4].valeur == 580_000
-    assert av2.plafonds[4].statut == "presse"
-    assert "SML" in av2.plafonds[4].source
+    assert 580_000 not in set(_values(aci.raw()["versions"]))
 
 
-def test_letter_of_intent_aid_keeps_both_press_readings(av2, v2019):
+def test_letter_of_intent_aid_is_the_majority_reading_of_the_2020_drafts(av2, v2019):
     li = av2.aide_lettre_intention
-    assert {f.statut for f in li.values()} == {"à vérifier"}
-    assert (li[1].valeur, li[2].valeur) == (15_000, 17_500)
-    assert li[3].valeur is None and set(li[3].lectures) == {25_000, 20_000}
-    assert li[4].valeur is None and set(li[4].lectures) == {30_000, 25_000}
-    assert li[3].published
+    assert {t: f.valeur for t, f in li.items()} == {1: 15_000, 2: 17_500, 3: 25_000, 4: 30_000}
+    for f in li.values():
+        # reported from draft texts of November 2020, not from the avenant signed in 2021
+        assert f.statut == "à vérifier" and f.date == "2020"
+        assert "novembre 2020" in f.source and "Concours médical" in f.source
+        assert "novembre 2020" in f.note and f.url.startswith("http://www.leconcoursmedical.fr/")
+    # the minority reading stays visible
+    assert "20 000 €" in li[3].note and "25 000 €" in li[4].note
+    assert "Pharmacien de France" in li[3].note
     assert v2019.aide_lettre_intention == {}
 
 
@@ -407,6 +491,9 @@ def test_per_mission_rule_amounts_are_not_published(av2, v2019):
                 for part in ("fixe", "variable"):
                     f = v.montant_mission(code, taille, part)
                     assert f.valeur is None and f.statut == "non publié", (code, taille, part)
+                    # the text that fixes them is named, and the user is told where to look
+                    assert "article 8" in f.source and "21 août 2019" in f.source
+                    assert "contrat signé" in f.note
     with pytest.raises(KeyError):
         av2.montant_mission("acces_soins", 3, "bonus")
     with pytest.raises(KeyError):
@@ -519,3 +606,45 @@ def test_loading_does_not_import_heavy_modules():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+# --------------------------------------------------------------------------------------------
+# Source addresses and per-bound readings in the data file
+# --------------------------------------------------------------------------------------------
+
+
+def test_every_address_is_a_web_address():
+    urls = [f["url"] for _, f in _raw_figures(aci.raw()["versions"]) if "url" in f]
+    assert urls and all(re.fullmatch(r"https?://\S+", u) for u in urls)
+
+
+def _tiers_node(**max_inclus) -> dict:
+    node = copy.deepcopy(aci.raw()["versions"]["avenant-2"])
+    node["tailles"]["liste"][0]["max_inclus"] = max_inclus or None
+    return node
+
+
+@pytest.mark.parametrize(
+    "figure,message",
+    [
+        ({"valeur": "oui", "statut": "sûr", "source": "s", "date": "2025"}, "vrai ou faux"),
+        ({"valeur": True, "statut": "sûr", "source": "s", "date": "2025", "url": "ftp://x"}, "url"),
+        ({"valeur": True, "statut": "certain", "source": "s", "date": "2025"}, "statut"),
+    ],
+)
+def test_malformed_bound_reading_is_refused(figure, message):
+    node = _tiers_node(**figure)
+    with pytest.raises(aci.AciDataError, match=message):
+        aci._Parser("essai").version(node)
+
+
+def test_last_tier_has_no_bound_reading():
+    node = copy.deepcopy(aci.raw()["versions"]["avenant-2"])
+    node["tailles"]["liste"][-1]["max_inclus"] = {
+        "valeur": True,
+        "statut": "sûr",
+        "source": "s",
+        "date": "2025",
+    }
+    with pytest.raises(aci.AciDataError, match="seulement avec un max"):
+        aci._Parser("essai").version(node)

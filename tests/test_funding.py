@@ -64,7 +64,8 @@ def test_worked_example_tier_and_contract_amounts(example):
     assert result.fonctionnement.statut == "contrat"
     assert result.fonctionnement.source == "contrat signé le 20 juin 2024"
     assert result.fonctionnement_bareme.valeur == 75000
-    assert result.fonctionnement_bareme.statut == "sûr"
+    # the Sénat gives only the 50 000–90 000 € range: the tier-3 amount is the press's
+    assert result.fonctionnement_bareme.statut == "presse"
     # avenant 2, tier 3: no published ceiling.
     assert result.plafond.valeur is None and result.plafond.statut == "non publié"
     # The missions and amounts are the contract's, in its order.
@@ -274,6 +275,12 @@ def test_several_years_with_a_recognised_crisis(tmp_path, cli):
 # --------------------------------------------------------------------------------------------
 
 
+FONCT_T3 = (
+    "75 000 € (presse — Sénat, rapport r25-032 (2025) : « entre 50 000 et 90 000 euros » ; "
+    "presse, novembre 2020)"
+)
+
+
 def _with_population(valeur: int, aci: str | int = "avenant-2") -> dict:
     data = example_data()
     data["aci"] = aci
@@ -312,25 +319,43 @@ def test_aci_2019_ceilings_and_missions(aci):
 
 
 def test_avenant_2_ceilings():
-    for population in (30000, 60000, 100000):
+    # no source gives a ceiling of avenant 2, tier 4 included
+    for population in (30000, 60000, 100000, 200000):
         result = compute(_with_population(population))
         assert result.plafond.valeur is None and result.plafond.statut == "non publié"
-    result = compute(_with_population(200000))
-    assert (result.taille.taille, result.plafond.valeur, result.plafond.statut) == (
-        4,
-        580000,
-        "presse",
-    )
+    assert result.taille.taille == 4
     assert result.fonctionnement.statut == "contrat"  # the contract still rules
     assert result.fonctionnement_bareme.valeur == 90000
+    assert result.fonctionnement_bareme.statut == "sûr"  # an end of the Sénat's range
+
+
+@pytest.mark.parametrize(
+    "population,taille,label",
+    [
+        (39_999, 1, "moins de 40 000 habitants"),
+        (40_000, 2, "de 40 000 à moins de 80 000 habitants"),
+        (40_001, 2, "de 40 000 à moins de 80 000 habitants"),
+        (79_999, 2, "de 40 000 à moins de 80 000 habitants"),
+        (80_000, 3, "de 80 000 à 175 000 habitants"),
+        (80_001, 3, "de 80 000 à 175 000 habitants"),
+        (174_999, 3, "de 80 000 à 175 000 habitants"),
+        (175_000, 3, "de 80 000 à 175 000 habitants"),
+        (175_001, 4, "plus de 175 000 habitants"),
+    ],
+)
+def test_tier_and_its_label_at_each_bound(tmp_path, cli, population, taille, label):
+    result = compute(_with_population(population))
+    assert (result.taille.taille, flat(result.taille.libelle)) == (taille, label)
+    out = flat(cli("funding", "-q", write(tmp_path, _with_population(population))).out)
+    assert f"{taille} ({label} ; sûr)" in out
 
 
 def test_no_contract_uses_data_file_and_labels_the_example(tmp_path, cli):
     data = example_data()
     del data["validation"]["contrat"], data["mise_en_oeuvre"]
     result = compute(data)
-    assert result.fonctionnement.valeur == 75000 and result.fonctionnement.statut == "sûr"
-    assert result.fonctionnement.source == "Sénat, rapport r25-032 (2025)"
+    assert result.fonctionnement.valeur == 75000 and result.fonctionnement.statut == "presse"
+    assert result.fonctionnement.source.startswith("Sénat, rapport r25-032 (2025) : « entre")
     codes = [m.code for m in result.missions]
     assert codes == [
         "acces_soins",
@@ -348,7 +373,7 @@ def test_no_contract_uses_data_file_and_labels_the_example(tmp_path, cli):
     assert {m.fixe.statut for m in ex.missions} == {"exemple"}
     assert result.calendrier.versements == [] and "date de signature" in result.calendrier.message
     out = flat(cli("funding", write(tmp_path, data)).out)
-    assert "75 000 € (sûr — Sénat, rapport r25-032 (2025))" in out
+    assert FONCT_T3 in out
     assert "non publié" in out
     assert "Exemple d'un contrat réel, pas une règle" in out
     assert "90 000 € (exemple)" in out
@@ -409,9 +434,9 @@ def test_cli_text_json_and_quiet(cli, example):
     assert text.code == 0, text
     out = flat(text.out)
     assert "75 000 € (contrat signé le 20 juin 2024)" in out
-    assert "75 000 € (sûr — Sénat, rapport r25-032 (2025))" in out
+    assert FONCT_T3 in out
     assert "Plafond annuel" in out and "non publié" in out
-    assert "25 000 € ou 20 000 € (à vérifier" in out
+    assert "25 000 € (à vérifier — Projet d'avenant 2 de novembre 2020 (Le Concours médical" in out
     assert "Calendrier des versements" in out and "Part variable acquise — année 1" in out
     assert "67 500 € (contrat) — seulement si l'ARS reconnaît une crise" in out
     quiet = cli("funding", example, "-q")
@@ -477,7 +502,7 @@ def test_hostile_values_give_alerts_not_crashes():
     data["mise_en_oeuvre"]["annees"] += [{"annee": 1}, {"annee": 9}, "x", {"annee": [1]}]
     result = compute(data)
     assert result.erreurs == []
-    assert result.fonctionnement.statut == "sûr"  # not a number in the contract: the data file
+    assert result.fonctionnement.statut == "presse"  # not a number in the contract: the data file
     acces = result.missions[0]
     assert acces.fixe.valeur is None and acces.fixe.statut == "non renseigné"
     assert payments(result, mission="parcours", poste="part_fixe") == []

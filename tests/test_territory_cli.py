@@ -82,7 +82,7 @@ def test_info_on_the_worked_example(example, cli):
     assert text.code == 0
     assert "86\u202f751 habitants" in text.out
     assert "millésime 2023" in text.out
-    assert "Taille ACI : 3" in text.out
+    assert "Taille ACI : 3 (de 80\u202f000 à 175\u202f000 habitants, règles avenant-2)" in text.out
     assert "ARS Bourgogne-Franche-Comté" in text.out
     assert "Chenôve" in text.out  # the table of communes
     quiet = cli("territory", "info", example, "-q")

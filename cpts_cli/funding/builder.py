@@ -232,12 +232,7 @@ class Builder:
         if found is None:
             return None
         lo, hi = found.tier.bounds
-        if hi is None:
-            libelle = f"plus de {thousands(lo)} habitants"
-        elif lo == 0:
-            libelle = f"moins de {thousands(hi)} habitants"
-        else:
-            libelle = f"{thousands(lo)} à {thousands(hi)} habitants"
+        libelle = self.version.tier_label(found.taille)
         if found.bound_note:
             self.alertes.append(found.bound_note)
         return Tier(

@@ -13,6 +13,7 @@ The file is parsed once, lazily (``ruamel.yaml``, safe loader), and versions are
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -89,6 +90,7 @@ class Figure:
     date: str
     note: str | None = None
     lectures: tuple[Any, ...] = ()
+    url: str | None = None  # address of the source, when it has one
 
     @property
     def confirmed(self) -> bool:
@@ -133,11 +135,13 @@ class Mission:
 @dataclass(frozen=True)
 class Tier:
     """A size tier: population from ``min`` to ``max`` (``max`` is ``None`` for the last one).
-    Whether a population equal to a bound belongs here depends on ``AciVersion.borne``."""
+    Whether a population equal to ``max`` belongs here is ``max_inclus`` (a figure with its
+    own status) or, when the data file does not say, ``AciVersion.borne``."""
 
     taille: int
     min: Figure
     max: Figure | None
+    max_inclus: Figure | None = None  # valeur True: a population equal to max is this tier
 
     @property
     def bounds(self) -> tuple[int, int | None]:
@@ -234,18 +238,49 @@ class AciVersion:
         """The population bounds between tiers (40 000, 80 000, 175 000)."""
         return [t.min.valeur for t in self.tiers[1:]]
 
+    def bound_reading(self, tier: Tier) -> Figure:
+        """How a population equal to ``tier.max`` is read: a figure whose ``valeur`` is
+        ``BORNE_SUPERIEURE_INCLUSE`` (it stays in this tier) or ``BORNE_INFERIEURE_INCLUSE``
+        (it goes to the tier above), with the status and note of that reading."""
+        if tier.max_inclus is None:
+            return self.borne
+        reading = BORNE_SUPERIEURE_INCLUSE if tier.max_inclus.valeur else BORNE_INFERIEURE_INCLUSE
+        return dataclasses.replace(tier.max_inclus, valeur=reading)
+
+    def max_included(self, tier: Tier) -> bool:
+        """True when a population equal to ``tier.max`` belongs to ``tier``."""
+        return self.bound_reading(tier).valeur == BORNE_SUPERIEURE_INCLUSE
+
+    def tier_label(self, taille: int) -> str:
+        """The population range of a tier in words, true at its exact bounds:
+        ``moins de 40 000 habitants``, ``de 40 000 à moins de 80 000 habitants``,
+        ``de 80 000 à 175 000 habitants``, ``plus de 175 000 habitants``."""
+        t = self.tier(taille)
+        lo, hi = t.bounds
+        below = self.tiers[t.taille - 2] if t.taille > 1 else None
+        lo_included = below is None or not self.max_included(below)
+        if hi is None:
+            if lo_included:
+                return f"{thousands(lo)} habitants ou plus"
+            return f"plus de {thousands(lo)} habitants"
+        upto = thousands(hi) if self.max_included(t) else f"moins de {thousands(hi)}"
+        if lo == 0:
+            return f"jusqu'à {upto} habitants" if self.max_included(t) else f"{upto} habitants"
+        start = f"de {thousands(lo)}" if lo_included else f"plus de {thousands(lo)}"
+        return f"{start} à {upto} habitants"
+
     def tier_for(self, population: int) -> TierResult:
         """The size tier for a population, and the bound it is close to (within
-        ``marge_alerte``, 2 %), since the texts do not settle exact bounds."""
+        ``marge_alerte``, 2 %): population figures move with the millésime, and the texts do
+        not settle every exact bound."""
         if isinstance(population, bool) or not isinstance(population, int):
             raise TypeError(f"population must be an int, not {type(population).__name__}")
         if population < 0:
             raise ValueError(f"population must be >= 0, got {population}")
-        upper_included = self.borne.valeur == BORNE_SUPERIEURE_INCLUSE
         found = self.tiers[-1]
         for t in self.tiers:
             hi = t.max.valeur if t.max is not None else None
-            if hi is None or population < hi or (upper_included and population == hi):
+            if hi is None or population < hi or (population == hi and self.max_included(t)):
                 found = t
                 break
         near: int | None = None
@@ -278,16 +313,26 @@ class AciVersion:
 
 def _bound_note(version: AciVersion, bound: int, population: int, taille: int) -> str:
     pct = round(version.marge_alerte * 100)
-    if version.borne.valeur == BORNE_SUPERIEURE_INCLUSE:
-        reading = "une population égale à la borne compte dans la taille inférieure"
-    else:
-        reading = "une population égale à la borne compte dans la taille supérieure"
-    return (
+    below = next(t for t in version.tiers if t.max is not None and t.max.valeur == bound)
+    reading = version.bound_reading(below)
+    at_bound = below.taille if reading.valeur == BORNE_SUPERIEURE_INCLUSE else below.taille + 1
+    head = (
         f"Population de {thousands(population)} habitants à moins de {pct} % de la borne "
-        f"{thousands(bound)} : taille {taille} retenue, mais les textes ne disent pas de quel "
-        f"côté tombe la borne exacte (lecture de l'outil : {reading} ; statut "
-        f"{version.borne.statut}). Une petite variation de population ou de millésime peut "
-        "changer la taille : à confirmer avec l'ARS et la CPAM."
+        f"{thousands(bound)} : taille {taille} retenue"
+    )
+    tail = (
+        "Une petite variation de population ou de millésime peut changer la taille : à "
+        "confirmer avec l'ARS et la CPAM."
+    )
+    if reading.statut == SUR:
+        return (
+            f"{head} (exactement {thousands(bound)} habitants : taille {at_bound} ; "
+            f"{reading.statut}). {tail}"
+        )
+    return (
+        f"{head}, mais les textes ne disent pas de quel côté tombe la borne exacte (lecture "
+        f"de l'outil : exactement {thousands(bound)} habitants = taille {at_bound} ; statut "
+        f"{reading.statut}). {tail}"
     )
 
 
@@ -375,7 +420,7 @@ class _Parser:
 
     def figure(self, node: Any, path: str) -> Figure:
         node = self.mapping(node, path)
-        unknown = set(node) - {"valeur", "statut", "source", "date", "note", "lectures"}
+        unknown = set(node) - {"valeur", "statut", "source", "date", "note", "lectures", "url"}
         if unknown:
             raise self.fail(path, f"clés inconnues {sorted(unknown)}")
         statut = node.get("statut")
@@ -395,7 +440,12 @@ class _Parser:
             raise self.fail(path, "valeur null : statut « non publié » ou « lectures » attendu")
         if valeur is not None and statut == NON_PUBLIE:
             raise self.fail(path, "statut « non publié » avec une valeur")
-        return Figure(valeur, statut, node["source"], date, node.get("note"), lectures)
+        url = node.get("url")
+        if url is not None and (
+            not isinstance(url, str) or not url.startswith(("https://", "http://"))
+        ):
+            raise self.fail(path, f"url {url!r} : adresse http(s):// attendue")
+        return Figure(valeur, statut, node["source"], date, node.get("note"), lectures, url)
 
     def optional_figure(self, node: Any, path: str) -> Figure | None:
         return None if node is None else self.figure(node, path)
@@ -479,8 +529,14 @@ class _Parser:
                     taille=t.get("taille"),
                     min=self.figure(t.get("min"), f"{p}/min"),
                     max=self.optional_figure(t.get("max"), f"{p}/max"),
+                    max_inclus=self.optional_figure(t.get("max_inclus"), f"{p}/max_inclus"),
                 )
             )
+            last = tiers[-1]
+            if last.max_inclus is not None and (
+                last.max is None or not isinstance(last.max_inclus.valeur, bool)
+            ):
+                raise self.fail(f"{p}/max_inclus", "vrai ou faux, et seulement avec un max")
         if [t.taille for t in tiers] != list(range(1, len(tiers) + 1)) or not tiers:
             raise self.fail("tailles/liste", "tailles 1, 2, 3… attendues dans l'ordre")
         if tiers[0].min.valeur != 0 or tiers[-1].max is not None:

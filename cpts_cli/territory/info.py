@@ -7,8 +7,7 @@ from pathlib import Path
 
 from cpts_cli.project.document import ProjectDocument
 from cpts_cli.project.load import read_usable as read_document
-from cpts_cli.referentiel import store
-from cpts_cli.support.formatting import fmt_int
+from cpts_cli.referentiel import aci, store
 from cpts_cli.territory.summary import Territory
 
 
@@ -64,11 +63,8 @@ class TierInfo:
 
     @property
     def range_label(self) -> str:
-        if self.max is None:
-            return f"plus de {fmt_int(self.min)} habitants"
-        if not self.min:
-            return f"moins de {fmt_int(self.max)} habitants"
-        return f"de {fmt_int(self.min)} à {fmt_int(self.max)} habitants"
+        """The tier's range in words, true at its exact bounds (``aci.tier_label``)."""
+        return aci.load(self.version).tier_label(self.taille)
 
     def to_dict(self) -> dict:
         return asdict(self)

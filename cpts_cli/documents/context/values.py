@@ -89,6 +89,7 @@ def figure(fig) -> dict | None:
         "source": fig.source,
         "date": fig.date,
         "note": fig.note,
+        "url": fig.url,
         "publie": fig.published,
     }
 
