@@ -431,3 +431,23 @@ def test_presentation_shows_done_steps_as_done(tmp_path):
     assert "Présentation du projet à l'ARS et à la CPAM" not in planned  # done on 28 Feb 2023
     assert "Signature du contrat ACI" in planned
     assert "Étape terminée" not in text
+
+
+def test_a_document_is_dated_from_its_step_not_from_the_render(tmp_path):
+    """The cover of a final diagnostic said the day it was rendered (issue 13, point 3)."""
+    shutil.copy(EXAMPLES / "sud-dijonnais.yaml", tmp_path / "cpts.yaml")
+    out = tmp_path / "md"
+    docs = ["--doc", "diagnostic", "--doc", "presentation", "--doc", "lettre-intention"]
+    result = run_cli(["render", tmp_path / "cpts.yaml", *docs, "--format", "md", "--out", out])
+    assert result.code == 0, result
+    dates = {
+        p.stem: next(
+            line for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("date:")
+        )
+        for p in out.glob("*.md")
+    }
+    assert dates == {
+        "diagnostic": 'date: "14\u00a0octobre\u00a02022"',
+        "presentation": 'date: "12\u00a0avril\u00a02023"',
+        "lettre-intention": 'date: "16\u00a0janvier\u00a02023"',
+    }
