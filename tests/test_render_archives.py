@@ -180,17 +180,9 @@ def test_brouillon_alone_on_a_project_at_its_last_step_writes_every_draft(exampl
     assert result.code == 0, result
     docs = example.parent / "documents"
     drafts = sorted(p.name for p in docs.glob("*.md"))
-    assert drafts == sorted(
-        f"{d}-brouillon.md"
-        for d in (
-            "diagnostic",
-            "lettre-intention",
-            "presentation",
-            "projet-sante",
-            "dossier-aci",
-            "rapport-annuel",
-        )
-    )
+    from cpts_cli.documents import DELIVERABLES
+
+    assert drafts == sorted(f"{d}-brouillon.md" for d in DELIVERABLES)
 
 
 def test_json_report_names_the_files_and_the_version_kept(example, cli):

@@ -178,13 +178,9 @@ def join_md(items: Any, separator: str = ", ") -> Md:
 
 
 def list_fr(items: Any, conjunction: str = "et") -> Md:
-    """[a, b, c] → « a, b et c »."""
-    parts = [escape_md(i) for i in (items or []) if i not in (None, "")]
-    if not parts:
-        return Md("")
-    if len(parts) == 1:
-        return parts[0]
-    return Md(", ".join(parts[:-1]) + f" {conjunction} " + parts[-1])
+    """[a, b, c] → « a, b et c » (:func:`cpts_cli.support.formatting.list_fr`)."""
+    parts = [str(escape_md(i)) for i in (items or []) if i not in (None, "")]
+    return Md(_format.list_fr(parts, conjunction))
 
 
 def plural(count: Any, singular: str, plural_form: str | None = None) -> Md:

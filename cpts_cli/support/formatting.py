@@ -128,3 +128,10 @@ def french_typography(text: str) -> str:
     text = _APOSTROPHE.sub("’", text)
     text = _NUMBER_THEN_WORD.sub(_NBSP, text)
     return _PHONE.sub(lambda m: m.group(0).replace(" ", _NBSP), text)
+
+
+def list_fr(items: list[str], conjunction: str = "et") -> str:
+    """[a, b, c] → « a, b et c »."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]

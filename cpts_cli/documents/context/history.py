@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cpts_cli.support.formatting import lower_first
+from cpts_cli.support.formatting import list_fr, lower_first
 
 
 def history(ctx: dict[str, Any]) -> list[dict]:
@@ -33,7 +33,7 @@ def history(ctx: dict[str, Any]) -> list[dict]:
             )
     letter = ctx.get("lettre") or {}
     if letter.get("date"):
-        to = _list_fr(letter.get("destinataires") or [])
+        to = list_fr(letter.get("destinataires") or [])
         events.append(
             {
                 "date": letter["date"],
@@ -54,9 +54,3 @@ def history(ctx: dict[str, Any]) -> list[dict]:
         )
     events.sort(key=lambda e: (e["date"] is None, e["date"] or ""))
     return [{"etape": None, **e} for e in events]
-
-
-def _list_fr(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " et " + items[-1]
