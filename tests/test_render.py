@@ -339,7 +339,7 @@ TOOL_WORDS = (
     "(s)",
     "mise_en_oeuvre",
     "avenant-2",
-    "calculé par l'outil",
+    "par l'outil",
     "Étape terminée",
     "Conforme",
     "montant d'exemple",
@@ -361,7 +361,10 @@ def test_no_word_of_the_tool_in_any_document(example_name, tmp_path):
         out = tmp_path / ("brouillons" if draft else "documents")
         result = run_cli(["render", tmp_path / "cpts.yaml", "--format", "md", "--out", out, *draft])
         assert result.code == 0, result
-        texts = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.md")}
+        # Documents carry typographic apostrophes; the words above are written plainly.
+        texts = {
+            p.name: p.read_text(encoding="utf-8").replace("\u2019", "'") for p in out.glob("*.md")
+        }
         assert texts
         for name, text in texts.items():
             for word in TOOL_WORDS:
