@@ -454,3 +454,26 @@ def test_a_document_is_dated_from_its_step_not_from_the_render(tmp_path):
         "presentation": 'date: "12\u00a0avril\u00a02023"',
         "lettre-intention": 'date: "16\u00a0janvier\u00a02023"',
     }
+
+
+@pytest.mark.parametrize(
+    ("created", "expected"),
+    [
+        ("2022-12-13", "se sont constitués en association (association loi 1901, déclarée en"),
+        ("2023-03-14", "se constituent en association (association loi 1901, en cours de création)"),
+    ],
+)
+def test_letter_shows_the_association_as_it_was_on_the_letters_date(tmp_path, created, expected):
+    """Re-rendered after the association's declaration, the letter of 16 January 2023 said
+    « déclarée en préfecture » of an association created on 14 March (issue 13, point 3)."""
+    source = (EXAMPLES / "sud-dijonnais.yaml").read_text(encoding="utf-8")
+    assert "date_creation: 2022-12-13" in source
+    (tmp_path / "cpts.yaml").write_text(
+        source.replace("date_creation: 2022-12-13", f"date_creation: {created}"), encoding="utf-8"
+    )
+    out = tmp_path / "md"
+    args = ["render", tmp_path / "cpts.yaml", "--doc", "lettre-intention", "--format", "md"]
+    result = run_cli([*args, "--out", out])
+    assert result.code == 0, result
+    text = (out / "lettre-intention.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert expected in text

@@ -39,6 +39,7 @@ def letter(src: Source, territory: dict) -> dict:
     signatories = [src.person(s) for s in values.mappings(node.get("signataires"))]
     return {
         "date": values.date(node.get("date")),
+        **_association_at_letter_date(src, node.get("date")),
         "destinataires": recipients,
         "destinataires_saisis": bool(values.texts(node.get("destinataires"))),
         "orientations": orientations,
@@ -48,6 +49,22 @@ def letter(src: Source, territory: dict) -> dict:
         "projets_existants": projects,
         "acteurs_a_associer": values.text(node.get("acteurs_a_associer")),
         "signataires": [s for s in signatories if s],
+    }
+
+
+def _association_at_letter_date(src: Source, letter_date) -> dict:
+    """The association's status as it was on the letter's date: one created after the letter
+    was still being created then, whatever its status today (a letter re-rendered after the
+    association's declaration stays as it was sent)."""
+    association = values.mapping(src.section("cpts").get("association"))
+    status = association.get("statut")
+    created = values.as_date(association.get("date_creation"))
+    written = values.as_date(letter_date)
+    if status == "declaree" and created and written and created > written:
+        status = "en_creation"
+    return {
+        "statut_association": values.label(src.v["statut_association"], status),
+        "association_en_creation": status == "en_creation",
     }
 
 
