@@ -477,3 +477,35 @@ def test_letter_shows_the_association_as_it_was_on_the_letters_date(tmp_path, cr
     assert result.code == 0, result
     text = (out / "lettre-intention.md").read_text(encoding="utf-8").replace("\u00a0", " ")
     assert expected in text
+
+
+def test_each_fiche_action_is_kept_on_one_page(rendered):
+    """Every paragraph and table row of a fiche-action keeps with the next, but the last:
+    Word and LibreOffice move a fiche to the next page rather than cut it (issue 13, point 4)."""
+    from docx.oxml.ns import qn
+
+    doc = open_docx(rendered / "projet-sante.docx")
+    body = list(doc.element.body)
+
+    def keeps(p) -> bool:
+        ppr = p.find(qn("w:pPr"))
+        return ppr is not None and ppr.find(qn("w:keepNext")) is not None
+
+    def heading(el) -> str:
+        ppr = el.find(qn("w:pPr")) if el.tag == qn("w:p") else None
+        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        return style.get(qn("w:val")) if style is not None else ""
+
+    starts = [
+        i
+        for i, el in enumerate(body)
+        if heading(el).startswith("Heading") and "".join(el.itertext()).startswith("Fiche-action")
+    ]
+    assert len(starts) == 7
+    for start in starts:
+        end = next(j for j in range(start + 1, len(body)) if heading(body[j]).startswith("Heading"))
+        fiche = [el for el in body[start:end] if el.tag in (qn("w:p"), qn("w:tbl"))]
+        paragraphs = [p for el in fiche for p in (el.iter(qn("w:p")) if el.tag == qn("w:tbl") else [el])]
+        last_row = list(fiche[-1].findall(qn("w:tr"))[-1].iter(qn("w:p")))
+        assert all(keeps(p) for p in paragraphs if p not in last_row), start
+        assert not any(keeps(p) for p in last_row)

@@ -37,6 +37,10 @@ TOC = "<!-- table-des-matieres -->"
 #: « signatures » gives the rows of a table room to sign.
 BLOCK_START = "<!-- bloc:"
 BLOCK_END = "<!-- fin-bloc -->"
+#: ``<!-- ensemble -->`` … ``<!-- fin-ensemble -->``: what is between stays on one page when
+#: it fits (a fiche-action); longer, it flows over the pages as usual.
+KEEP_START = "<!-- ensemble -->"
+KEEP_END = "<!-- fin-ensemble -->"
 MARK_OPEN = "<mark>"
 MARK_CLOSE = "</mark>"
 
