@@ -340,6 +340,27 @@ def test_a_unit_agrees_with_its_number(unit, value, said):
 
 
 @pytest.mark.parametrize(
+    "label,unit,said",
+    [
+        ("Places en EHPAD pour 1 000 personnes de 75 ans et plus", "pour 1 000 habitants de 75 ans et plus", True),
+        ("Médecins pour 10\u00a0000 habitants", "pour 10 000 habitants", True),
+        ("Passages aux urgences pour 1 000 habitants", "pour 10 000 habitants", False),
+        ("Part des 75 ans et plus", "% de la population", False),
+        ("Délai moyen (en jours)", "jours", True),
+        ("Accessibilité potentielle localisée (APL)", "consultations par an et par habitant", False),
+        ("Indicateur", "", False),
+        (None, "jours", False),
+    ],
+)
+def test_an_indicator_label_that_says_its_unit_is_not_followed_by_it(label, unit, said):
+    """« Places en EHPAD pour 1 000 personnes… : 86 pour 1 000 habitants de 75 ans et plus »
+    said the rate twice in the diagnostic."""
+    from cpts_cli.support.formatting import label_says_unit
+
+    assert label_says_unit(label, unit) is said
+
+
+@pytest.mark.parametrize(
     "text,said",
     [
         (

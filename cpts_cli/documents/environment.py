@@ -271,6 +271,7 @@ FILTERS = {
     "pluriel": plural,
     "minuscule": lower_first,
     "accord": agreed_unit,
+    "dit_unite": _format.label_says_unit,
     "ou_a_completer": or_placeholder,
     "paragraphes_ou_a_completer": paragraphs_or_placeholder,
     "yaml": yaml_string,
