@@ -346,6 +346,7 @@ TOOL_WORDS = (
     "y compris infirmier psychiatrique",
     "autre que médecine générale",
     "((",
+    "))",
     "à l'ars",
     "de cpts",
     "fiche-actions",
@@ -509,3 +510,19 @@ def test_each_fiche_action_is_kept_on_one_page(rendered):
         last_row = list(fiche[-1].findall(qn("w:tr"))[-1].iter(qn("w:p")))
         assert all(keeps(p) for p in paragraphs if p not in last_row), start
         assert not any(keeps(p) for p in last_row)
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Contrat local de santé de la Plaine", None),
+        ("CLS du Val de Saône", None),
+        ("Projet territorial du Val", "contrat local de santé"),
+        (None, "contrat local de santé"),
+    ],
+)
+def test_an_existing_project_is_named_with_its_kind_once(name, said):
+    """« Contrat local de santé de la Plaine (Contrat local de santé (CLS)) » in the letter."""
+    from cpts_cli.documents.context.letter import _kind_not_said
+
+    assert _kind_not_said("Contrat local de santé (CLS)", name) == said
