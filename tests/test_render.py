@@ -526,3 +526,22 @@ def test_an_existing_project_is_named_with_its_kind_once(name, said):
     from cpts_cli.documents.context.letter import _kind_not_said
 
     assert _kind_not_said("Contrat local de santé (CLS)", name) == said
+
+
+def test_a_long_table_keeps_its_last_rows_together(rendered):
+    """« Total de l'année 4 » stood alone at the top of a page of the dossier ACI."""
+    from docx.oxml.ns import qn
+
+    doc = open_docx(rendered / "dossier-aci.docx")
+    calendars = [t for t in doc.tables if t.rows[0].cells[1].text == "Mission" and len(t.rows) > 12]
+    assert calendars
+    for table in calendars:
+        rows = table._tbl.findall(qn("w:tr"))
+        keeps = [
+            all(p.find(qn("w:pPr")) is not None and p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+                for p in tr.iter(qn("w:p")))
+            for tr in rows
+        ]
+        assert keeps[-3:] == [True, True, False]
+        assert not any(keeps[1:-3])  # the header keeps with the first row; the body flows
+        assert all("(au plus) (au plus)" not in c.text and ") (au plus)" not in c.text for r in table.rows for c in r.cells)
