@@ -545,3 +545,17 @@ def test_a_long_table_keeps_its_last_rows_together(rendered):
         assert keeps[-3:] == [True, True, False]
         assert not any(keeps[1:-3])  # the header keeps with the first row; the body flows
         assert all("(au plus) (au plus)" not in c.text and ") (au plus)" not in c.text for r in table.rows for c in r.cells)
+
+
+def test_a_draft_gap_on_an_absent_section_has_no_line(tmp_path):
+    """The box of a draft said « ligne 1 — Le diagnostic ne contient aucun indicateur »:
+    line 1 is where the finding of an absent section falls back, not where to write."""
+    shutil.copy(EXAMPLES / "val-de-vingeanne.yaml", tmp_path / "cpts.yaml")
+    out = tmp_path / "md"
+    args = ["render", tmp_path / "cpts.yaml", "--brouillon", "--doc", "projet-sante"]
+    result = run_cli([*args, "--format", "md", "--out", out])
+    assert result.code == 0, result
+    text = (out / "projet-sante-brouillon.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "• Le diagnostic ne contient aucun indicateur" in text
+    assert "ligne 1 —" not in text
+    assert "• ligne 15 — " in text  # a gap inside a written section keeps its line
