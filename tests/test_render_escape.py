@@ -390,3 +390,21 @@ def test_french_typography_changes_only_spaces_and_apostrophes(text):
     assert len(said) == len(text)
     for a, b in zip(text, said, strict=True):
         assert a == b or (a in " \u00a0" and b in "\u00a0\u202f") or (a == "'" and b == "’")
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Annecy", "d'Annecy"),
+        ("Évry-Courcouronnes", "d'Évry-Courcouronnes"),
+        ("Le Havre", "du Havre"),
+        ("Les Ulis", "des Ulis"),
+        ("La Rochelle", "de La Rochelle"),
+        ("Chenôve, Longvic et Genlis", "de Chenôve, Longvic et Genlis"),
+    ],
+)
+def test_de_before_a_place_name(name, said):
+    """« réunies autour de Annecy » in the letter of a one-commune territory."""
+    from cpts_cli.support.formatting import of_name
+
+    assert of_name(name) == said

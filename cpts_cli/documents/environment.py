@@ -187,6 +187,11 @@ def list_fr(items: Any, conjunction: str = "et") -> Md:
     return Md(_format.list_fr(parts, conjunction))
 
 
+def of_place(name: Any) -> Md:
+    """« de » before a place name: « d'Annecy », « du Havre » (:func:`cpts_cli.support.formatting.of_name`)."""
+    return Md(_format.of_name(str(escape_md(name))))
+
+
 def plural(count: Any, singular: str, plural_form: str | None = None) -> Md:
     """(3, "commune") → « 3 communes »."""
     n = count if is_number(count) else 0
@@ -272,6 +277,7 @@ FILTERS = {
     "minuscule": lower_first,
     "accord": agreed_unit,
     "dit_unite": _format.label_says_unit,
+    "de": of_place,
     "ou_a_completer": or_placeholder,
     "paragraphes_ou_a_completer": paragraphs_or_placeholder,
     "yaml": yaml_string,

@@ -105,6 +105,21 @@ def unit_agreed(unit: str, value: object) -> str:
     return unit
 
 
+_VOWELS = "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒaeiouyàâäéèêëîïôöùûüœ"
+
+
+def of_name(name: str) -> str:
+    """« de » before a place name, the French way: « d'Annecy », « du Havre », « des Ulis »,
+    « de La Rochelle », « de Chenôve »."""
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    if name[:1] in _VOWELS:
+        return "d'" + name
+    return "de " + name
+
+
 _RATE = re.compile(r"^(pour|par)\s+[\d\s\u00a0\u202f]*\d", re.IGNORECASE)
 
 
