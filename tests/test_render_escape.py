@@ -408,3 +408,29 @@ def test_de_before_a_place_name(name, said):
     from cpts_cli.support.formatting import of_name
 
     assert of_name(name) == said
+
+
+@pytest.mark.parametrize(
+    ("label", "unit", "said"),
+    [
+        ("Taux d'évolution (2015-2021)", "% par an", "Taux d'évolution (2015-2021, % par an)"),
+        ("Délai d'attente", "jours", "Délai d'attente (jours)"),
+        ("Part (a) et (b", "%", "Part (a) et (b (%)"),
+    ],
+)
+def test_an_indicator_label_gets_one_pair_of_parentheses(label, unit, said):
+    """« (2015-2021) (% par an) » in the diagnostic's table."""
+    from cpts_cli.support.formatting import label_and_unit
+
+    assert label_and_unit(label, unit) == said
+
+
+@pytest.mark.parametrize(
+    ("value", "said"), [(-0.1, "\u22120,1"), (-12000, "\u221212\u00a0000"), (3, "3")]
+)
+def test_a_negative_number_takes_the_minus_sign(value, said):
+    from cpts_cli.documents.environment import euros, number_fr
+
+    assert number_fr(value) == said
+    if isinstance(value, int):
+        assert euros(value) == said + "\u00a0€"

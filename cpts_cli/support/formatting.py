@@ -120,6 +120,15 @@ def of_name(name: str) -> str:
     return "de " + name
 
 
+def label_and_unit(label: str, unit: str) -> str:
+    """« Taux d'évolution (2015-2021) » and « % par an » → « Taux d'évolution (2015-2021,
+    % par an) »: one pair of parentheses, not two side by side."""
+    label = label.rstrip()
+    if label.endswith(")") and label.count("(") == label.count(")"):
+        return f"{label[:-1]}, {unit})"
+    return f"{label} ({unit})"
+
+
 _RATE = re.compile(r"^(pour|par)\s+[\d\s\u00a0\u202f]*\d", re.IGNORECASE)
 
 
