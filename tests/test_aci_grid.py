@@ -8,6 +8,8 @@ import shutil
 from types import MappingProxyType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cpts_cli.checking.check import check_document
 from cpts_cli.project.document import to_plain
@@ -141,3 +143,45 @@ def test_v015_on_sourced_mission_amounts(monkeypatch, parts, expected):
     for f in findings:
         if f.code == "CPTS-V015":
             assert "Revue d'essai" in f.message and "taille 3" in f.message
+
+
+# --------------------------------------------------------------------------------------------
+# The differences listed are exactly those between the contract and a grid figure
+# --------------------------------------------------------------------------------------------
+
+_amounts = st.one_of(st.none(), st.integers(0, 400_000))
+
+
+@settings(max_examples=25, deadline=None)
+@given(fonct=_amounts, fixe=_amounts, variable=_amounts)
+def test_gaps_are_the_differences_with_the_grid(fonct, fixe, variable):
+    from cpts_cli.documents.context import build_context
+
+    data = parse_text(EXAMPLE.read_text(encoding="utf-8")).plain
+    contract = data["validation"]["contrat"]
+    access = contract["missions"][0]
+    for node, key, value in (
+        (contract, "fonctionnement", fonct),
+        (access, "fixe", fixe),
+        (access, "variable", variable),
+    ):
+        if value is None:
+            del node[key]
+        else:
+            node[key] = value
+    g = build_context(data, today=TODAY)["aci"]["grille"]
+    gaps = {e["libelle"]: e for e in g["ecarts"]}
+    if fonct is None or fonct == 75_000:
+        assert "Fonctionnement" not in gaps
+    else:
+        e = gaps["Fonctionnement"]
+        assert (e["contrat"], e["grille"], e["ecart"]) == (fonct, 75_000, abs(fonct - 75_000))
+        assert e["au_dessus"] == (fonct > 75_000) and e["confirme"]
+    label = "Accès aux soins (médecin traitant et soins non programmés)"
+    both = None if fixe is None or variable is None else fixe + variable
+    if both is None or both == 120_000:
+        assert label not in gaps
+    else:
+        assert gaps[label]["ecart"] == abs(both - 120_000) and not gaps[label]["confirme"]
+    # every gap points to a source note that exists
+    assert {e["note"] for e in g["ecarts"]} <= {n["numero"] for n in g["notes"]}
