@@ -185,3 +185,27 @@ def test_gaps_are_the_differences_with_the_grid(fonct, fixe, variable):
         assert gaps[label]["ecart"] == abs(both - 120_000) and not gaps[label]["confirme"]
     # every gap points to a source note that exists
     assert {e["note"] for e in g["ecarts"]} <= {n["numero"] for n in g["notes"]}
+
+
+@pytest.mark.parametrize(
+    "fixe,expected",
+    [
+        (85_000, "Là où la grille donne un chiffre, le contrat l'applique."),
+        (None, None),  # the amount to compare is missing: nothing is claimed
+    ],
+)
+def test_a_contract_that_follows_the_grid_is_said_to(tmp_path, fixe, expected):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    old = "      - mission: acces_soins\n        fixe: 90000\n"
+    assert old in text
+    new = "      - mission: acces_soins\n" + (f"        fixe: {fixe}\n" if fixe else "")
+    (tmp_path / "cpts.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    args = ["render", tmp_path / "cpts.yaml", "--doc", "dossier-aci", "--format", "md"]
+    result = run_cli([*args, "--brouillon", "--out", tmp_path / "out"])
+    assert result.code == 0, result
+    [md] = (tmp_path / "out").glob("dossier-aci*.md")
+    section = _section(_plain(md.read_text(encoding="utf-8")))
+    assert "Écarts entre le contrat et la grille" not in section
+    assert ("le contrat l'applique" in section) == (expected is not None)
+    if expected:
+        assert expected in section

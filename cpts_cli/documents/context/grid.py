@@ -80,6 +80,7 @@ def grid(src, contract: dict | None, taille: int | None) -> dict | None:
         "ecarts": g.gaps,
         "notes": g.notes.notes,
         "chiffres": any(c["valeur"] is not None for li in lines for c in li["grille"]),
+        "non_compares": g.unchecked,
     }
 
 
@@ -89,12 +90,15 @@ class _Grid:
         self.taille = taille
         self.notes = _Notes()
         self.gaps: list[dict] = []
+        self.unchecked = 0  # grid figures without the contract amount to compare
 
     def cell(self, name: str, fig: _aci.Figure) -> dict:
         return {"part": name, "valeur": fig.valeur, "note": self.notes.number(fig)}
 
     def gap(self, libelle: str, name: str, amount, fig: _aci.Figure) -> None:
         """A difference between the contract and a grid figure that has a value."""
+        if amount is None and fig.valeur is not None:
+            self.unchecked += 1
         if amount is None or fig.valeur is None or amount == fig.valeur:
             return
         self.gaps.append(
