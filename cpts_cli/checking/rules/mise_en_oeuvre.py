@@ -238,7 +238,9 @@ def level_matches_value(ctx: Context):
                 continue
             levels = ind.get("niveaux")
             reached = level_reached(value, levels) if isinstance(levels, dict) else None
-            if reached is None or noted not in _LEVEL_FR or noted == reached:
+            if reached is None or not isinstance(noted, str) or noted not in _LEVEL_FR:
+                continue
+            if noted == reached:
                 continue
             yield hit(
                 pointer("mise_en_oeuvre", "annees", i, "resultats", j, "niveau_atteint"),
