@@ -82,12 +82,12 @@ def test_each_year_compares_money_planned_and_received_and_its_use(cli, tmp_path
     assert _row(use, coordination)[1:] == [
         _euros("78 000"),
         _euros("71 500"),
-        f"− {_euros('6 500')}",
+        f"−{_euros('6 500')}",
     ]
     assert _row(use, "**Total**")[1:] == [
         f"**{_euros('265 000')}**",
         f"**{_euros('246 300')}**",
-        f"**− {_euros('18 700')}**",
+        f"**−{_euros('18 700')}**",
     ]
     assert f"il reste {_euros('18 450')}" in use
     assert "Le coordinateur a été recruté en cinq mois" in year1
@@ -119,9 +119,9 @@ def test_a_difference_the_calendar_has_not_yet_paid_is_said(cli, tmp_path):
     assert _row(year2, "ACI : part variable")[1:] == [
         _euros("102 500"),
         _euros("0"),
-        f"− {_euros('102 500')}",
+        f"−{_euros('102 500')}",
     ]
-    assert _row(year2, "**Total du contrat ACI**")[3] == f"**− {_euros('168 750')}**"
+    assert _row(year2, "**Total du contrat ACI**")[3] == f"**−{_euros('168 750')}**"
     assert (
         f"{_euros('168 750')} de l'écart ne sont pas encore échus : le calendrier du contrat "
         "les verse à partir du 20\u00a0juin\u00a02026" in year2
@@ -137,7 +137,7 @@ def test_an_aci_line_without_its_parts_is_one_row(cli, tmp_path):
     assert _row(year1, "Contrat ACI (toutes parts)")[1:] == [
         _euros("258 750"),
         _euros("250 000"),
-        f"− {_euros('8 750')}",
+        f"−{_euros('8 750')}",
     ]
     assert "ACI : fonctionnement de la CPTS" not in year1
 

@@ -198,7 +198,9 @@ def render_markdown(env, context: dict, planned: Planned, today: _dt.date) -> st
         "manquants": [
             {
                 "message": f.message,
-                "ligne": f.line or None,
+                # A finding on something absent is placed on line 1 (the file's start): no
+                # line is better than a wrong one.
+                "ligne": f.line if f.line > 1 else None,
                 "code": f.code,
                 "etape": (STEP_BY_ID[f.step].label if f.step in STEP_BY_ID else None),
             }
