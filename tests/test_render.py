@@ -559,3 +559,26 @@ def test_a_draft_gap_on_an_absent_section_has_no_line(tmp_path):
     assert "• Le diagnostic ne contient aucun indicateur" in text
     assert "ligne 1 —" not in text
     assert "• ligne 15 — " in text  # a gap inside a written section keeps its line
+
+
+def test_a_final_document_with_an_unasked_gap_is_written_as_a_draft(tmp_path):
+    """Safety net of issue 13, point 1: should a template print a gap the checks never asked
+    about, the final file is not produced; the draft is, and the user is told."""
+    shutil.copy(EXAMPLES / "sud-dijonnais.yaml", tmp_path / "cpts.yaml")
+    mine = tmp_path / "modeles"
+    shutil.copytree(Path(__file__).parent.parent / "templates", mine)
+    letter = mine / "lettre-intention.md.j2"
+    letter.write_text(
+        letter.read_text(encoding="utf-8") + '\n{{ a_completer("passage oublié") }}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "md"
+    args = ["render", tmp_path / "cpts.yaml", "--doc", "lettre-intention", "--format", "md"]
+    result = run_cli([*args, "--templates", mine, "--out", out])
+    assert result.code == 0, result
+    assert sorted(p.name for p in out.glob("*.md")) == ["lettre-intention-brouillon.md"]
+    text = (out / "lettre-intention-brouillon.md").read_text(encoding="utf-8")
+    assert "brouillon: true" in text and "passage oublié" in text
+    said = " ".join((result.out + result.err).split())
+    assert "vérifications n’ont pas signalés : il est écrit comme brouillon" in said.replace("'", "’")
+    assert "lettre-intention : brouillon (des passages restent à compléter)" in said

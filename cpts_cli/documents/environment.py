@@ -223,9 +223,13 @@ def agreed_unit(unit: Any, value: Any) -> Md:
     return escape_md(_format.unit_agreed(str(unit), value))
 
 
+#: How every placeholder begins in the Markdown of a document.
+PLACEHOLDER_START = f"{MARK_OPEN}\\[À COMPLÉTER"
+
+
 def placeholder(label: Any) -> Md:
     """A visible, highlighted placeholder for a missing item."""
-    return Md(f"{MARK_OPEN}\\[À COMPLÉTER : {escape_md(label)}\\]{MARK_CLOSE}")
+    return Md(f"{PLACEHOLDER_START} : {escape_md(label)}\\]{MARK_CLOSE}")
 
 
 def filled(value: Any) -> bool:
