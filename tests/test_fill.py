@@ -608,6 +608,27 @@ def test_mise_en_oeuvre_asks_one_result_per_contract_indicator(example_without):
     assert [r["indicateur"] for r in results] == [f"I{i}" for i in range(1, 11)]
 
 
+def test_mise_en_oeuvre_asks_the_money_difficulties_and_next_steps_of_a_year(example_without):
+    from cpts_cli.project.save import save
+
+    path = example_without()
+    doc = read_path(path)
+    year = doc.data["mise_en_oeuvre"]["annees"][0]
+    for key in ("financement", "difficultes", "perspectives"):
+        del year[key]
+    save(doc)
+    asker = Auto()
+    result = fill(read_path(path), asker, "mise_en_oeuvre", today=TODAY, write=False)
+    assert result.complete, [f.message for f in result.missing]
+    asked = " | ".join(asker.asked)
+    for words in ("Financeur", "Montant (€)", "Poste", "Difficultés rencontrées", "Perspectives"):
+        assert words in asked
+    written = result.report.document.plain["mise_en_oeuvre"]["annees"][0]
+    assert written["financement"]["recu"][0]["financeur"] == "aci_fonctionnement"
+    assert written["financement"]["utilisation"][0]["montant"] == 12
+    assert written["difficultes"] and written["perspectives"]
+
+
 # --------------------------------------------------------------------------- the command
 
 

@@ -48,6 +48,9 @@ DELIVERABLES: dict[str, Deliverable] = {
         Deliverable("rapport-annuel", "Rapport annuel", "rapport-annuel.md.j2", True),
     )
 }
+#: The deliverables with charts (drawn ahead, in a helper process), as
+#: ``charts.CHART_SECTIONS``.
+CHARTED = frozenset({"diagnostic", "rapport-annuel"})
 
 
 class RenderRefused(CptsError):
@@ -367,9 +370,9 @@ def render_project(
     doc = read_path(path)
     charts = None
     try:
-        if fmt != "md" and (not docs or "diagnostic" in docs) and isinstance(doc.plain, dict):
+        if fmt != "md" and (not docs or CHARTED & set(docs)) and isinstance(doc.plain, dict):
             # Drawing the charts takes longest: it starts before the checks.
-            charts = _early_charts(doc)
+            charts = _early_charts(doc, docs)
         planned, context, today = _prepare(doc, docs, brouillon, log)
         env = make_environment(Path(templates_dir) if templates_dir else None)
         out = output_dir(path, out_dir)
@@ -382,8 +385,8 @@ def render_project(
         from cpts_cli.documents.charts import ChartStore
 
         if charts is None:  # (else: made from the same data, before the checks)
-            charts = ChartStore(context)
-        if not any(p.deliverable.id == "diagnostic" for p in planned):
+            charts = ChartStore(context, [p.deliverable.id for p in planned])
+        if not any(p.deliverable.id in CHARTED for p in planned):
             charts.close()
         return _write_documents(run, fmt, modele_docx, charts)
     finally:
@@ -426,9 +429,10 @@ def _prepare(doc, docs: list[str] | None, brouillon: bool, log: RenderLog):
     return planned, context, today
 
 
-def _early_charts(doc):
-    """The chart store of ``doc``, its missing charts already being drawn; None when the
-    project cannot give a context yet (the checks will say why)."""
+def _early_charts(doc, docs: list[str] | None):
+    """The chart store of ``doc`` (of the documents ``docs``, default all), its missing
+    charts already being drawn; None when the project cannot give a context yet (the checks
+    will say why)."""
     from cpts_cli.documents.charts import ChartStore
     from cpts_cli.documents.context import build_context
     from cpts_cli.documents.sanitize import sanitize
@@ -436,7 +440,7 @@ def _early_charts(doc):
 
     try:
         plain, _cleaned = sanitize(doc.plain, doc.locate, doc.name)
-        charts = ChartStore(build_context(plain, today=today()))
+        charts = ChartStore(build_context(plain, today=today()), docs)
     except Exception:  # noqa: BLE001 - an optimisation only: the normal path reports it
         return None
     charts.prefetch()

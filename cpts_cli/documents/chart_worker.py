@@ -1,10 +1,10 @@
-"""Draw the diagnostic's charts in a helper process, alongside the documents.
+"""Draw the documents' charts in a helper process, alongside the documents.
 
 Loading matplotlib and drawing six charts takes longer than building the six documents;
 a second process (``python -m cpts_cli.documents.chart_worker``, a plain interpreter on every
 system: no fork) does it on another processor core while the main process renders the
 documents that have no chart. The request is JSON on the helper's standard input (a list
-of ``{"legende", "indicateurs"}``); the answer, on its standard output, is each PNG in the
+of chart requests, see ``charts._request``); the answer, on its standard output, is each PNG in the
 request's order, preceded by its length (8 bytes, big-endian).
 
 The helper is an optimisation only: if it cannot start, fails or answers garbage,
@@ -89,14 +89,14 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def main() -> int:
-    from cpts_cli.documents.charts import theme_chart
+    from cpts_cli.documents.charts import draw
 
     requests = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     # Everything is drawn before anything is written: the parent reads only when it needs
     # the charts, and a pipe holds less than two of them (writing would stop the drawing).
     frames = []
     for request in requests:
-        data = theme_chart(request["legende"], request["indicateurs"])
+        data = draw(request)
         frames.append(len(data).to_bytes(LENGTH_BYTES, "big") + data)
     sys.stdout.buffer.write(b"".join(frames))
     sys.stdout.buffer.flush()

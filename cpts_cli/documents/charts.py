@@ -1,6 +1,8 @@
-"""Charts of the diagnostic: each theme's indicators against department, region and France.
+"""Charts of the documents: the diagnostic's indicators against department, region and
+France (:func:`theme_chart`), and the rapport annuel's result indicators over the contract
+years against their targets (:func:`evolution_chart`); :func:`draw` draws either request.
 
-One figure per group of indicators of a theme (the context cuts a theme in groups that fit
+For the diagnostic: one figure per group of indicators of a theme (the context cuts a theme in groups that fit
 a page), one block of horizontal bars per indicator with its own scale (comparing a rate
 with a density on one axis would mislead). matplotlib is imported here only, with the Agg
 backend; PNG files are deterministic (fixed size and dpi, no metadata), so the same project
@@ -143,6 +145,97 @@ def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: s
     return _png(fig)
 
 
+#: Colours of the target lines of an evolution chart, from the lowest level to the highest.
+TARGET_COLORS = ("#C55A11", "#7F6000", "#375623")
+
+
+def _numbers(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _evolution_data(serie: dict[str, Any]) -> tuple[list[int], list, list]:
+    """(years, points (year, value), targets (name, value, colour) in the order of values)."""
+    years = [int(y) for y in serie.get("annees") or []] or [1]
+    values = list(serie.get("valeurs") or [])
+    points = [(y, float(v)) for y, v in zip(years, values, strict=False) if _numbers(v)]
+    given = [
+        (str(t.get("libelle") or ""), float(t["valeur"]))
+        for t in serie.get("cibles") or []
+        if _numbers(t.get("valeur"))
+    ]
+    # Each level keeps its colour (socle, intermédiaire, objectif), in the order of values.
+    targets = sorted(
+        ((name, value, TARGET_COLORS[min(k, 2)]) for k, (name, value) in enumerate(given)),
+        key=lambda nvc: nvc[1],
+    )
+    return years, points, targets
+
+
+def evolution_chart(serie: dict[str, Any]) -> bytes:
+    """PNG bytes: the result of each contract year as a point (joined by a line; « non
+    chiffré » where the year has no figure), and a dashed line for each target level of the
+    contract, named at its end.
+
+    The scale starts at zero unless every value lies in the upper half of the range, where
+    a zero would crush the differences (a rate between 48 and 52 %). With one year only,
+    the point against the target lines still says which level the result reached.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    years, points, targets = _evolution_data(serie)
+    every = [v for _y, v in points] + [v for _n, v, _c in targets] or [0.0]
+    low, high = min(every), max(every)
+    if low < 0 or low < high / 2:
+        low = min(0.0, low)
+    span = (high - low) or abs(high) or 1.0
+    bottom, top = (low - span * 0.15 if low else 0.0), high + span * 0.2
+    fig = Figure(figsize=(WIDTH_IN, 2.3), dpi=DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.09, 0.13, 0.66, 0.8))
+    ax.set_xlim(0.5, len(years) + 0.5)
+    ax.set_ylim(bottom, top)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_xticks(years)
+    ax.set_xticklabels([f"Année {y}" for y in years], fontsize=7.5, family="DejaVu Sans")
+    ax.tick_params(axis="y", labelsize=7)
+    ax.yaxis.set_major_formatter(_axis_fr())
+
+    def write(x: float, y: float, text: str, size: float, color: str, **style) -> None:
+        ax.text(x, y, text, fontsize=size, color=color, family="DejaVu Sans",
+                parse_math=False, clip_on=False, **style)  # fmt: skip
+
+    gap, placed = (top - bottom) * 0.09, []  # names moved apart when levels are close
+    for name, value, color in targets:
+        ax.axhline(value, color=color, linestyle="--", linewidth=1)
+        placed.append(max(value, placed[-1] + gap) if placed else value)
+        write(len(years) + 0.55, placed[-1], f"{name} : {_fr(value)}", 7, color, va="center")
+    if points:
+        xs, ys = [y for y, _v in points], [v for _y, v in points]
+        ax.plot(xs, ys, color=COLORS["territoire"], linewidth=1.6, marker="o", markersize=6)
+        for y, v in points:
+            write(y, v + (top - bottom) * 0.05, _fr(v), 7.5, COLORS["territoire"],
+                  ha="center", va="bottom", fontweight="bold")  # fmt: skip
+    for y in sorted(set(years) - {p for p, _v in points}):
+        write(y, bottom + (top - bottom) * 0.04, "non chiffré", 7, COLORS["note"],
+              ha="center", va="bottom", style="italic")  # fmt: skip
+    return _png(fig)
+
+
+def _axis_fr():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _pos: _fr(round(value, 6)))
+
+
+def draw(request: dict[str, Any]) -> bytes:
+    """The PNG of a chart request (:func:`_request`)."""
+    if request.get("type") == "evolution":
+        return evolution_chart(request["serie"])
+    return theme_chart(request["legende"], request["indicateurs"])
+
+
 def _png(fig) -> bytes:
     """The figure as an RGB PNG without metadata (deterministic; no alpha channel, which
     Word does not need: a quarter smaller and quicker to compress than matplotlib's RGBA)."""
@@ -172,6 +265,8 @@ def _unit_lines(ind: dict[str, Any]) -> int:
 
 
 def _request(spec: dict) -> dict:
+    if spec.get("type") == "evolution":
+        return {"type": "evolution", "legende": spec["legende"], "serie": spec["serie"]}
     return {"legende": spec["legende"], "indicateurs": spec["indicateurs"]}
 
 
@@ -245,8 +340,13 @@ def _write_cached(folder: Path | None, key: str, data: bytes) -> None:
     cache.prune("graphiques", folder)
 
 
+#: The deliverables with charts, and the section of the context that lists them.
+CHART_SECTIONS = {"diagnostic": "diagnostic", "rapport-annuel": "mise_en_oeuvre"}
+
+
 class ChartStore:
-    """The diagnostic's charts by image path, each drawn once.
+    """The charts of the documents (the diagnostic's, the rapport annuel's) by image path,
+    each drawn once.
 
     A chart comes from the user's cache when it was drawn before with the same content;
     otherwise :meth:`prefetch` draws the missing ones in a helper process (see
@@ -255,10 +355,14 @@ class ChartStore:
     chart is drawn here instead.
     """
 
-    def __init__(self, context: dict) -> None:
+    def __init__(self, context: dict, documents: list[str] | None = None) -> None:
+        """The charts of ``documents`` (deliverable ids; all of them by default)."""
         self._specs: dict[str, dict] = {}
-        for chart in context.get("diagnostic", {}).get("graphiques", []):
-            self._specs[chart["chemin"]] = chart
+        for doc_id, section in CHART_SECTIONS.items():
+            if documents is not None and doc_id not in documents:
+                continue
+            for chart in context.get(section, {}).get("graphiques", []):
+                self._specs[chart["chemin"]] = chart
         self._done: dict[str, bytes] = {}
         self._keys: dict[str, str] = {}
         self._folder: Path | None = None
@@ -329,7 +433,7 @@ class ChartStore:
             self._collect()
         if path not in self._done:
             try:
-                data = theme_chart(spec["legende"], spec["indicateurs"])
+                data = draw(_request(spec))
             except Exception as exc:  # noqa: BLE001 - a document without a chart, not no document
                 self.failures.append(f"{path} ({type(exc).__name__} : {exc})")
                 return None  # the builder writes « [image absente : …] » in its place

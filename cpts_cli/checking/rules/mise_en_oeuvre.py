@@ -10,6 +10,7 @@ from cpts_cli.checking.rules.engine import (
     rule,
     scalar,
 )
+from cpts_cli.funding.model import CRISIS
 from cpts_cli.funding.yearly import cumulative_reason
 from cpts_cli.funding.yearly import number as _numeric
 from cpts_cli.project.positions import pointer
@@ -272,3 +273,129 @@ def some_results(ctx: Context):
         any(isinstance(r, dict) for r in listed(y.get("resultats"))) for _, y in years
     ):
         yield hit("/mise_en_oeuvre/annees")
+
+
+#: The ``financeur`` codes of the ACI (``mise_en_oeuvre.annees[].financement.recu``).
+ACI_FUNDERS = ("aci_fonctionnement", "aci_part_fixe", "aci_part_variable", "aci")
+
+
+def _received(year: dict) -> list[dict]:
+    fin = year.get("financement")
+    lines = listed(fin.get("recu")) if isinstance(fin, dict) else []
+    return [r for r in lines if isinstance(r, dict)]
+
+
+@rule(
+    "CPTS-E012",
+    step=STEP,
+    title="Financement de l'année non renseigné",
+    message="Année {annee} : {champ} manquent (« financement.{cle} ») ; le rapport annuel "
+    "les compare {objet}.",
+)
+def year_money(ctx: Context):
+    """Chaque année de contrat dit ce que la CPTS a reçu (l'ACI, par part, et les autres
+    financeurs : FIR, collectivités) et ce qu'elle en a fait (ses dépenses, poste par
+    poste). Le rapport annuel compare les sommes reçues au calendrier des versements du
+    contrat, et les dépenses au budget du projet de santé.
+
+    Incorrect : `- annee: 1` sans `financement`. Correct : `financement: {recu:
+    [{financeur: aci_fonctionnement, montant: 75000}, …], utilisation: [{poste:
+    Coordination, montant: 71500}, …]}`.
+    """
+    wanted = (
+        ("recu", "les sommes reçues", "au calendrier des versements du contrat ACI"),
+        ("utilisation", "les dépenses de l'année", "au budget du projet de santé"),
+    )
+    for i, year in ctx.items("/mise_en_oeuvre/annees"):
+        fin = year.get("financement")
+        fin = fin if isinstance(fin, dict) else {}
+        for key, what, against in wanted:
+            if not any(isinstance(x, dict) for x in listed(fin.get(key))):
+                yield hit(
+                    pointer("mise_en_oeuvre", "annees", i),
+                    annee=year.get("annee", "?"),
+                    champ=what,
+                    cle=key,
+                    objet=against,
+                )
+
+
+@rule(
+    "CPTS-E013",
+    step=STEP,
+    severity="warning",
+    title="Somme reçue de l'ACI au-delà du contrat",
+    message="Année {annee} : {recu} reçus de l'ACI, plus que le contrat ne peut verser pour "
+    "une année ({plafond} : fonctionnement, parts fixes et parts variables au maximum{crise}). "
+    "Vérifiez les montants : une somme d'une autre année, ou d'un autre financeur ?",
+)
+def aci_received_ceiling(ctx: Context):
+    """Les sommes reçues de l'ACI au titre d'une année de contrat ne dépassent pas ce que
+    le contrat peut verser pour une année : le fonctionnement, les parts fixes de toutes ses
+    missions et leurs parts variables au maximum (celle de la mission crises seulement si
+    l'ARS a reconnu une crise cette année-là). Au-delà, la somme notée compte sans doute
+    plusieurs années, ou un autre financeur.
+
+    Incorrect : 480 000 € notés pour l'année 1 d'un contrat de 75 000 € de fonctionnement,
+    190 000 € de parts fixes et 180 000 € de parts variables, sans crise.
+    """
+    from cpts_cli.support.formatting import euros
+
+    contract = ctx.get("/validation/contrat")
+    if not isinstance(contract, dict):
+        return
+    base = _numeric(contract.get("fonctionnement")) or 0.0
+    fixed, variable, crisis = 0.0, 0.0, 0.0
+    for m in listed(contract.get("missions")):
+        if not isinstance(m, dict):
+            continue
+        fixed += _numeric(m.get("fixe")) or 0.0
+        share = _numeric(m.get("variable")) or 0.0
+        code = scalar(m.get("mission"))
+        aci_rule = ctx.aci.missions.get(code) if code else None
+        if code == CRISIS or (aci_rule and aci_rule.condition_part_variable):
+            crisis += share
+        else:
+            variable += share
+    for i, year in ctx.items("/mise_en_oeuvre/annees"):
+        got = sum(
+            _numeric(r.get("montant")) or 0.0
+            for r in _received(year)
+            if r.get("financeur") in ACI_FUNDERS
+        )
+        with_crisis = year.get("crise_reconnue") is True
+        ceiling = base + fixed + variable + (crisis if with_crisis else 0.0)
+        if ceiling and got > ceiling:
+            yield hit(
+                pointer("mise_en_oeuvre", "annees", i, "financement", "recu"),
+                annee=year.get("annee", "?"),
+                recu=euros(got),
+                plafond=euros(ceiling),
+                crise=", crise reconnue comprise" if with_crisis else ", hors mission crises",
+            )
+
+
+@rule(
+    "CPTS-E014",
+    step=STEP,
+    severity="warning",
+    title="Aucune somme reçue de l'ACI",
+    message="Année {annee} : aucune des sommes reçues ne vient de l'ACI (« financeur : "
+    "aci_fonctionnement », « aci_part_fixe », « aci_part_variable » ou « aci ») ; le "
+    "fonctionnement de l'année est pourtant versé dès son début.",
+)
+def aci_received(ctx: Context):
+    """Le contrat ACI verse le fonctionnement de chaque année dès son début (à la signature
+    pour l'année 1, à l'anniversaire ensuite) : les sommes reçues d'une année de contrat en
+    comptent au moins une de l'ACI.
+
+    Incorrect : `recu: [{financeur: fir, montant: 5000}]` seul. Correct : avec `{financeur:
+    aci_fonctionnement, montant: 75000}`.
+    """
+    for i, year in ctx.items("/mise_en_oeuvre/annees"):
+        lines = _received(year)
+        if lines and not any(r.get("financeur") in ACI_FUNDERS for r in lines):
+            yield hit(
+                pointer("mise_en_oeuvre", "annees", i, "financement", "recu"),
+                annee=year.get("annee", "?"),
+            )

@@ -76,7 +76,9 @@ def _build(src: Source) -> dict:
     ctx["validation"] = validation(src)
     ctx["aci"]["grille"] = grid(src, ctx["validation"]["contrat"], ctx["territoire"]["taille"])
     ctx["financement"] = funding(src)
-    ctx["mise_en_oeuvre"] = implementation(src, ctx["validation"], ctx["financement"])
+    ctx["mise_en_oeuvre"] = implementation(
+        src, ctx["validation"], ctx["financement"], ctx["projet_sante"]["budget"]
+    )
     ctx["etapes"] = steps(src)
     ctx["historique"] = history(ctx)
     ctx["vocabulaire"] = {name: src.v[name] for name in VOCABULARIES}

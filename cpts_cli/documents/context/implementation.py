@@ -1,8 +1,10 @@
-"""Step 9 — implementation: the annual results, what they earned."""
+"""Step 9 — implementation: the annual results, what they earned, the money of each year
+(:mod:`.annual`) and the charts of the result indicators."""
 
 from __future__ import annotations
 
 from cpts_cli.documents.context import values
+from cpts_cli.documents.context.annual import indicator_charts, year_money
 from cpts_cli.documents.context.base import Source
 
 
@@ -16,7 +18,9 @@ def funding(src: Source) -> dict | None:
         return None
 
 
-def implementation(src: Source, validation: dict, financement: dict | None) -> dict:
+def implementation(
+    src: Source, validation: dict, financement: dict | None, budget: list[dict] | None = None
+) -> dict:
     node = src.section("mise_en_oeuvre")
     contract = validation["contrat"] or {"indicateurs": [], "missions": [], "annees": []}
     periods = {y["index"]: y for y in contract["annees"]}
@@ -40,6 +44,10 @@ def implementation(src: Source, validation: dict, financement: dict | None) -> d
                     i for i in contract["indicateurs"] if i["id"] and i["id"] not in reported
                 ],
                 "variable": earned,
+                "financement": year_money(src, y, index, financement, budget or []),
+                "difficultes": values.text(y.get("difficultes")),
+                "perspectives": values.text(y.get("perspectives")),
+                "derniere_du_contrat": index == len(contract["annees"]),
                 "activite": {
                     "reunions": values.scalar(activity.get("reunions")),
                     "adherents": values.scalar(activity.get("adherents")),
@@ -48,7 +56,19 @@ def implementation(src: Source, validation: dict, financement: dict | None) -> d
             }
         )
     years.sort(key=lambda y: y["annee"] if isinstance(y["annee"], (int, float)) else 99)
-    return {"annees": years}
+    charts = indicator_charts(contract, years)
+    charted = {c["indicateur"] for c in charts}
+    return {
+        "annees": years,
+        "graphiques": charts,
+        "sans_graphique": [
+            i
+            for i in contract["indicateurs"]
+            if i["type"] == "resultat" and i["id"] and i["id"] not in charted
+        ]
+        if years
+        else [],
+    }
 
 
 def _results(src: Source, y: dict, contract: dict, earned: dict | None) -> list[dict]:
