@@ -259,3 +259,33 @@ def test_fill_offers_an_income_line_when_the_budget_is_in_deficit(tmp_path):
         "Statut",
         "Précision",
     ]
+
+
+def test_before_the_contract_unpublished_aci_amounts_leave_the_balance_open(tmp_path):
+    """Without a contract, a fixed part the ACI data does not give is printed as such and the
+    balance is not claimed (the grid's amounts are filled in elsewhere: the test blanks them)."""
+    from cpts_cli.documents import RenderLog, _prepare, render_markdown
+    from cpts_cli.documents.context.base import Source
+    from cpts_cli.documents.context.health_project import _income
+    from cpts_cli.documents.environment import make_environment
+    from cpts_cli.project.load import read_path
+
+    doc = read_path(_example(tmp_path))
+    planned, context, today = _prepare(doc, ["projet-sante"], False, RenderLog())
+    funding = context["financement"]
+    for m in funding["missions"]:
+        m["fixe"] = {**m["fixe"], "valeur": None, "statut": "non publié", "lectures": []}
+    funding["contrat"] = None
+    ps = context["projet_sante"]
+    ps.update(_income(Source(doc.plain, today), doc.plain["projet_sante"], funding))
+    text = render_markdown(make_environment(None), context, planned[0], today).translate(SPACES)
+    section = text[text.index("# Le budget prévisionnel") : text.index("# Annexes")]
+    row = "| ACI, part fixe de la mission « Parcours pluriprofessionnels autour du patient » |"
+    assert f"{row} montant non publié | à fixer par le contrat |" in section
+    assert "| **Total des recettes comptées** | **96 000 €** hors montants non publiés |" in section
+    assert (
+        "L'équilibre ne peut pas encore être établi : 5 montants de l'ACI ne sont pas publiés, "
+        "que le contrat fixera. Sans eux, les recettes comptées sont de 96 000 € pour "
+        "286 000 € de dépenses."
+    ) in section
+    assert "équilibré" not in section and "dépassent" not in section
