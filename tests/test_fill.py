@@ -198,7 +198,7 @@ def test_step_2_every_kind_of_question(step2, cli):
     assert result.complete, printed
     assert "Format invalide pour « Numéro RPPS » : « 123 » (exemple : « 10101234567 »)" in printed
     assert "Date invalide pour « Date » : « 31/02/2024 »" in printed
-    assert "couvrent 1 profession :" in printed  # said before "Ajouter un autre acteur ?"
+    assert "sont tous de la même profession :" in printed  # said before "Ajouter un autre acteur ?"
     text = step2.read_text(encoding="utf-8")
     assert (
         "  acteurs:\n"

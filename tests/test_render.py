@@ -339,13 +339,14 @@ TOOL_WORDS = (
     "(s)",
     "mise_en_oeuvre",
     "avenant-2",
-    "calculé par l'outil",
+    "par l'outil",
     "Étape terminée",
     "Conforme",
     "montant d'exemple",
     "y compris infirmier psychiatrique",
     "autre que médecine générale",
     "((",
+    "))",
     "à l'ars",
     "de cpts",
     "fiche-actions",
@@ -361,7 +362,10 @@ def test_no_word_of_the_tool_in_any_document(example_name, tmp_path):
         out = tmp_path / ("brouillons" if draft else "documents")
         result = run_cli(["render", tmp_path / "cpts.yaml", "--format", "md", "--out", out, *draft])
         assert result.code == 0, result
-        texts = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.md")}
+        # Documents carry typographic apostrophes; the words above are written plainly.
+        texts = {
+            p.name: p.read_text(encoding="utf-8").replace("\u2019", "'") for p in out.glob("*.md")
+        }
         assert texts
         for name, text in texts.items():
             for word in TOOL_WORDS:
@@ -451,3 +455,130 @@ def test_a_document_is_dated_from_its_step_not_from_the_render(tmp_path):
         "presentation": 'date: "12\u00a0avril\u00a02023"',
         "lettre-intention": 'date: "16\u00a0janvier\u00a02023"',
     }
+
+
+@pytest.mark.parametrize(
+    ("created", "expected"),
+    [
+        ("2022-12-13", "se sont constitués en association (association loi 1901, déclarée en"),
+        ("2023-03-14", "se constituent en association (association loi 1901, en cours de création)"),
+    ],
+)
+def test_letter_shows_the_association_as_it_was_on_the_letters_date(tmp_path, created, expected):
+    """Re-rendered after the association's declaration, the letter of 16 January 2023 said
+    « déclarée en préfecture » of an association created on 14 March (issue 13, point 3)."""
+    source = (EXAMPLES / "sud-dijonnais.yaml").read_text(encoding="utf-8")
+    assert "date_creation: 2022-12-13" in source
+    (tmp_path / "cpts.yaml").write_text(
+        source.replace("date_creation: 2022-12-13", f"date_creation: {created}"), encoding="utf-8"
+    )
+    out = tmp_path / "md"
+    args = ["render", tmp_path / "cpts.yaml", "--doc", "lettre-intention", "--format", "md"]
+    result = run_cli([*args, "--out", out])
+    assert result.code == 0, result
+    text = (out / "lettre-intention.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert expected in text
+
+
+def test_each_fiche_action_is_kept_on_one_page(rendered):
+    """Every paragraph and table row of a fiche-action keeps with the next, but the last:
+    Word and LibreOffice move a fiche to the next page rather than cut it (issue 13, point 4)."""
+    from docx.oxml.ns import qn
+
+    doc = open_docx(rendered / "projet-sante.docx")
+    body = list(doc.element.body)
+
+    def keeps(p) -> bool:
+        ppr = p.find(qn("w:pPr"))
+        return ppr is not None and ppr.find(qn("w:keepNext")) is not None
+
+    def heading(el) -> str:
+        ppr = el.find(qn("w:pPr")) if el.tag == qn("w:p") else None
+        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        return style.get(qn("w:val")) if style is not None else ""
+
+    starts = [
+        i
+        for i, el in enumerate(body)
+        if heading(el).startswith("Heading") and "".join(el.itertext()).startswith("Fiche-action")
+    ]
+    assert len(starts) == 7
+    for start in starts:
+        end = next(j for j in range(start + 1, len(body)) if heading(body[j]).startswith("Heading"))
+        fiche = [el for el in body[start:end] if el.tag in (qn("w:p"), qn("w:tbl"))]
+        paragraphs = [p for el in fiche for p in (el.iter(qn("w:p")) if el.tag == qn("w:tbl") else [el])]
+        last_row = list(fiche[-1].findall(qn("w:tr"))[-1].iter(qn("w:p")))
+        assert all(keeps(p) for p in paragraphs if p not in last_row), start
+        assert not any(keeps(p) for p in last_row)
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Contrat local de santé de la Plaine", None),
+        ("CLS du Val de Saône", None),
+        ("Projet territorial du Val", "contrat local de santé"),
+        (None, "contrat local de santé"),
+    ],
+)
+def test_an_existing_project_is_named_with_its_kind_once(name, said):
+    """« Contrat local de santé de la Plaine (Contrat local de santé (CLS)) » in the letter."""
+    from cpts_cli.documents.context.letter import _kind_not_said
+
+    assert _kind_not_said("Contrat local de santé (CLS)", name) == said
+
+
+def test_a_long_table_keeps_its_last_rows_together(rendered):
+    """« Total de l'année 4 » stood alone at the top of a page of the dossier ACI."""
+    from docx.oxml.ns import qn
+
+    doc = open_docx(rendered / "dossier-aci.docx")
+    calendars = [t for t in doc.tables if t.rows[0].cells[1].text == "Mission" and len(t.rows) > 12]
+    assert calendars
+    for table in calendars:
+        rows = table._tbl.findall(qn("w:tr"))
+        keeps = [
+            all(p.find(qn("w:pPr")) is not None and p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+                for p in tr.iter(qn("w:p")))
+            for tr in rows
+        ]
+        assert keeps[-3:] == [True, True, False]
+        assert not any(keeps[1:-3])  # the header keeps with the first row; the body flows
+        assert all("(au plus) (au plus)" not in c.text and ") (au plus)" not in c.text for r in table.rows for c in r.cells)
+
+
+def test_a_draft_gap_on_an_absent_section_has_no_line(tmp_path):
+    """The box of a draft said « ligne 1 — Le diagnostic ne contient aucun indicateur »:
+    line 1 is where the finding of an absent section falls back, not where to write."""
+    shutil.copy(EXAMPLES / "val-de-vingeanne.yaml", tmp_path / "cpts.yaml")
+    out = tmp_path / "md"
+    args = ["render", tmp_path / "cpts.yaml", "--brouillon", "--doc", "projet-sante"]
+    result = run_cli([*args, "--format", "md", "--out", out])
+    assert result.code == 0, result
+    text = (out / "projet-sante-brouillon.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "• Le diagnostic ne contient aucun indicateur" in text
+    assert "ligne 1 —" not in text
+    assert "• ligne 15 — " in text  # a gap inside a written section keeps its line
+
+
+def test_a_final_document_with_an_unasked_gap_is_written_as_a_draft(tmp_path):
+    """Safety net of issue 13, point 1: should a template print a gap the checks never asked
+    about, the final file is not produced; the draft is, and the user is told."""
+    shutil.copy(EXAMPLES / "sud-dijonnais.yaml", tmp_path / "cpts.yaml")
+    mine = tmp_path / "modeles"
+    shutil.copytree(Path(__file__).parent.parent / "templates", mine)
+    letter = mine / "lettre-intention.md.j2"
+    letter.write_text(
+        letter.read_text(encoding="utf-8") + '\n{{ a_completer("passage oublié") }}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "md"
+    args = ["render", tmp_path / "cpts.yaml", "--doc", "lettre-intention", "--format", "md"]
+    result = run_cli([*args, "--templates", mine, "--out", out])
+    assert result.code == 0, result
+    assert sorted(p.name for p in out.glob("*.md")) == ["lettre-intention-brouillon.md"]
+    text = (out / "lettre-intention-brouillon.md").read_text(encoding="utf-8")
+    assert "brouillon: true" in text and "passage oublié" in text
+    said = " ".join((result.out + result.err).split())
+    assert "vérifications n’ont pas signalés : il est écrit comme brouillon" in said.replace("'", "’")
+    assert "lettre-intention : brouillon (des passages restent à compléter)" in said

@@ -340,6 +340,27 @@ def test_a_unit_agrees_with_its_number(unit, value, said):
 
 
 @pytest.mark.parametrize(
+    "label,unit,said",
+    [
+        ("Places en EHPAD pour 1 000 personnes de 75 ans et plus", "pour 1 000 habitants de 75 ans et plus", True),
+        ("Médecins pour 10\u00a0000 habitants", "pour 10 000 habitants", True),
+        ("Passages aux urgences pour 1 000 habitants", "pour 10 000 habitants", False),
+        ("Part des 75 ans et plus", "% de la population", False),
+        ("Délai moyen (en jours)", "jours", True),
+        ("Accessibilité potentielle localisée (APL)", "consultations par an et par habitant", False),
+        ("Indicateur", "", False),
+        (None, "jours", False),
+    ],
+)
+def test_an_indicator_label_that_says_its_unit_is_not_followed_by_it(label, unit, said):
+    """« Places en EHPAD pour 1 000 personnes… : 86 pour 1 000 habitants de 75 ans et plus »
+    said the rate twice in the diagnostic."""
+    from cpts_cli.support.formatting import label_says_unit
+
+    assert label_says_unit(label, unit) is said
+
+
+@pytest.mark.parametrize(
     "text,said",
     [
         (
@@ -369,3 +390,47 @@ def test_french_typography_changes_only_spaces_and_apostrophes(text):
     assert len(said) == len(text)
     for a, b in zip(text, said, strict=True):
         assert a == b or (a in " \u00a0" and b in "\u00a0\u202f") or (a == "'" and b == "’")
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Annecy", "d'Annecy"),
+        ("Évry-Courcouronnes", "d'Évry-Courcouronnes"),
+        ("Le Havre", "du Havre"),
+        ("Les Ulis", "des Ulis"),
+        ("La Rochelle", "de La Rochelle"),
+        ("Chenôve, Longvic et Genlis", "de Chenôve, Longvic et Genlis"),
+    ],
+)
+def test_de_before_a_place_name(name, said):
+    """« réunies autour de Annecy » in the letter of a one-commune territory."""
+    from cpts_cli.support.formatting import of_name
+
+    assert of_name(name) == said
+
+
+@pytest.mark.parametrize(
+    ("label", "unit", "said"),
+    [
+        ("Taux d'évolution (2015-2021)", "% par an", "Taux d'évolution (2015-2021, % par an)"),
+        ("Délai d'attente", "jours", "Délai d'attente (jours)"),
+        ("Part (a) et (b", "%", "Part (a) et (b (%)"),
+    ],
+)
+def test_an_indicator_label_gets_one_pair_of_parentheses(label, unit, said):
+    """« (2015-2021) (% par an) » in the diagnostic's table."""
+    from cpts_cli.support.formatting import label_and_unit
+
+    assert label_and_unit(label, unit) == said
+
+
+@pytest.mark.parametrize(
+    ("value", "said"), [(-0.1, "\u22120,1"), (-12000, "\u221212\u00a0000"), (3, "3")]
+)
+def test_a_negative_number_takes_the_minus_sign(value, said):
+    from cpts_cli.documents.environment import euros, number_fr
+
+    assert number_fr(value) == said
+    if isinstance(value, int):
+        assert euros(value) == said + "\u00a0€"

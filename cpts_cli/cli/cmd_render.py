@@ -310,7 +310,12 @@ def _print_result(out, err, path: Path, written: list[Path], log, quiet: bool) -
     if quiet:
         return
     for doc_id, count in log.drafts.items():
-        detail = f"{counted(count, 'point')} à compléter" if count else "à votre demande"
+        if doc_id in log.unasked_gaps:
+            detail = "des passages restent à compléter"
+        elif count:
+            detail = f"{counted(count, 'point')} à compléter"
+        else:
+            detail = "à votre demande"
         out.print(f"[yellow]{escape(doc_id)} : brouillon ({detail}).[/]")
 
 

@@ -93,6 +93,8 @@ class RenderLog:
     findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     drafts: dict[str, int] = field(default_factory=dict)  # doc id -> items to complete
+    #: Documents written as drafts because their text had gaps no check reported.
+    unasked_gaps: list[str] = field(default_factory=list)
     cpts: str | None = None
     #: Each deliverable's file as this render left it (.output.Written), in the plan's order.
     documents: list[Written] = field(default_factory=list)
@@ -195,7 +197,9 @@ def render_markdown(env, context: dict, planned: Planned, today: _dt.date) -> st
         "manquants": [
             {
                 "message": f.message,
-                "ligne": f.line or None,
+                # A finding on something absent is placed on line 1 (the file's start): no
+                # line is better than a wrong one.
+                "ligne": f.line if f.line > 1 else None,
                 "code": f.code,
                 "etape": (STEP_BY_ID[f.step].label if f.step in STEP_BY_ID else None),
             }
@@ -454,12 +458,33 @@ def _cpts_folder(context: dict, path: Path, taken: set[str]) -> str:
 
 def _render_texts(run: _Run) -> list[tuple[Planned, str]]:
     """The Markdown of each planned document; the output folder made, the drafts counted."""
-    texts = [(p, render_markdown(run.env, run.context, p, run.today)) for p in run.planned]
+    texts = [_final_or_draft(run, p) for p in run.planned]
     _prepare_out(run.out, run.root)
     for p, _text in texts:
         if p.draft:
             run.log.drafts[p.deliverable.id] = len(p.missing)
     return texts
+
+
+def _final_or_draft(run: _Run, planned: Planned) -> tuple[Planned, str]:
+    """The document's Markdown. A final document never carries a gap: should a template
+    print one that the checks did not ask for (a defect of cpts, which the tests look for),
+    the document is written as a draft, under a draft's name, and the user is told."""
+    from dataclasses import replace
+
+    from cpts_cli.documents.environment import PLACEHOLDER_START
+
+    text = render_markdown(run.env, run.context, planned, run.today)
+    if planned.draft or PLACEHOLDER_START not in text:
+        return planned, text
+    run.log.warnings.append(
+        f"« {planned.deliverable.title} » contient des passages à compléter que les "
+        "vérifications n'ont pas signalés : il est écrit comme brouillon. Complétez les "
+        "passages marqués, et signalez ce défaut de cpts."
+    )
+    run.log.unasked_gaps.append(planned.deliverable.id)
+    planned = replace(planned, draft=True)
+    return planned, render_markdown(run.env, run.context, planned, run.today)
 
 
 def _publish(run: _Run, planned: Planned, extension: str, data: bytes) -> Written:

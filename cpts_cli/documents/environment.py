@@ -37,6 +37,10 @@ TOC = "<!-- table-des-matieres -->"
 #: « signatures » gives the rows of a table room to sign.
 BLOCK_START = "<!-- bloc:"
 BLOCK_END = "<!-- fin-bloc -->"
+#: ``<!-- ensemble -->`` … ``<!-- fin-ensemble -->``: what is between stays on one page when
+#: it fits (a fiche-action); longer, it flows over the pages as usual.
+KEEP_START = "<!-- ensemble -->"
+KEEP_END = "<!-- fin-ensemble -->"
 MARK_OPEN = "<mark>"
 MARK_CLOSE = "</mark>"
 
@@ -133,7 +137,12 @@ def number_fr(value: Any, decimals: int | None = None) -> Md:
         return escape_md(value)
     if isinstance(value, float) and value != value:  # NaN
         return Md("—")
-    return Md(_format.decimal(value, decimals, NBSP))
+    return Md(_minus(_format.decimal(value, decimals, NBSP)))
+
+
+def _minus(text: str) -> str:
+    """A negative number in a document takes the minus sign (−0,1), not the hyphen."""
+    return "\u2212" + text[1:] if text.startswith("-") else text
 
 
 def euros(value: Any) -> Md:
@@ -142,7 +151,7 @@ def euros(value: Any) -> Md:
         return escape_md(value) if value not in (None, "") else Md("—")
     if not math.isfinite(value):
         return Md("—")
-    return Md(_format.euros(value, NBSP))
+    return Md(_minus(_format.euros(value, NBSP)))
 
 
 def percent(value: Any, decimals: int = 0) -> Md:
@@ -183,6 +192,16 @@ def list_fr(items: Any, conjunction: str = "et") -> Md:
     return Md(_format.list_fr(parts, conjunction))
 
 
+def label_and_unit(label: Any, unit: Any) -> Md:
+    """An indicator's label followed by its unit in parentheses (:func:`cpts_cli.support.formatting.label_and_unit`)."""
+    return Md(_format.label_and_unit(str(escape_md(label)), str(escape_md(unit))))
+
+
+def of_place(name: Any) -> Md:
+    """« de » before a place name: « d'Annecy », « du Havre » (:func:`cpts_cli.support.formatting.of_name`)."""
+    return Md(_format.of_name(str(escape_md(name))))
+
+
 def plural(count: Any, singular: str, plural_form: str | None = None) -> Md:
     """(3, "commune") → « 3 communes »."""
     n = count if is_number(count) else 0
@@ -204,9 +223,13 @@ def agreed_unit(unit: Any, value: Any) -> Md:
     return escape_md(_format.unit_agreed(str(unit), value))
 
 
+#: How every placeholder begins in the Markdown of a document.
+PLACEHOLDER_START = f"{MARK_OPEN}\\[À COMPLÉTER"
+
+
 def placeholder(label: Any) -> Md:
     """A visible, highlighted placeholder for a missing item."""
-    return Md(f"{MARK_OPEN}\\[À COMPLÉTER : {escape_md(label)}\\]{MARK_CLOSE}")
+    return Md(f"{PLACEHOLDER_START} : {escape_md(label)}\\]{MARK_CLOSE}")
 
 
 def filled(value: Any) -> bool:
@@ -267,6 +290,9 @@ FILTERS = {
     "pluriel": plural,
     "minuscule": lower_first,
     "accord": agreed_unit,
+    "dit_unite": _format.label_says_unit,
+    "de": of_place,
+    "avec_unite_entre_parentheses": label_and_unit,
     "ou_a_completer": or_placeholder,
     "paragraphes_ou_a_completer": paragraphs_or_placeholder,
     "yaml": yaml_string,

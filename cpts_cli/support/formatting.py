@@ -105,6 +105,50 @@ def unit_agreed(unit: str, value: object) -> str:
     return unit
 
 
+_VOWELS = "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒaeiouyàâäéèêëîïôöùûüœ"
+
+
+def of_name(name: str) -> str:
+    """« de » before a place name, the French way: « d'Annecy », « du Havre », « des Ulis »,
+    « de La Rochelle », « de Chenôve »."""
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    if name[:1] in _VOWELS:
+        return "d'" + name
+    return "de " + name
+
+
+def label_and_unit(label: str, unit: str) -> str:
+    """« Taux d'évolution (2015-2021) » and « % par an » → « Taux d'évolution (2015-2021,
+    % par an) »: one pair of parentheses, not two side by side."""
+    label = label.rstrip()
+    if label.endswith(")") and label.count("(") == label.count(")"):
+        return f"{label[:-1]}, {unit})"
+    return f"{label} ({unit})"
+
+
+_RATE = re.compile(r"^(pour|par)\s+[\d\s\u00a0\u202f]*\d", re.IGNORECASE)
+
+
+def label_says_unit(label: object, unit: object) -> bool:
+    """Whether an indicator's label already says its unit: the unit itself (« en % »), or the
+    same rate (« Places en EHPAD pour 1 000 personnes de 75 ans et plus » with the unit
+    « pour 1 000 habitants de 75 ans et plus »), so that the document does not repeat it."""
+    if not isinstance(label, str) or not isinstance(unit, str) or not unit.strip():
+        return False
+
+    def plain(text: str) -> str:
+        return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip().lower()
+
+    said, unit = plain(label), plain(unit)
+    if unit in said:
+        return True
+    rate = _RATE.match(unit)
+    return bool(rate) and rate.group(0) in said
+
+
 NNBSP = "\u202f"  # narrow no-break space: before ; : ! ? and inside « »
 _NBSP = "\u00a0"
 _BEFORE_PUNCT = re.compile(r"[ \u00a0](?=[;:!?](?:\s|$|[»)\]]))")

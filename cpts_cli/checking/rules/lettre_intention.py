@@ -73,15 +73,15 @@ def existing_projects(ctx: Context):
     "({creation}) : {conseil}",
 )
 def association_at_letter_date(ctx: Context):
-    """La lettre présente l'association telle qu'elle est à la date de la lettre : une
-    association créée (ou dont la création est prévue) après cette date n'y est pas encore
-    « déclarée en préfecture ». Erreur tant que la lettre n'est pas envoyée (étape non
-    terminée) ; ensuite, avertissement : la lettre envoyée reste telle qu'elle a été envoyée,
-    mais la rendre de nouveau la montrerait avec le statut d'aujourd'hui.
+    """Tant que la lettre n'est pas envoyée, elle ne peut pas être datée d'avant la création
+    de l'association si celle-ci est dite « déclarée en préfecture » : l'une des deux dates
+    est fausse, ou l'association n'est pas encore déclarée. Une fois la lettre envoyée
+    (étape terminée), la lettre produite de nouveau présente l'association telle qu'elle
+    était à sa date (« en cours de création ») : il n'y a plus rien à corriger.
 
     Incorrect : `lettre_intention: {date: 2023-01-16}` avec `association: {statut: declaree,
-    date_creation: 2023-03-14}`. Correct : `statut: en_creation` tant que l'association n'est
-    pas déclarée, ou la date de création réelle si elle précède la lettre.
+    date_creation: 2023-03-14}`, lettre non envoyée. Correct : `statut: en_creation` tant que
+    l'association n'est pas déclarée, ou la date de création réelle si elle précède la lettre.
     """
     association = ctx.get("/cpts/association")
     letter = parse_date(ctx.get(f"{BASE}/date"))
@@ -91,22 +91,13 @@ def association_at_letter_date(ctx: Context):
     if association.get("statut") != "declaree" or created is None or created <= letter:
         return
     record = ctx.get("/etapes/lettre_intention")
-    sent = isinstance(record, dict) and record.get("terminee_le") is not None
-    if sent:
-        advice = (
-            "produite de nouveau, elle présenterait l'association comme « déclarée en "
-            "préfecture ». Gardez la lettre telle qu'elle a été envoyée."
-        )
-    else:
-        advice = (
-            "elle ne peut pas présenter l'association comme « déclarée en préfecture ». Si "
-            "l'association n'est pas encore déclarée, écrivez « statut: en_creation » (section "
-            "cpts, association) ; sinon corrigez la date de la lettre ou la date de création."
-        )
+    if isinstance(record, dict) and record.get("terminee_le") is not None:
+        return
     yield hit(
         f"{BASE}/date",
-        "warning" if sent else None,
         lettre=long_date(letter),
         creation=long_date(created),
-        conseil=advice,
+        conseil="elle ne peut pas présenter l'association comme « déclarée en préfecture ». Si "
+        "l'association n'est pas encore déclarée, écrivez « statut: en_creation » (section "
+        "cpts, association) ; sinon corrigez la date de la lettre ou la date de création.",
     )

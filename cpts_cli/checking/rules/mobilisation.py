@@ -5,7 +5,6 @@ from __future__ import annotations
 from cpts_cli.checking.rules.engine import Context, hit, rule, scalar
 from cpts_cli.project.positions import pointer
 from cpts_cli.referentiel import store
-from cpts_cli.support.formatting import counted
 
 STEP = "mobilisation"
 DOCTORS = ("medecin_generaliste", "medecin_specialiste")
@@ -15,8 +14,7 @@ DOCTORS = ("medecin_generaliste", "medecin_specialiste")
     "CPTS-M001",
     step=STEP,
     title="Moins de deux professions",
-    message="Les acteurs recensés couvrent {professions} : une CPTS réunit au moins deux "
-    "professions de santé.",
+    message="{constat} : une CPTS réunit au moins deux professions de santé.",
 )
 def two_professions(ctx: Context):
     """Une CPTS est pluriprofessionnelle : au moins deux professions parmi les acteurs.
@@ -30,7 +28,12 @@ def two_professions(ctx: Context):
         if isinstance(a.get("profession"), str)
     }
     if len(professions) < 2:
-        yield hit("/mobilisation/acteurs", professions=counted(len(professions), "profession"))
+        constat = (
+            "Les acteurs recensés sont tous de la même profession"
+            if professions
+            else "Aucun acteur recensé n'a de profession indiquée"
+        )
+        yield hit("/mobilisation/acteurs", constat=constat)
 
 
 @rule(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from cpts_cli.documents.context import values
 from cpts_cli.documents.context.base import Source
+from cpts_cli.support.formatting import lower_first
 
 
 def letter(src: Source, territory: dict) -> dict:
@@ -29,16 +32,20 @@ def letter(src: Source, territory: dict) -> dict:
     amounts = [m["montant"] for m in means if m["montant"] is not None]
     projects = []
     for p in values.mappings(node.get("projets_existants")):
+        coded = src.coded(p, "type", "type_projet_existant")
+        name = values.text(p.get("nom"))
         projects.append(
             {
-                **src.coded(p, "type", "type_projet_existant"),
-                "nom": values.text(p.get("nom")),
+                **coded,
+                "nom": name,
+                "type_a_dire": _kind_not_said(coded["type_libelle"], name),
                 "lien": values.text(p.get("lien")),
             }
         )
     signatories = [src.person(s) for s in values.mappings(node.get("signataires"))]
     return {
         "date": values.date(node.get("date")),
+        **_association_at_letter_date(src, node.get("date")),
         "destinataires": recipients,
         "destinataires_saisis": bool(values.texts(node.get("destinataires"))),
         "orientations": orientations,
@@ -48,6 +55,37 @@ def letter(src: Source, territory: dict) -> dict:
         "projets_existants": projects,
         "acteurs_a_associer": values.text(node.get("acteurs_a_associer")),
         "signataires": [s for s in signatories if s],
+    }
+
+
+def _kind_not_said(label: str | None, name: str | None) -> str | None:
+    """The kind of an existing project, to print after its name — unless the name already
+    says it (« Contrat local de santé du Val de Saône », « MSP de la Plaine »). Printed in
+    parentheses after the name, it loses its own (« Contrat local de santé (CLS) » →
+    « contrat local de santé »)."""
+    if not label:
+        return None
+    match = re.fullmatch(r"(.*?)\s*\(([^()]*)\)\s*", label)
+    words, acronym = (match.group(1), match.group(2)) if match else (label, None)
+    said = (name or "").lower()
+    if words.lower() in said or (acronym and re.search(rf"\b{re.escape(acronym.lower())}\b", said)):
+        return None
+    return lower_first(words)
+
+
+def _association_at_letter_date(src: Source, letter_date) -> dict:
+    """The association's status as it was on the letter's date: one created after the letter
+    was still being created then, whatever its status today (a letter re-rendered after the
+    association's declaration stays as it was sent)."""
+    association = values.mapping(src.section("cpts").get("association"))
+    status = association.get("statut")
+    created = values.as_date(association.get("date_creation"))
+    written = values.as_date(letter_date)
+    if status == "declaree" and created and written and created > written:
+        status = "en_creation"
+    return {
+        "statut_association": values.label(src.v["statut_association"], status),
+        "association_en_creation": status == "en_creation",
     }
 
 

@@ -73,8 +73,8 @@ def territory(src: Source) -> dict:
         "taille": taille,
         "taille_note": taille_note,
         "source_referentiel": (
-            f"{meta.get('source', '')} {meta.get('version', '')} "
-            f"(COG {meta.get('cog', '')}, {meta.get('licence', '')})"
+            f"{meta.get('source', '')} {meta.get('version', '')}, "
+            f"COG {meta.get('cog', '')}, {meta.get('licence', '')}"
         ).strip(),
         "codes_inconnus": [r.code for _p, r in terr.unknown_communes]
         + [s for _p, s in terr.unknown_epci],

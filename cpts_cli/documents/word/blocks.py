@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from cpts_cli.documents.environment import BLOCK_END, BLOCK_START, PAGE_BREAK, TOC
+from cpts_cli.documents.environment import (
+    BLOCK_END,
+    BLOCK_START,
+    KEEP_END,
+    KEEP_START,
+    PAGE_BREAK,
+    TOC,
+)
 from cpts_cli.documents.word.frame import cover, table_of_contents
 from cpts_cli.documents.word.inline import write_inline
 from cpts_cli.documents.word.markdown import image_alt, inline_text, parser
@@ -130,7 +137,8 @@ class Blocks:
         return i + 1
 
     def marker(self, i: int) -> int:
-        """Our HTML comments: page break, table of contents, start and end of a block."""
+        """Our HTML comments: page break, table of contents, start and end of a block or of
+        what stays on one page."""
         marker = self.tokens[i].content.strip()
         if marker == PAGE_BREAK:
             self.w.page_break()
@@ -140,6 +148,10 @@ class Blocks:
             self.w.block_style = marker[len(BLOCK_START) : -3].strip() or None
         elif marker == BLOCK_END:
             self.w.block_style = None
+        elif marker == KEEP_START:
+            self.w.keep_together_start()
+        elif marker == KEEP_END:
+            self.w.keep_together_end()
         return i + 1
 
     def code(self, i: int) -> int:

@@ -48,11 +48,12 @@ def write_table(w: Writer, tokens) -> None:
     cell_style = w.styles.id("Texte de tableau")
     for r_index, row in enumerate(rows):
         tbl.append(_row(w, columns, row, r_index < header_rows, cell_style))
-    if len(rows) <= 12:
-        # A short table stays on one page: every row keeps with the next.
-        for tr in tbl.findall(qn("w:tr"))[:-1]:
-            for p in tr.iter(qn("w:p")):
-                ppr_set(p, element("w:keepNext"))
+    # A short table stays on one page: every row keeps with the next. A long one keeps its
+    # last three rows together, so that a total never stands alone on a new page.
+    kept = tbl.findall(qn("w:tr"))[:-1] if len(rows) <= 12 else tbl.findall(qn("w:tr"))[-3:-1]
+    for tr in kept:
+        for p in tr.iter(qn("w:p")):
+            ppr_set(p, element("w:keepNext"))
     w.append(tbl)
     w.last_block = "table"
 

@@ -49,6 +49,9 @@ class Writer:
         #: What was written last: "p", "table", "break" (None at the start).
         self.last_block: str | None = None
         self.figure_count = 0
+        #: The element written just before a ``<!-- ensemble -->`` marker (the section
+        #: properties when it opens the body), until its ``<!-- fin-ensemble -->``.
+        self._keep_from = None
 
     def _open(self, model: Path | None) -> None:
         reference = Document(io.BytesIO(reference_bytes()))
@@ -125,6 +128,34 @@ class Writer:
             p, style = self.last_paragraph
             if style in ("Normal", "Encadré", "Quote"):
                 ppr_set(p, element("w:keepNext"))
+
+    def keep_together_start(self) -> None:
+        previous = self.sect_pr.getprevious()
+        self._keep_from = previous if previous is not None else self.sect_pr
+
+    def keep_together_end(self) -> None:
+        """Every paragraph and table row written since the start keeps with the next, the
+        last one excepted: Word and LibreOffice then move the whole to the next page when
+        it does not fit at the foot of this one (and let it flow when it is longer than a
+        page)."""
+        if self._keep_from is None:
+            return
+        start, self._keep_from = self._keep_from, None
+        written = []
+        el = start.getnext() if start is not self.sect_pr else self.body[0]
+        while el is not None and el is not self.sect_pr:
+            written.append(el)
+            el = el.getnext()
+        if not written:
+            return
+        *before, final = written
+        for el in before:
+            for p in _paragraphs_of(el):
+                ppr_set(p, element("w:keepNext"))
+        if final.tag == qn("w:tbl"):
+            for tr in final.findall(qn("w:tr"))[:-1]:
+                for p in tr.iter(qn("w:p")):
+                    ppr_set(p, element("w:keepNext"))
 
     # -- runs ------------------------------------------------------------------------------
 
@@ -261,3 +292,12 @@ def _run_format(rpr, *, bold, italic, color, size, mark) -> None:
             rpr.append(with_val(tag, str(size)))
     if mark:
         rpr.append(with_val("w:highlight", "yellow"))
+
+
+def _paragraphs_of(el) -> list:
+    """A body paragraph itself, or every paragraph of a table's rows."""
+    if el.tag == qn("w:p"):
+        return [el]
+    if el.tag == qn("w:tbl"):
+        return list(el.iter(qn("w:p")))
+    return []
