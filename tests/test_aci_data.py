@@ -107,9 +107,12 @@ def test_every_raw_figure_has_status_source_and_date():
         assert isinstance(fig.get("source"), str) and fig["source"].strip(), path
         assert isinstance(fig.get("date"), str) and DATE_RE.match(fig["date"]), path
         if fig["valeur"] is None:
-            # no figure: "non publié", or sources disagree and both readings are kept
-            assert fig["statut"] == "non publié" or (
-                fig["statut"] == "à vérifier" and len(fig.get("lectures", [])) >= 2
+            # no figure: "non publié", or sources disagree and both readings are kept, or
+            # the figure is in a published text no consulted source gives (« Journal officiel »)
+            assert (
+                fig["statut"] == "non publié"
+                or (fig["statut"] == "à vérifier" and len(fig.get("lectures", [])) >= 2)
+                or (fig["statut"] == "à vérifier" and "Journal officiel" in fig.get("note", ""))
             ), path
         else:
             assert fig["statut"] != "non publié", path
@@ -483,21 +486,106 @@ def test_letter_of_intent_aid_is_the_majority_reading_of_the_2020_drafts(av2, v2
     assert v2019.aide_lettre_intention == {}
 
 
-def test_per_mission_rule_amounts_are_not_published(av2, v2019):
+LQDM_PROJET = "interpro-le-projet-davenant-sur-les-cpts-finalise-jusqua-575-000-euros"
+LQDM_CRISE = "negociations-conventionnelles-aci-cpts-les-syndicats-reclament"
+
+# What was read in the sources (December 2026), per family of figures: version, mission, part,
+# {tier: amount}, the words the source must be named by, and the address it was read at.
+MISSION_FIGURES = [
+    # Le Quotidien du médecin, late 2021, last draft of avenant 2: « 80 000 euros pour une
+    # CPTS de taille 1 (au lieu de 75 000 euros), 100 000 euros pour une communauté de taille 2
+    # (versus 92 000 euros), 120 000 euros pour une CPTS de taille 3 et jusqu'à 150 000 euros »
+    (
+        "avenant-2",
+        "acces_soins",
+        "total",
+        {1: 80_000, 2: 100_000, 3: 120_000, 4: 150_000},
+        "projet d'avenant",
+        LQDM_PROJET,
+    ),
+    # the same article, « au lieu de » / « versus »: the previous amounts of tiers 1 and 2
+    ("2019", "acces_soins", "total", {1: 75_000, 2: 92_000}, "575 000 euros", LQDM_PROJET),
+    # Le Quotidien du médecin, October 2021, working paper of the 14th: « de 25 000 euros pour
+    # les plus petites CPTS à 50 000 euros pour les plus grandes » the first year, « de 37 500
+    # euros ... et de 75 000 euros » once a serious health crisis happens
+    ("avenant-2", "crises_sanitaires", "fixe", {1: 25_000, 4: 50_000}, "14 octobre", LQDM_CRISE),
+    (
+        "avenant-2",
+        "crises_sanitaires",
+        "variable",
+        {1: 37_500, 4: 75_000},
+        "14 octobre",
+        LQDM_CRISE,
+    ),
+]
+
+
+@pytest.mark.parametrize("version,mission,part,amounts,named,address", MISSION_FIGURES)
+def test_per_mission_amounts_read_in_the_sources(version, mission, part, amounts, named, address):
+    v = aci.load(version)
+    for taille in (1, 2, 3, 4):
+        f = v.montant_mission(mission, taille, part)
+        if taille not in amounts:
+            assert f.valeur is None, (taille, f)
+            continue
+        assert f.valeur == amounts[taille], taille
+        assert f.source.startswith("Le Quotidien du médecin") and named in f.source
+        assert address in f.url
+        # drafts of the negotiation, not the signed text: never "sûr" nor held as a rule
+        assert f.statut == "à vérifier" and f.statut not in aci.SOURCED
+        assert f.note and ("non confirmée" in f.note or "ne dit pas" in f.note)
+        assert v.grid_parts(mission, taille)[part] is f
+
+
+def test_every_recorded_mission_amount_is_one_read_in_the_sources(av2, v2019):
+    read = {
+        (version, mission, part, taille): amount
+        for version, mission, part, amounts, _, _ in MISSION_FIGURES
+        for taille, amount in amounts.items()
+    }
+    recorded = {
+        (v.code, mission, part, taille): fig.valeur
+        for v in (av2, v2019)
+        for taille, missions in v.montants_missions.items()
+        for mission, parts in missions.items()
+        for part, fig in parts.items()
+    }
+    assert recorded == read
+
+
+def test_mission_amounts_no_source_gives_are_to_check_in_the_text(av2, v2019):
     for v in (av2, v2019):
-        assert v.montants_missions == {}
         for code in v.missions:
             for taille in (1, 2, 3, 4):
-                for part in ("fixe", "variable"):
+                for part in ("fixe", "variable", "total"):
+                    if part in v.grid_parts(code, taille):
+                        continue
                     f = v.montant_mission(code, taille, part)
-                    assert f.valeur is None and f.statut == "non publié", (code, taille, part)
-                    # the text that fixes them is named, and the user is told where to look
-                    assert "article 8" in f.source and "21 août 2019" in f.source
-                    assert "contrat signé" in f.note
+                    # published in the Journal officiel, found in no source: never "non publié"
+                    assert f.valeur is None and f.statut == "à vérifier", (code, taille, part)
+                    assert not f.published
+                    assert "article 8" in f.source.lower() and "21 août 2019" in f.source
+                    assert "Journal officiel" in f.note and "contrat signé" in f.note
+                    assert ("avenant 2" in f.source) == (v.code == "avenant-2")
+    assert v2019.grid_parts("parcours", 3) == {}
     with pytest.raises(KeyError):
         av2.montant_mission("acces_soins", 3, "bonus")
     with pytest.raises(KeyError):
         av2.montant_mission("acces_soins", 5, "fixe")
+
+
+def test_a_null_figure_needs_a_reason():
+    node = copy.deepcopy(aci.raw()["versions"]["avenant-2"])
+    node["montants_missions"]["non_publie"]["statut"] = "presse"
+    with pytest.raises(aci.AciDataError, match="valeur null"):
+        aci._Parser("essai").version(node)
+    node["montants_missions"]["non_publie"]["statut"] = "à vérifier"
+    aci._Parser("essai").version(node)  # a text found in no source: accepted
+    node["montants_missions"]["par_taille"][3]["acces_soins"]["bonus"] = node[
+        "montants_missions"
+    ]["par_taille"][3]["acces_soins"]["total"]
+    with pytest.raises(aci.AciDataError, match="parts"):
+        aci._Parser("essai").version(node)
 
 
 def test_tier3_example_contract_matches_domain(av2, v2019):
@@ -517,6 +605,7 @@ def test_tier3_example_contract_matches_domain(av2, v2019):
     assert "ARS" in ex.missions["crises_sanitaires"]["variable"].note
     # an example is never a rule amount
     assert av2.montant_mission("acces_soins", 3, "fixe").valeur is None
+    assert av2.montant_mission("acces_soins", 3, "total").valeur == 120_000
     assert v2019.exemples_contrats == ()
 
 

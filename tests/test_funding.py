@@ -365,8 +365,10 @@ def test_no_contract_uses_data_file_and_labels_the_example(tmp_path, cli):
         "qualite_pertinence",  # has fiches-actions in the projet de santé
     ]
     for m in result.missions:
-        assert m.fixe.valeur is None and m.fixe.statut == "non publié"
-        assert m.variable.valeur is None and m.variable.statut == "non publié"
+        # fixed by the ACI's article 8 (published), read in no source: to check in the text
+        assert m.fixe.valeur is None and m.fixe.statut == "à vérifier"
+        assert m.variable.valeur is None and m.variable.statut == "à vérifier"
+        assert "article 8" in m.fixe.source.lower() and "Journal officiel" in m.fixe.note
     assert result.totaux.total_maximum.valeur is None
     [ex] = result.exemples
     assert ex.taille == 3 and "pas une règle" in ex.avertissement

@@ -281,11 +281,11 @@ def test_before_the_contract_unpublished_aci_amounts_leave_the_balance_open(tmp_
     text = render_markdown(make_environment(None), context, planned[0], today).translate(SPACES)
     section = text[text.index("# Le budget prévisionnel") : text.index("# Annexes")]
     row = "| ACI, part fixe de la mission « Parcours pluriprofessionnels autour du patient » |"
-    assert f"{row} montant non publié | à fixer par le contrat |" in section
-    assert "| **Total des recettes comptées** | **96 000 €** hors montants non publiés |" in section
+    assert f"{row} à préciser | à fixer par le contrat |" in section
+    assert "| **Total des recettes comptées** | **96 000 €** hors montants à préciser |" in section
     assert (
-        "L'équilibre ne peut pas encore être établi : 5 montants de l'ACI ne sont pas publiés, "
-        "que le contrat fixera. Sans eux, les recettes comptées sont de 96 000 € pour "
+        "L'équilibre ne peut pas encore être établi : 5 montants de l'ACI restent à préciser "
+        "jusqu'à la signature du contrat. Sans eux, les recettes comptées sont de 96 000 € pour "
         "286 000 € de dépenses."
     ) in section
     assert "équilibré" not in section and "dépassent" not in section

@@ -5,8 +5,10 @@ figure carries its value, status (``sûr``, ``presse``, ``exemple``, ``à vérif
 ``non publié``), source and date: show them with the figure, never turn an ``à vérifier`` one
 into a hard rule, and never invent a missing one (``valeur`` is ``None``: "non publié").
 
-The amounts that bind a CPTS are those of its own signed contract; the per-mission amounts
-here are "non publié", and the one real contract shipped is an example (``exemples_contrats``).
+The amounts that bind a CPTS are those of its own signed contract. The per-mission amounts
+(``montants_missions``) are those the press reported, with their source and status; the others
+are fixed by the text but were found in no source (``valeur`` ``None``, ``à vérifier``). The one
+real contract shipped is an example (``exemples_contrats``).
 
 The file is parsed once, lazily (``ruamel.yaml``, safe loader), and versions are cached.
 """
@@ -26,6 +28,7 @@ from cpts_cli.support.formatting import thousands
 
 __all__ = [
     "A_VERIFIER",
+    "SOURCED",
     "EXEMPLE",
     "NON_PUBLIE",
     "PRESSE",
@@ -67,7 +70,11 @@ BORNE_INFERIEURE_INCLUSE = "inferieure_incluse"  # min <= population < max
 BORNE_SUPERIEURE_INCLUSE = "superieure_incluse"  # min < population <= max
 _BORNES = (BORNE_INFERIEURE_INCLUSE, BORNE_SUPERIEURE_INCLUSE)
 
-_MISSION_PARTS = ("fixe", "variable")
+#: The parts of a mission amount: ``total`` is the fixed and variable parts together, when a
+#: source gives only that.
+_MISSION_PARTS = ("fixe", "variable", "total")
+#: The statuses of a figure that may be held against a contract (not a draft or an example).
+SOURCED = (SUR, PRESSE)
 
 
 class AciDataError(ValueError):
@@ -295,14 +302,21 @@ class AciVersion:
     # -- money ---------------------------------------------------------------------------
 
     def montant_mission(self, code: str, taille: int, part: str) -> Figure:
-        """The rule amount for a mission's ``fixe`` or ``variable`` part in a tier, or the
-        "non publié" figure when no text gives it (the usual case)."""
+        """The rule amount for a mission's ``fixe``, ``variable`` or ``total`` part in a tier,
+        or the figure that says no source gave it (``montant_non_publie``)."""
         self.mission(code)
         self.tier(taille)
         if part not in _MISSION_PARTS:
-            raise KeyError(f"Part inconnue : « {part} » (fixe ou variable)")
+            raise KeyError(f"Part inconnue : « {part} » (fixe, variable ou total)")
         fig = self.montants_missions.get(taille, {}).get(code, {}).get(part)
         return fig if fig is not None else self.montant_non_publie
+
+    def grid_parts(self, code: str, taille: int) -> Mapping[str, Figure]:
+        """The parts the sources give for a mission in a tier (``fixe``, ``variable``,
+        ``total``), each with its status; empty when no source gives any."""
+        self.mission(code)
+        self.tier(taille)
+        return self.montants_missions.get(taille, {}).get(code, MappingProxyType({}))
 
     def exemple(self, code: str) -> ExampleContract:
         for ex in self.exemples_contrats:
@@ -436,8 +450,10 @@ class _Parser:
             raise self.fail(path, f"date {date!r} : AAAA-MM-JJ ou AAAA attendu")
         lectures = tuple(node.get("lectures") or ())
         valeur = node["valeur"]
-        if valeur is None and not lectures and statut != NON_PUBLIE:
-            raise self.fail(path, "valeur null : statut « non publié » ou « lectures » attendu")
+        if valeur is None and not lectures and statut not in (NON_PUBLIE, A_VERIFIER):
+            raise self.fail(
+                path, "valeur null : statut « non publié », « à vérifier » ou « lectures » attendu"
+            )
         if valeur is not None and statut == NON_PUBLIE:
             raise self.fail(path, "statut « non publié » avec une valeur")
         url = node.get("url")
@@ -580,7 +596,7 @@ class _Parser:
                 raise self.fail(p, "mission inconnue")
             parts = self.mapping(parts, p)
             if set(parts) - set(_MISSION_PARTS):
-                raise self.fail(p, "parts : fixe et variable")
+                raise self.fail(p, "parts : fixe, variable et total")
             out[code] = MappingProxyType({k: self.figure(v, f"{p}/{k}") for k, v in parts.items()})
         return MappingProxyType(out)
 

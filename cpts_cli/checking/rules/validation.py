@@ -225,3 +225,86 @@ def mission_in_version(ctx: Context):
                 mission=code,
                 version=ctx.aci.code,
             )
+
+
+@rule(
+    "CPTS-V015",
+    step=STEP,
+    severity="warning",
+    title="Montant au-delà de la grille de l'ACI",
+    message="{poste} : {montant} € au contrat, plus que le montant de la grille de l'ACI pour "
+    "une CPTS de taille {taille} ({grille} €, d'après {source}). À vérifier avec la CPAM.",
+)
+def above_grid(ctx: Context):
+    """Un montant du contrat (fonctionnement, part d'une mission, total annuel) ne dépasse pas
+    celui de la grille de l'ACI pour la taille de la CPTS, là où la grille donne un chiffre
+    sourcé (texte officiel ou presse spécialisée ; un projet de texte ou un exemple ne compte
+    pas).
+
+    Incorrect : `fonctionnement: 100000` pour une CPTS de taille 3 (75 000 €). Correct : le
+    montant écrit au contrat signé, quand il suit la grille.
+    """
+    from cpts_cli.referentiel.aci import SOURCED
+
+    tier = ctx.territory.tier(ctx.aci)
+    if tier is None or not isinstance(ctx.get("/validation/contrat"), dict):
+        return
+    rules, taille = ctx.aci, tier.taille
+
+    def above(ptr: str, poste: str, amount, fig):
+        if fig is None or fig.valeur is None or fig.statut not in SOURCED:
+            return None
+        if not isinstance(amount, int | float) or isinstance(amount, bool):
+            return None
+        if amount <= fig.valeur:
+            return None
+        return hit(
+            ptr,
+            poste=poste,
+            montant=_format.decimal(amount),
+            taille=taille,
+            grille=_format.decimal(fig.valeur),
+            source=fig.source,
+        )
+
+    found = [
+        above(
+            "/validation/contrat/fonctionnement",
+            "Fonctionnement",
+            ctx.get("/validation/contrat/fonctionnement"),
+            rules.fonctionnement.get(taille),
+        )
+    ]
+    for i, m in _contract_missions(ctx):
+        code = m.get("mission")
+        if not isinstance(code, str) or code not in rules.missions:
+            continue
+        given = rules.grid_parts(code, taille)
+        label = rules.missions[code].libelle
+        for part in ("fixe", "variable"):
+            found.append(
+                above(
+                    pointer("validation", "contrat", "missions", i, part),
+                    f"{label}, part {part}",
+                    m.get(part),
+                    given.get(part),
+                )
+            )
+        amounts = [m.get(p) for p in ("fixe", "variable")]
+        if all(isinstance(a, int | float) and not isinstance(a, bool) for a in amounts):
+            found.append(
+                above(
+                    pointer("validation", "contrat", "missions", i),
+                    f"{label}, parts fixe et variable",
+                    sum(amounts),
+                    given.get("total"),
+                )
+            )
+    total = [ctx.get("/validation/contrat/fonctionnement")] + [
+        m.get(p) for _, m in _contract_missions(ctx) for p in ("fixe", "variable")
+    ]
+    numbers = [a for a in total if isinstance(a, int | float) and not isinstance(a, bool)]
+    found.append(
+        above("/validation/contrat", "Total annuel", sum(numbers), rules.plafonds.get(taille))
+    )
+    yield from (h for h in found if h is not None)

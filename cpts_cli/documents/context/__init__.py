@@ -23,6 +23,7 @@ from cpts_cli.documents.context import values
 from cpts_cli.documents.context.aci import aci
 from cpts_cli.documents.context.base import Source
 from cpts_cli.documents.context.diagnostic import CHART_SIZE, diagnostic
+from cpts_cli.documents.context.grid import grid
 from cpts_cli.documents.context.health_project import health_project
 from cpts_cli.documents.context.history import history
 from cpts_cli.documents.context.identity import cpts
@@ -74,6 +75,7 @@ def _build(src: Source) -> dict:
     ctx["financement"] = funding(src)
     ctx["projet_sante"] = health_project(src, ctx["priorites"], ctx["financement"])
     ctx["validation"] = validation(src)
+    ctx["aci"]["grille"] = grid(src, ctx["validation"]["contrat"], ctx["territoire"]["taille"])
     ctx["mise_en_oeuvre"] = implementation(src, ctx["validation"], ctx["financement"])
     ctx["etapes"] = steps(src)
     ctx["historique"] = history(ctx)

@@ -34,6 +34,7 @@ def aci(src: Source, taille: int | None) -> dict:
         "missions": missions,
         "missions_socle": [m for m in missions if m["socle"]],
         "taille": taille,
+        "libelle_taille": r.tier_label(taille) if taille else None,
         "fonctionnement": values.figure(r.fonctionnement.get(taille)) if taille else None,
         "plafond": values.figure(r.plafonds.get(taille)) if taille else None,
         "aide_lettre_intention": values.figure(r.aide_lettre_intention.get(taille))
