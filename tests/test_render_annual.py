@@ -85,11 +85,11 @@ def test_each_year_compares_money_planned_and_received_and_its_use(cli, tmp_path
         f"−{_euros('6 500')}",
     ]
     assert _row(use, "**Total**")[1:] == [
-        f"**{_euros('265 000')}**",
-        f"**{_euros('246 300')}**",
-        f"**−{_euros('18 700')}**",
+        f"**{_euros('286 000')}**",
+        f"**{_euros('252 300')}**",
+        f"**−{_euros('33 700')}**",
     ]
-    assert f"il reste {_euros('18 450')}" in use
+    assert f"il reste {_euros('12 450')}" in use
     assert "Le coordinateur a été recruté en cinq mois" in year1
     assert "## Les perspectives pour l'année suivante" in year1
     assert "Former les pharmaciens aux bilans partagés" in year1

@@ -282,3 +282,74 @@ def mission_without_sheet(ctx: Context):
         sheets = mission.get("fiches_actions") if isinstance(mission, dict) else None
         if not (isinstance(sheets, list) and sheets):
             yield hit(pointer("projet_sante", "missions", code), mission=labels.get(code, code))
+
+
+def _balance(ctx: Context):
+    """The budget's balance (:mod:`cpts_cli.funding.budget`), as the projet de santé prints it."""
+    from cpts_cli.funding import model
+    from cpts_cli.funding.budget import balance
+
+    try:
+        funding = model.compute(ctx.data, today=ctx.today).to_dict()
+    except Exception:  # noqa: BLE001 - the funding of a broken file is reported elsewhere
+        funding = None
+    return balance(ctx.get("/projet_sante"), funding)
+
+
+@rule(
+    "CPTS-H018",
+    step=STEP,
+    severity="warning",
+    title="Budget en déficit",
+    message="Les dépenses du budget ({depenses}) dépassent de {ecart} les recettes comptées "
+    "({recettes}) : le fonctionnement et les parts fixes de l'ACI, et les recettes acquises "
+    "ou demandées.",
+)
+def budget_deficit(ctx: Context):
+    """Le budget prévisionnel est équilibré : ses dépenses ne dépassent pas les recettes
+    sûres ou attendues, c'est-à-dire le fonctionnement et les parts fixes de l'ACI (d'après
+    la taille de la CPTS ou le contrat signé) et les recettes acquises ou demandées. Les parts
+    variables de l'ACI, versées selon les résultats, et les recettes seulement envisagées ne
+    comptent pas. Un écart se comble en réduisant les dépenses ou en obtenant d'autres
+    recettes.
+
+    Incorrect : 290 000 € de dépenses pour 265 000 € d'ACI et 15 000 € demandés au FIR.
+    Correct : 280 000 € de dépenses.
+    """
+    from cpts_cli.support.formatting import euros
+
+    if not any(filled(b.get("montant")) for _, b in ctx.items("/projet_sante/budget")):
+        return  # nothing spent: no need to compute the ACI's payments
+    result = _balance(ctx)
+    if result.aci and result.solde is not None and result.solde < 0 and not result.incomplet:
+        yield hit(
+            "/projet_sante/budget",
+            depenses=euros(result.depenses),
+            ecart=euros(result.ecart),
+            recettes=euros(result.recettes_comptees),
+        )
+
+
+@rule(
+    "CPTS-H019",
+    step=STEP,
+    severity="warning",
+    title="Recette de l'ACI écrite à la main",
+    message="La recette « {financeur} » semble être l'ACI : le projet de santé compte déjà "
+    "le fonctionnement et les parts de l'ACI, d'après la taille de la CPTS ou le contrat "
+    "signé ; cette ligne n'est pas imprimée.",
+)
+def typed_aci_income(ctx: Context):
+    """Les versements de l'ACI (fonctionnement, parts fixes et variables des missions) ne
+    s'écrivent pas dans les recettes : le projet de santé les compte d'après la taille de la
+    CPTS, ou d'après le contrat signé quand il est noté. Une ligne qui les répète les
+    compterait deux fois ; elle est laissée de côté.
+
+    Incorrect : `- financeur: ACI` avec `montant: 265000`. Correct : seulement les autres
+    financeurs (FIR de l'ARS, collectivités…).
+    """
+    from cpts_cli.funding.budget import ACI_NAME, income_lines
+
+    for line in income_lines(ctx.get("/projet_sante/recettes")):
+        if line.financeur and ACI_NAME.search(line.financeur):
+            yield hit(pointer("projet_sante", "recettes", line.index), financeur=line.financeur)

@@ -72,10 +72,10 @@ def _build(src: Source) -> dict:
     ctx["priorites"] = priorities(src, ctx["diagnostic"])
     ctx["lettre"] = letter(src, ctx["territoire"])
     ctx["presentation"] = presentation(src)
-    ctx["projet_sante"] = health_project(src, ctx["priorites"])
+    ctx["financement"] = funding(src)
+    ctx["projet_sante"] = health_project(src, ctx["priorites"], ctx["financement"])
     ctx["validation"] = validation(src)
     ctx["aci"]["grille"] = grid(src, ctx["validation"]["contrat"], ctx["territoire"]["taille"])
-    ctx["financement"] = funding(src)
     ctx["mise_en_oeuvre"] = implementation(
         src, ctx["validation"], ctx["financement"], ctx["projet_sante"]["budget"]
     )

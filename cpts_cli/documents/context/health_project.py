@@ -1,5 +1,5 @@
 """Step 7 — the health project: the DGOS items, the action sheets by mission, governance,
-the deployment calendar, the budget."""
+the deployment calendar, the budget (expenses, income and balance)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def _dgos_titles() -> list[tuple[str, str]]:
     return [(code, sub.get("title") or code) for code, sub in node.items()]
 
 
-def health_project(src: Source, priorities: dict) -> dict:
+def health_project(src: Source, priorities: dict, financement: dict | None = None) -> dict:
     node = src.section("projet_sante")
     items_node = values.mapping(node.get("items_dgos"))
     items = [
@@ -54,6 +54,23 @@ def health_project(src: Source, priorities: dict) -> dict:
         ),
         "budget": budget,
         "budget_total": sum(amounts) if amounts else None,
+        **_income(src, node, financement),
+    }
+
+
+def _income(src: Source, node: dict, financement: dict | None) -> dict:
+    """The budget's income (the ACI's payments, the other funders) and its balance
+    (:mod:`cpts_cli.funding.budget`)."""
+    from cpts_cli.funding.budget import balance
+
+    result = balance(node, financement).to_dict()
+    words = src.v.extra("statut_recette", "x-libelles-documents")
+    for line in result["recettes"]:
+        line["statut_libelle"] = words.get(line["statut"]) or values.text(line["statut"])
+    return {
+        "recettes_aci": result.pop("aci"),
+        "recettes": result.pop("recettes"),
+        "equilibre": result,
     }
 
 
