@@ -43,6 +43,8 @@ def outline(path: Path) -> str:
             breaks = sum(1 for b in el.iter(qn("w:br")) if b.get(qn("w:type")) == "page")
             if breaks:
                 marks.append("saut de page")
+            if ppr is not None and ppr.find(qn("w:pageBreakBefore")) is not None:
+                marks.append("nouvelle page")
             if any(f.get(qn("w:instr"), "") for f in el.iter(qn("w:fldSimple"))) or any(
                 (t.text or "").strip().startswith("TOC") for t in el.iter(qn("w:instrText"))
             ):

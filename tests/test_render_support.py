@@ -33,6 +33,8 @@ def structure(path: Path) -> list[tuple]:
             numbered = ppr is not None and ppr.find(qn("w:numPr")) is not None
             pictures = len(el.findall(".//" + qn("w:drawing")))
             breaks = len([b for b in el.iter(qn("w:br")) if b.get(qn("w:type")) == "page"])
+            if ppr is not None and ppr.find(qn("w:pageBreakBefore")) is not None:
+                breaks += 1  # the paragraph starts a new page itself
             out.append(("p", style, numbered, pictures, breaks))
         elif el.tag == qn("w:tbl"):
             rows = el.findall(qn("w:tr"))

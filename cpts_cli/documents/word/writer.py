@@ -52,6 +52,8 @@ class Writer:
         #: The element written just before a ``<!-- ensemble -->`` marker (the section
         #: properties when it opens the body), until its ``<!-- fin-ensemble -->``.
         self._keep_from = None
+        #: A page break asked for, given to the next block written (see :meth:`append`).
+        self._break_pending = False
 
     def _open(self, model: Path | None) -> None:
         reference = Document(io.BytesIO(reference_bytes()))
@@ -93,7 +95,15 @@ class Writer:
     # -- blocks ----------------------------------------------------------------------------
 
     def append(self, el) -> None:
-        """Add a block at the end of the body (before its section properties)."""
+        """Add a block at the end of the body (before its section properties). After a page
+        break, a paragraph starts the new page itself (« saut de page avant »): a break of
+        its own at the foot of a full page would leave a blank page."""
+        if self._break_pending:
+            self._break_pending = False
+            if el.tag == qn("w:p"):
+                ppr_set(el, element("w:pageBreakBefore"))
+            else:
+                self.sect_pr.addprevious(_page_break_paragraph())
         self.sect_pr.addprevious(el)
 
     def paragraph(self, style: str | None = None, align: str | None = None):
@@ -115,11 +125,8 @@ class Writer:
         return p
 
     def page_break(self) -> None:
-        p = element("w:p")
-        r = element("w:r")
-        r.append(_with_type("w:br", "page"))
-        p.append(r)
-        self.append(p)
+        """What is written next starts a new page (nothing, at the end of the document)."""
+        self._break_pending = True
         self.last_block = "break"
 
     def keep_with_next(self) -> None:
@@ -301,3 +308,11 @@ def _paragraphs_of(el) -> list:
     if el.tag == qn("w:tbl"):
         return list(el.iter(qn("w:p")))
     return []
+
+
+def _page_break_paragraph():
+    p = element("w:p")
+    r = element("w:r")
+    r.append(_with_type("w:br", "page"))
+    p.append(r)
+    return p
