@@ -434,3 +434,9 @@ def test_a_negative_number_takes_the_minus_sign(value, said):
     assert number_fr(value) == said
     if isinstance(value, int):
         assert euros(value) == said + "\u00a0€"
+
+
+def test_a_chart_label_takes_the_minus_sign():
+    from cpts_cli.documents.charts import _fr
+
+    assert _fr(-0.1) == "\u22120,1" and _fr(-1200) == "\u22121\u00a0200" and _fr(9.6) == "9,6"

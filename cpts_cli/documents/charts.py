@@ -43,7 +43,7 @@ def _fr(value: float) -> str:
     else:
         text = f"{value:,.2f}".rstrip("0").rstrip(".")
         text = text.replace(",", " ").replace(".", ",").replace(" ", "\u00a0")
-    return text
+    return "\u2212" + text[1:] if text.startswith("-") else text  # the minus sign
 
 
 def _bars(ind: dict[str, Any], territory_label: str) -> list[tuple[str, float, str]]:
@@ -270,8 +270,14 @@ def _request(spec: dict) -> dict:
     return {"legende": spec["legende"], "indicateurs": spec["indicateurs"]}
 
 
+#: Raise it when the drawing changes (colours, labels, signs): pictures cached by an earlier
+#: version are then drawn again.
+DRAWING_VERSION = 2
+
+
 def _spec_key(request: dict) -> str:
-    text = json.dumps(request, sort_keys=True, ensure_ascii=False, default=str)
+    keyed = {"dessin": DRAWING_VERSION, **request}
+    text = json.dumps(keyed, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
