@@ -74,7 +74,7 @@ def test_each_year_compares_money_planned_and_received_and_its_use(cli, tmp_path
         f"**{_euros('258 750')}**",
         f"**{_euros('258 750')}**",
     ]
-    other = "Conseil départemental de la Côte-d'Or : journées de prévention"
+    other = "Communautés de communes (contrat local de santé) : repérage des personnes vulnérables"
     assert _row(money, other)[1:] == ["—", _euros("6 000"), "—"]
     assert _row(money, "**Total des sommes reçues**")[2] == f"**{_euros('264 750')}**"
     use = year1[year1.index("### L'utilisation des fonds") : year1.index("## Les difficultés")]
