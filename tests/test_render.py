@@ -582,3 +582,19 @@ def test_a_final_document_with_an_unasked_gap_is_written_as_a_draft(tmp_path):
     said = " ".join((result.out + result.err).split())
     assert "vérifications n’ont pas signalés : il est écrit comme brouillon" in said.replace("'", "’")
     assert "lettre-intention : brouillon (des passages restent à compléter)" in said
+
+
+def test_a_document_of_one_part_has_no_contents_page(tmp_path):
+    """The draft rapport annuel of a project with no contract year had a contents page
+    listing « Synthèse » alone: a near-empty page (issue 13, point 4)."""
+    shutil.copy(EXAMPLES / "val-de-vingeanne.yaml", tmp_path / "cpts.yaml")
+    out = tmp_path / "docx"
+    args = ["render", tmp_path / "cpts.yaml", "--brouillon", "--doc", "rapport-annuel"]
+    result = run_cli([*args, "--doc", "projet-sante", "--out", out])
+    assert result.code == 0, result
+    styles = {
+        name: [p.style.name for p in open_docx(out / f"{name}-brouillon.docx").paragraphs]
+        for name in ("rapport-annuel", "projet-sante")
+    }
+    assert "TOC Heading" not in styles["rapport-annuel"]
+    assert "TOC Heading" in styles["projet-sante"]

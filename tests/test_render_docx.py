@@ -79,7 +79,7 @@ def test_nested_lists_and_numbering_restart(build):
 def test_page_break_blocks_and_toc_markers(build):
     path, _ = build(
         "# Un\n\n<!-- saut-de-page -->\n\n<!-- bloc:encadre -->\n\nEncadré.\n\n"
-        "<!-- fin-bloc -->\n\n<!-- bloc:droite -->\n\nÀ droite.\n\n<!-- fin-bloc -->\n\nFin.\n",
+        "<!-- fin-bloc -->\n\n<!-- bloc:droite -->\n\nÀ droite.\n\n<!-- fin-bloc -->\n\n# Deux\n\nFin.\n",
         toc=True,
     )
     items = structure(path)

@@ -60,7 +60,9 @@ class Blocks:
     def write(self) -> None:
         if self.w.meta.cover:
             cover(self.w)
-        if self.w.meta.toc:
+        # A contents page listing one part (the draft of a rapport with no year yet) is a
+        # near-empty page: left out.
+        if self.w.meta.toc and sum(1 for level, _text in self.headings if level == 1) >= 2:
             table_of_contents(self.w, self.headings)
         i = 0
         while i < len(self.tokens):
