@@ -32,8 +32,8 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
-    if value:
+def _version(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
         sys.stdout.write(f"cpts {__version__}\n")
         raise typer.Exit(0)
 
@@ -79,6 +79,18 @@ def _register() -> None:
 _register()
 
 
+def command():
+    """The Click command of ``cpts``: the app, with the completion options (French help, the
+    shell optional), which Typer's own ``add_completion`` cannot give."""
+    import typer.main
+
+    from cpts_cli.cli import completion
+
+    root_command = typer.main.get_command(app)
+    root_command.params.extend(completion.options())
+    return root_command
+
+
 #: Every file cpts writes is replaced whole (temporary file, then rename): an interruption
 #: leaves each one as it was before or as it is after, never half-written.
 INTERRUPTED_DETAIL = "aucun fichier n'est resté à moitié écrit."
@@ -104,10 +116,13 @@ def main(argv: list[str] | None = None) -> None:
     if debug:
         args = [a for a in args if a != "--debug"]
     as_json = _wants_json(args)
+    from cpts_cli.cli import completion
+
+    completion.prepare()
     if any(a in ("-h", "--help") for a in args) or not args:
         _load_rich_help()
     try:
-        code = app(args=args, prog_name="cpts", standalone_mode=False)
+        code = command().main(args=args, prog_name="cpts", standalone_mode=False)
     except CptsError as exc:
         code = _stop(exc.message, exc.exit_code, as_json)
     except click.exceptions.Exit as exc:
@@ -139,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _wants_json(args: list[str]) -> bool:
     """``--format json`` (or ``--format=json``) on the command line."""
-    pairs = zip(args, [*args[1:], ""], strict=True)
+    pairs = zip(args, [*args[1:], ""], strict=False)
     return any(a == "--format=json" or (a == "--format" and b == "json") for a, b in pairs)
 
 

@@ -15,6 +15,7 @@ import typer
 
 from cpts_cli.cli.cmd_project import STEP_HELP, _check_step_id
 from cpts_cli.cli.common import FILE_OPTION, QUIET_OPTION, console, is_interactive
+from cpts_cli.cli.completion import complete_step
 
 HELP = (
     "Poser, en français, les questions auxquelles l'étape (par défaut l'étape en cours) n'a "
@@ -194,6 +195,7 @@ def fill(
         help="Étape à compléter (défaut : l'étape en cours). " + STEP_HELP,
         show_default=False,
         callback=_check_step_id,
+        autocompletion=complete_step,
     ),
     fichier: Path = FILE_OPTION,
     quiet: bool = QUIET_OPTION,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cpts_cli.cli.common import FORMAT_OPTION, QUIET_OPTION, OutputFormat, console, print_json
+from cpts_cli.cli.completion import complete_step
 from cpts_cli.workflow.steps import STEP_IDS
 
 
@@ -24,7 +25,9 @@ def schema(quiet: bool = QUIET_OPTION) -> None:
 
 def guide(
     etape: str | None = typer.Argument(
-        None, help="Étape à expliquer : " + ", ".join(STEP_IDS) + " (ou son numéro)."
+        None,
+        help="Étape à expliquer : " + ", ".join(STEP_IDS) + " (ou son numéro).",
+        autocompletion=complete_step,
     ),
     fmt: OutputFormat = FORMAT_OPTION,
     quiet: bool = typer.Option(False, "-q", "--quiet", help="N'afficher que ce qu'il faut faire."),

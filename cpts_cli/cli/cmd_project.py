@@ -18,6 +18,7 @@ from cpts_cli.cli.common import (
     print_json,
     project_files,
 )
+from cpts_cli.cli.completion import complete_step
 from cpts_cli.support.formatting import counted
 from cpts_cli.workflow.steps import STEP_IDS
 
@@ -152,7 +153,11 @@ def validate(
         None, help="Fichiers projet ou dossiers (défaut : cpts.yaml)."
     ),
     etape: str | None = typer.Option(
-        None, "--etape", help="Vérifier jusqu'à cette étape. " + STEP_HELP, callback=_check_step_id
+        None,
+        "--etape",
+        help="Vérifier jusqu'à cette étape. " + STEP_HELP,
+        callback=_check_step_id,
+        autocompletion=complete_step,
     ),
     strict: bool = typer.Option(
         False, "--strict", help="Les avertissements comptent comme des erreurs."

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from cpts_cli.cli.common import QUIET_OPTION, check_choice, console, project_files
+from cpts_cli.cli.completion import complete_document
 from cpts_cli.documents import DELIVERABLES  # light: imports no library
 from cpts_cli.support.formatting import counted, fmt_int
 
@@ -63,7 +64,9 @@ def render(
     fichiers: list[Path] | None = typer.Argument(
         None, help="Fichiers projet ou dossiers (défaut : cpts.yaml)."
     ),
-    doc: list[str] | None = typer.Option(None, "--doc", help=DOC_HELP, callback=_check_docs),
+    doc: list[str] | None = typer.Option(
+        None, "--doc", help=DOC_HELP, callback=_check_docs, autocompletion=complete_document
+    ),
     out: Path | None = typer.Option(
         None,
         "--out",
