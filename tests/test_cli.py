@@ -57,7 +57,8 @@ def test_init_no_input_then_status_validate_next(tmp_path, cli):
     assert result.code == 0, result
     path = tmp_path / "cpts.yaml"
     text = path.read_text()
-    assert text.startswith("# yaml-language-server: $schema=")
+    assert text.startswith("# yaml-language-server: $schema=./cpts.schema.json\n")
+    assert (tmp_path / "cpts.schema.json").is_file()
     assert "# Étape 1 — Identifier un territoire." in text
     assert 'communes: ["21166", "21355"]' in text
 

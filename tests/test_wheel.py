@@ -106,7 +106,17 @@ def test_installed_wheel_runs(wheel, tmp_path):
     init = run(cpts, "init", "--exemple", "sud-dijonnais", "ex")
     assert init.returncode == 0, init.stderr
     text = (work / "ex" / "cpts.yaml").read_text()
-    assert f"$schema=file://{env_dir}" in text.splitlines()[0]
+    # The modeline names the schema's copy beside the file (it travels with the folder),
+    # which is the installed package's schema, byte for byte.
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=./cpts.schema.json"
+    installed = run(
+        python,
+        "-c",
+        "from importlib import resources; import sys; sys.stdout.write(str("
+        "resources.files('cpts_cli') / 'schemas' / 'cpts.schema.json'))",
+    )
+    assert str(env_dir) in installed.stdout
+    assert (work / "ex" / "cpts.schema.json").read_bytes() == Path(installed.stdout).read_bytes()
     check = run(cpts, "validate", "ex/cpts.yaml")
     assert check.returncode in (0, 1), check.stderr
     assert "fichier" in check.stdout and "Traceback" not in check.stderr

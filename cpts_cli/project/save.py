@@ -135,12 +135,21 @@ def save(doc: ProjectDocument) -> bool:
             f"« {doc.name} » contient des clés en double ou des alias YAML : corrigez-les "
             "d'abord (voir « cpts validate »), le fichier n'a pas été modifié."
         )
-    new_raw = encode(doc, updated_text(doc))
-    if new_raw == doc.raw:
+    from cpts_cli.project import schema_copy
+
+    text = updated_text(doc)
+    if encode(doc, text) == doc.raw:
         return False
-    write_atomic(writable_project_file(doc.path), new_raw, expected=doc.raw)
+    # A file that is written anyway gets a modeline that works on any machine, and the copy
+    # of the schema it points to (see project/schema_copy.py).
+    new_raw = encode(doc, schema_copy.repair_modeline(text))
+    if new_raw == doc.raw:
+        return False  # only the tree's copy of a modeline already repaired on disk differed
+    target = writable_project_file(doc.path)
+    write_atomic(target, new_raw, expected=doc.raw)
     doc.raw = new_raw
     doc.text = new_raw.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
+    schema_copy.after_write(target, doc.text)  # a link's target: beside the real file
     return True
 
 

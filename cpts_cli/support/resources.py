@@ -36,11 +36,3 @@ def schema_text() -> str:
 def schema() -> dict:
     return json.loads(schema_text())
 
-
-def schema_path_hint() -> str:
-    """Where the schema file is, for the yaml-language-server modeline of a new file."""
-    node = shipped_dir("schemas") / "cpts.schema.json"
-    try:
-        return Path(str(node)).resolve().as_uri()
-    except (TypeError, ValueError):
-        return str(node)

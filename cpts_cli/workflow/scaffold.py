@@ -13,7 +13,6 @@ from pathlib import Path
 from cpts_cli.project.save import write_atomic
 from cpts_cli.support import dates
 from cpts_cli.support.errors import CptsError, os_error_fr
-from cpts_cli.support.resources import schema_path_hint
 
 FILE_NAME = "cpts.yaml"
 
@@ -48,7 +47,11 @@ def example_text(name: str) -> str:
 
 
 def modeline() -> str:
-    return f"# yaml-language-server: $schema={schema_path_hint()}"
+    """The editor modeline: the schema copy written beside the file (relative path, so the
+    folder can be copied, sent or cloned; see project/schema_copy.py)."""
+    from cpts_cli.project.schema_copy import MODELINE
+
+    return MODELINE
 
 
 def _yaml_str(value: str) -> str:
@@ -77,7 +80,7 @@ def new_project_text(
     if telephone:
         extra.append(f"    telephone: {_yaml_str(telephone)}")
     text = string.Template(template).substitute(
-        schema_uri=schema_path_hint(),
+        schema_uri=modeline().split("$schema=", 1)[1],
         nom=_yaml_str(nom),
         nom_comment="".join(c for c in " ".join(nom.split()) if c.isprintable()),
         date=(today or dates.today()).isoformat(),
@@ -116,4 +119,7 @@ def write_new(directory: Path, text: str, force: bool = False) -> Path:
             f"« {target} » existe déjà : rien n'a été écrit. Utilisez --force pour le remplacer."
         )
     write_atomic(target, text.encode("utf-8"))
+    from cpts_cli.project.schema_copy import after_write
+
+    after_write(target, text)
     return target
