@@ -78,6 +78,22 @@ def test_shared_postcode_lists_every_commune():
     assert pops == sorted(pops, reverse=True)
 
 
+def test_a_postcode_lists_all_its_communes_whatever_the_limit(cli):
+    codes = store.postal_codes("51300")
+    assert len(codes) > 40
+    data = cli("territory", "search", "51300", "--format", "json").json()  # default limit 20
+    by_postcode = [r["code"] for r in data["resultats"] if r["correspondance"] == "code postal"]
+    assert sorted(by_postcode) == sorted(codes)
+    assert [r["nom"] for r in data["resultats"] if r["correspondance"] == "code INSEE"] == [
+        store.commune("51300").nom  # 51300 is also an INSEE code
+    ]
+
+
+def test_an_elided_article_written_without_apostrophe():
+    assert finder.search("Lisle Adam")[0].nom == "L'Isle-Adam"
+    assert finder.search("Lile Rousse")[0].nom == "L'Île-Rousse"
+
+
 def test_ties_by_population():
     evry = [r.nom for r in finder.search("Évry", limit=3)]
     assert evry == ["Évry-Courcouronnes", "Évry-Grégy-sur-Yerre", "Évry"]

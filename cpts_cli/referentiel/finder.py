@@ -235,9 +235,12 @@ def _fuzzy_rows(q: str, tail: bool) -> tuple[tuple, ...]:
     rows: list[tuple] = []
     for cols in (_FUZZY_COLS, _FUZZY_EPCI_COLS):
         if not tail:
-            rows += store._all(
-                f"SELECT {cols} AND nom_normalise >= ? AND nom_normalise < ?", (head, head + "~")
-            )
+            # "lisle" also looks among "l isle…", "lhay" among "l hay…" (an elided article).
+            for start in {head, head[:1] + " " + head[1:2]}:
+                rows += store._all(
+                    f"SELECT {cols} AND nom_normalise >= ? AND nom_normalise < ?",
+                    (start, start + "~"),
+                )
             continue
         # The stored name has its spaces: up to a few more characters than its compact form.
         bound = _max_typos(q) + _SUGGESTION_TYPOS
@@ -300,7 +303,10 @@ def _ranked(text: str, limit: int) -> list[tuple[float, SearchResult]]:
     if not q or limit <= 0:
         return []
     code = store._clean_code(text)
-    found = _by_postcode(code) + _by_name(q, code, limit) + _by_usual_name(q)
+    postcode = _by_postcode(code)
+    # A postcode lists all its communes (up to 46, 51300), whatever the limit.
+    limit = max(limit, len(postcode) + 1) if postcode else limit
+    found = postcode + _by_name(q, code, limit) + _by_usual_name(q)
     if not any(tier <= 2 for tier, _ in found):
         found += _fuzzy(q, _max_typos(q))
     best: dict[tuple[str, str], tuple[float, SearchResult]] = {}
