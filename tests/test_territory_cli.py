@@ -378,7 +378,7 @@ def test_search_table_kinds_and_limit(cli):
     kinds = {r["type"] for r in data["resultats"]}
     assert "arrondissement" in kinds
     empty = cli("territory", "search", "zzzzzz")
-    assert empty.code == 0 and "Aucune commune" in empty.out
+    assert empty.code == 1 and "Aucune commune" in empty.out
 
 
 # --------------------------------------------------------------------------- coverage

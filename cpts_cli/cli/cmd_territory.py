@@ -294,28 +294,47 @@ def _print_edit(result, quiet: bool) -> None:
 @sub.command("search")
 def search(
     texte: list[str] = typer.Argument(
-        ..., metavar="TEXTE...", help="Nom (ou code) cherché ; accents et majuscules ignorés."
+        ...,
+        metavar="TEXTE...",
+        help=(
+            "Nom, code INSEE, code postal ou SIREN ; accents, majuscules, tirets, "
+            "« St »/« Ste » et fautes de frappe tolérés."
+        ),
     ),
     limit: int = typer.Option(20, "--limit", "-n", min=1, help="Nombre maximal de résultats."),
     fmt: OutputFormat = FORMAT_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Chercher une commune, un arrondissement ou une intercommunalité par son nom."""
+    """Chercher une commune, un arrondissement ou une intercommunalité par son nom, son code
+    ou son code postal (code de sortie 1 si rien n'est trouvé)."""
     import sys
 
     from cpts_cli.territory import search as territory_search
 
     text = " ".join(texte)
     results = territory_search.search(text, limit)
+    near = [] if results else territory_search.suggestions(text)
     if fmt is OutputFormat.json:
-        print_json(territory_search.search_to_dict(text, results))
-        return
+        print_json(territory_search.search_to_dict(text, results, near))
+    elif not results:
+        message = f"Aucune commune ni intercommunalité pour « {text} »."
+        if near:
+            names = ", ".join(f"{r.nom} ({r.code})" for r in near)
+            message += f" Noms les plus proches : {names}."
+        sys.stdout.write(message + "\n")
+    else:
+        sys.stdout.write(_search_table(text, results, quiet))
     if not results:
-        sys.stdout.write(f"Aucune commune ni intercommunalité pour « {text} ».\n")
-        return
+        raise typer.Exit(1)
+
+
+def _search_table(text: str, results: list, quiet: bool) -> str:
     # A plain aligned table: a search must answer at once, and drawing it with Rich would
-    # cost more than the search itself.
-    rows = [("Type", "Code", "Nom", "Dép.", "Population")]
+    # cost more than the search itself. « Trouvé par » when not every result is a name.
+    from cpts_cli.territory import search as territory_search
+
+    by = any(r.correspondance != "nom" for r in results)
+    rows = [("Type", "Code", "Nom", "Dép.", "Population") + (("Trouvé par",) if by else ())]
     for r in results:
         nom = r.nom
         if r.commune_parente and r.kind != "arrondissement-municipal":
@@ -328,17 +347,19 @@ def search(
                 r.departement or "",
                 fmt_int(r.population) if r.population is not None else "—",
             )
+            + ((territory_search.match_label(r),) if by else ())
         )
-    widths = [max(len(row[k]) for row in rows) for k in range(5)]
+    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
     lines = [] if quiet else [f"Résultats pour « {text} »"]
     for n, row in enumerate(rows):
         cells = [row[k].ljust(widths[k]) for k in range(4)] + [row[4].rjust(widths[4])]
+        cells += [row[k].ljust(widths[k]) for k in range(5, len(row))]
         lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("─" * w for w in widths))
     if not quiet:
         lines.append("Pour ajouter : cpts territory add CODE")
-    sys.stdout.write("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- coverage

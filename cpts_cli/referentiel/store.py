@@ -140,6 +140,9 @@ class SearchResult:
     departement: str | None  # for an EPCI: its members' departments joined by ", "
     population: int | None
     commune_parente: str | None = None  # arrondissement/déléguée/associée: the current commune
+    # How it was found: "nom", "code" (INSEE or SIREN), "code postal", "nom approché" (a
+    # typo), "nom usuel" (an EPCI's usual name). See ``finder``.
+    correspondance: str = "nom"
 
 
 @dataclass(frozen=True)
@@ -496,73 +499,13 @@ def epci_for_commune(code: str) -> Epci | None:
 # --------------------------------------------------------------------------- search
 
 
-def _rank(code: str, name: str) -> str:
-    """The rank of a match: the code or the whole name (0), the start of the name (1), the
-    start of a word (2), anywhere (3)."""
-    return f"""CASE
-            WHEN {code} = :code THEN 0
-            WHEN {name} = :q THEN 0
-            WHEN {name} LIKE :prefix THEN 1
-            WHEN {name} LIKE :word THEN 2
-            ELSE 3
-        END AS rank"""
-
-
-_SEARCH_SQL = f"""
-SELECT * FROM (
-    SELECT
-        {_rank("c.code", "c.nom_normalise")},
-        c.type AS kind, c.code, c.nom, c.departement, c.population, c.commune_parente
-    FROM communes c
-    WHERE (c.nom_normalise LIKE :sub OR c.code = :code)
-      AND NOT (
-        c.type IN ('COMD', 'COMA') AND c.chef_lieu = 1 AND EXISTS (
-            SELECT 1 FROM communes p
-            WHERE p.code = c.code AND p.type = 'COM' AND p.nom_normalise = c.nom_normalise
-        )
-      )
-    UNION ALL
-    SELECT
-        {_rank("e.siren", "e.nom_normalise")},
-        'EPCI' AS kind, e.siren, e.nom, e.departements, e.population_communes, NULL
-    FROM epci e
-    WHERE e.nom_normalise LIKE :sub OR e.siren = :code
-)
-ORDER BY rank, population IS NULL, population DESC,
-    CASE kind WHEN 'COM' THEN 0 WHEN 'ARM' THEN 1 WHEN 'EPCI' THEN 2 ELSE 3 END, nom, code
-LIMIT :limit
-"""
-
-
 def search(text: str, limit: int = 20) -> list[SearchResult]:
-    """Communes (also arrondissements, déléguées, associées) and EPCI whose name matches.
+    """Communes (also arrondissements, déléguées, associées) and EPCI matching ``text``: a
+    name as people type it (accents, case, hyphens, ``St``/``Ste``, typos), an INSEE code, a
+    postcode, a SIREN or a usual EPCI name. See ``cpts_cli.referentiel.finder``."""
+    from cpts_cli.referentiel import finder
 
-    Accent-, case- and punctuation-insensitive ("saint etienne" finds Saint-Étienne). Ranked:
-    exact name (or exact code/SIREN) first, then names starting with the text, then a word
-    starting with it, then any substring; within a rank, larger population first.
-    """
-    q = normalise(text)
-    if not q or limit <= 0:
-        return []
-    code = _clean_code(text)
-    rows = _all(
-        _SEARCH_SQL,
-        {
-            "q": q,
-            "code": code,
-            "prefix": q + "%",
-            "word": "% " + q + "%",
-            "sub": "%" + q + "%",
-            "limit": limit,
-        },
-    )
-    results = []
-    for _rank, kind, code_, nom, dep, pop, parent in rows:
-        if kind == "EPCI":
-            results.append(SearchResult(EPCI_KIND, code_, nom, dep, pop))
-        else:
-            results.append(SearchResult(_TYPE_NAMES[kind], code_, nom, dep, pop, parent))
-    return results
+    return finder.search(text, limit)
 
 
 # --------------------------------------------------------------------------- territory
