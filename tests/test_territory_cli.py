@@ -249,7 +249,7 @@ def test_add_unknown_code_exits_2_and_writes_nothing(example, cli):
     for bad, words in (
         ("21000", "code postal"),
         ("1053", "zéro initial"),
-        ("abc", "ni un code INSEE"),
+        ("abc", "aucune commune ni intercommunalité de ce nom"),  # a name, since issue 14
         ("242100411", "Intercommunalité inconnue"),
     ):
         result = cli("territory", "add", bad, "-f", example)

@@ -38,6 +38,10 @@ def register(app: typer.Typer) -> None:
     app.command("next")(next_step)
 
 
+COMMUNES_HELP = "Codes INSEE ou noms de communes, séparés par des virgules (« 74010, Saint Jorioz »)."
+EPCI_HELP = "SIREN ou noms d'intercommunalités, séparés par des virgules (« Grand Lyon »)."
+
+
 def init(
     dossier: Path = typer.Argument(Path("."), help="Dossier où créer cpts.yaml.", file_okay=False),
     no_input: bool = typer.Option(
@@ -50,12 +54,8 @@ def init(
     profession: str | None = typer.Option(
         None, "--profession", help="Profession du porteur (ex. medecin_generaliste)."
     ),
-    communes: str | None = typer.Option(
-        None, "--communes", help="Codes INSEE séparés par des virgules."
-    ),
-    epci: str | None = typer.Option(
-        None, "--epci", help="SIREN d'intercommunalités, séparés par des virgules."
-    ),
+    communes: str | None = typer.Option(None, "--communes", help=COMMUNES_HELP),
+    epci: str | None = typer.Option(None, "--epci", help=EPCI_HELP),
     exemple: str | None = typer.Option(
         None,
         "--exemple",
@@ -120,9 +120,21 @@ def init(
 
 
 def _split(value: str | None) -> list[str]:
+    """« 21166, 21355 », « 21166 21355 » or « Annecy, Saint Jorioz »: pieces separated by
+    commas or semicolons; a piece of codes separated by spaces is several codes, a piece of
+    words is one name."""
+    from cpts_cli.territory.names import looks_like_code
+
     if not value:
         return []
-    return [v.strip() for v in value.replace(";", ",").replace(" ", ",").split(",") if v.strip()]
+    pieces = []
+    for piece in value.replace(";", ",").split(","):
+        words = piece.split()
+        if words and all(looks_like_code(w) for w in words):
+            pieces.extend(words)
+        elif words:
+            pieces.append(" ".join(words))
+    return pieces
 
 
 def _validate_init(answers: dict) -> None:
@@ -130,6 +142,15 @@ def _validate_init(answers: dict) -> None:
 
     if not answers.get("nom") or not str(answers["nom"]).strip():
         raise typer.BadParameter("le nom de la CPTS est obligatoire.", param_hint="'--nom'")
+    from cpts_cli.territory.names import COMMUNES, EPCI, codes_for
+
+    said = []
+    for key, which in (("communes", COMMUNES), ("epci", EPCI)):
+        if answers.get(key):
+            answers[key], understood = codes_for(answers[key], which)
+            said.extend(understood)
+    for line in said:
+        console(stderr=True).print(line)
     for code in answers.get("communes") or []:
         problem = check_commune(code)
         if problem:

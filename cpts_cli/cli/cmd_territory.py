@@ -36,7 +36,8 @@ CODES_ARGUMENT = typer.Argument(
     ...,
     metavar="CODE...",
     help="Codes INSEE de communes (5 caractères, ex. 21231) ou SIREN d'intercommunalités "
-    "(9 chiffres).",
+    "(9 chiffres), ou leurs noms (« Annecy », « Grand Lyon ») : un nom qui désigne plusieurs "
+    "lieux ou aucun arrête la commande, sans rien écrire.",
     show_default=False,
 )
 DRY_RUN_OPTION = typer.Option(
@@ -221,6 +222,7 @@ def add(
     """
     from cpts_cli.territory import edit as territory_edit
 
+    codes = _codes_from_names(codes, quiet)
     result = territory_edit.add(fichier, codes, dry_run=dry_run)
     show(result, fmt, lambda: _print_edit(result, quiet))
 
@@ -247,8 +249,24 @@ def remove(
     """
     from cpts_cli.territory import edit as territory_edit
 
+    codes = _codes_from_names(codes, quiet)
     result = territory_edit.remove(fichier, codes, dry_run=dry_run, split_epci=detailler_epci)
     show(result, fmt, lambda: _print_edit(result, quiet))
+
+
+def _codes_from_names(texts: list[str], quiet: bool) -> list[str]:
+    """Names resolved to codes (:mod:`cpts_cli.territory.names`), what was understood said on
+    the error stream (the JSON output stays clean)."""
+    from rich.markup import escape
+
+    from cpts_cli.territory.names import codes_for
+
+    codes, said = codes_for(texts)
+    if not quiet:
+        err = console(stderr=True)
+        for line in said:
+            err.print(escape(line))
+    return codes
 
 
 def _print_edit(result, quiet: bool) -> None:
