@@ -96,3 +96,11 @@ def test_communes_are_split_on_commas_and_codes_on_spaces(given, pieces):
     from cpts_cli.cli.cmd_project import _split
 
     assert _split(given) == pieces
+
+
+def test_what_the_user_typed_is_quoted_safely(cli, example):
+    """A name with a terminal escape sequence was echoed raw; a 5 000-character one whole."""
+    result = cli("territory", "add", "-f", example, "Ann\x1b[2Jecy")
+    assert "\x1b" not in result.err and "Ann\\x1b[2Jecy" in result.err
+    result = cli("territory", "add", "-f", example, "a" * 5000)
+    assert result.code == 2 and "(5\u202f000 caractères)" in result.err and len(result.err) < 2000

@@ -72,11 +72,9 @@ class Code:
 def _shortened(value: object) -> object:
     """A value quoted in a message, cut when it is very long (a 5 000-character « code »
     made a line nobody could read)."""
-    if isinstance(value, str) and len(value) > 400:
-        from cpts_cli.support.formatting import fmt_int
+    from cpts_cli.support.formatting import shortened
 
-        return f"{value[:120]}… ({fmt_int(len(value))} caractères)"
-    return value
+    return shortened(value) if isinstance(value, str) else value
 
 
 REGISTRY: dict[str, Code] = {}

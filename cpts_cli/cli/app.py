@@ -184,8 +184,9 @@ def _error(message: str, label: str = "Erreur") -> None:
     from rich.markup import escape
 
     from cpts_cli.cli.common import console
+    from cpts_cli.cli.reporters import visible
 
-    console(stderr=True).print(f"[bold red]{label} :[/] {escape(message)}")
+    console(stderr=True).print(f"[bold red]{label} :[/] {escape(visible(message))}")
 
 
 def _interrupted(as_json: bool = False) -> int:

@@ -149,8 +149,12 @@ def _validate_init(answers: dict) -> None:
         if answers.get(key):
             answers[key], understood = codes_for(answers[key], which)
             said.extend(understood)
+    from rich.markup import escape
+
+    from cpts_cli.cli.reporters import visible
+
     for line in said:
-        console(stderr=True).print(line)
+        console(stderr=True).print(escape(visible(line)))
     for code in answers.get("communes") or []:
         problem = check_commune(code)
         if problem:

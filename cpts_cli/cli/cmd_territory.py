@@ -259,13 +259,14 @@ def _codes_from_names(texts: list[str], quiet: bool) -> list[str]:
     the error stream (the JSON output stays clean)."""
     from rich.markup import escape
 
+    from cpts_cli.cli.reporters import visible
     from cpts_cli.territory.names import codes_for
 
     codes, said = codes_for(texts)
     if not quiet:
         err = console(stderr=True)
         for line in said:
-            err.print(escape(line))
+            err.print(escape(visible(line)))
     return codes
 
 

@@ -13,6 +13,13 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 # Control characters from a file (a key written "\e[2J" in double quotes) are shown, not
 # sent to the reviewer's terminal.
 _VISIBLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if c != 0x09}
+_VISIBLE_LINES = {c: v for c, v in _VISIBLE.items() if c != 0x0A}
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters shown (``\\x1b``), its line breaks kept: a
+    message that quotes what the user typed or what a file holds."""
+    return text.translate(_VISIBLE_LINES)
 
 
 def finding_line(f: Finding, file: str) -> str:

@@ -63,6 +63,13 @@ def euros(value: int | float | Decimal, sep: str = NARROW_NBSP) -> str:
     return text + NBSP + "€"
 
 
+def shortened(text: str, limit: int = 400) -> str:
+    """Text quoted in a message, cut when it is very long: « aaa… (5 000 caractères) »."""
+    if len(text) > limit:
+        return f"{text[:120]}… ({fmt_int(len(text))} caractères)"
+    return text
+
+
 def counted(n: int, word: str, words: str | None = None) -> str:
     """``3, "commune"`` → ``3 communes``; French singular for 0 and 1 (``0 commune``)."""
     return f"{fmt_int(n)} {word if n <= 1 else (words or word + 's')}"

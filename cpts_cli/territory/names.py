@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from cpts_cli.support.errors import CptsError
-from cpts_cli.support.formatting import fmt_int
+from cpts_cli.support.formatting import fmt_int, shortened
 
 #: Digits (an INSEE code, Corsica's 2A/2B included, a SIREN, or a wrong one such as « 1053 »
 #: or a postcode): kept as written, for the code checks and their precise messages.
@@ -45,10 +45,11 @@ def codes_for(texts: Iterable[str], which: str | None = None) -> tuple[list[str]
 
     codes: list[str] = []
     said: list[str] = []
-    for text in texts:
-        text = text.strip()
+    for given in texts:
+        text = given.strip()
         if not text:
             continue
+        quoted = shortened(text)
         if looks_like_code(text):
             codes.append(text.upper())
             continue
@@ -59,13 +60,13 @@ def codes_for(texts: Iterable[str], which: str | None = None) -> tuple[list[str]
                 found.append(r)
         if len(found) == 1:
             codes.append(found[0].code)
-            said.append(f"« {text} » : {_describe(found[0])}.")
+            said.append(f"« {quoted} » : {_describe(found[0])}.")
             continue
         if found:
             listed = "\n".join(f"  {_describe(r)}" for r in found[:20])
             more = f"\n  … et {len(found) - 20} autres" if len(found) > 20 else ""
             raise CptsError(
-                f"« {text} » désigne plusieurs lieux ; donnez le code de celui que vous voulez "
+                f"« {quoted} » désigne plusieurs lieux ; donnez le code de celui que vous voulez "
                 f"(rien n'a été écrit) :\n{listed}{more}"
             )
         near = [r for r in finder.suggestions(text) if _wanted(r.kind, which)]
@@ -77,5 +78,5 @@ def codes_for(texts: Iterable[str], which: str | None = None) -> tuple[list[str]
         kind = {COMMUNES: "commune", EPCI: "intercommunalité"}.get(
             which, "commune ni intercommunalité"
         )
-        raise CptsError(f"« {text} » : aucune {kind} de ce nom (rien n'a été écrit).{hint}")
+        raise CptsError(f"« {quoted} » : aucune {kind} de ce nom (rien n'a été écrit).{hint}")
     return codes, said

@@ -90,31 +90,26 @@ def level_type(ctx: Context):
 
     Incorrect : `niveau_atteint: atteint` pour un indicateur de résultat.
     """
-    indicators = contract_indicators(ctx)
-    for i, year in ctx.items("/mise_en_oeuvre/annees"):
-        for j, r in enumerate(listed(year.get("resultats"))):
-            if not isinstance(r, dict):
-                continue
-            ind = indicators.get(scalar(r.get("indicateur")))
-            level = r.get("niveau_atteint")
-            if ind is None or not isinstance(level, str):
-                continue
-            kind = ind.get("type")
-            if kind == "processus" and level in ("socle", "intermediaire", "objectif"):
-                detail = "indicateur de processus : le niveau est « atteint » ou « aucun »"
-            elif kind == "resultat" and level == "atteint":
-                detail = (
-                    "indicateur de résultat : le niveau est « socle », "
-                    "« intermediaire », « objectif » ou « aucun »"
-                )
-            else:
-                continue
-            yield hit(
-                pointer("mise_en_oeuvre", "annees", i, "resultats", j, "niveau_atteint"),
-                annee=year.get("annee", "?"),
-                id=r.get("indicateur"),
-                detail=detail,
+    for i, year, j, r, ind in _results_with_their_indicator(ctx):
+        level = r.get("niveau_atteint")
+        if not isinstance(level, str):
+            continue
+        kind = ind.get("type")
+        if kind == "processus" and level in ("socle", "intermediaire", "objectif"):
+            detail = "indicateur de processus : le niveau est « atteint » ou « aucun »"
+        elif kind == "resultat" and level == "atteint":
+            detail = (
+                "indicateur de résultat : le niveau est « socle », "
+                "« intermediaire », « objectif » ou « aucun »"
             )
+        else:
+            continue
+        yield hit(
+            pointer("mise_en_oeuvre", "annees", i, "resultats", j, "niveau_atteint"),
+            annee=year.get("annee", "?"),
+            id=r.get("indicateur"),
+            detail=detail,
+        )
 
 
 @rule(
@@ -228,29 +223,24 @@ def level_matches_value(ctx: Context):
     """
     from cpts_cli.support.formatting import decimal
 
-    indicators = contract_indicators(ctx)
-    for i, year in ctx.items("/mise_en_oeuvre/annees"):
-        for j, r in enumerate(listed(year.get("resultats"))):
-            if not isinstance(r, dict):
-                continue
-            ind = indicators.get(scalar(r.get("indicateur")))
-            value, noted = _numeric(r.get("resultat")), r.get("niveau_atteint")
-            if ind is None or ind.get("type") != "resultat" or value is None:
-                continue
-            levels = ind.get("niveaux")
-            reached = level_reached(value, levels) if isinstance(levels, dict) else None
-            if reached is None or not isinstance(noted, str) or noted not in _LEVEL_FR:
-                continue
-            if noted == reached:
-                continue
-            yield hit(
-                pointer("mise_en_oeuvre", "annees", i, "resultats", j, "niveau_atteint"),
-                annee=year.get("annee", "?"),
-                id=r["indicateur"],
-                valeur=decimal(value),
-                calcule=_LEVEL_FR[reached],
-                note=_LEVEL_FR[noted],
-            )
+    for i, year, j, r, ind in _results_with_their_indicator(ctx):
+        value, noted = _numeric(r.get("resultat")), r.get("niveau_atteint")
+        if ind.get("type") != "resultat" or value is None:
+            continue
+        levels = ind.get("niveaux")
+        reached = level_reached(value, levels) if isinstance(levels, dict) else None
+        if reached is None or not isinstance(noted, str) or noted not in _LEVEL_FR:
+            continue
+        if noted == reached:
+            continue
+        yield hit(
+            pointer("mise_en_oeuvre", "annees", i, "resultats", j, "niveau_atteint"),
+            annee=year.get("annee", "?"),
+            id=r["indicateur"],
+            valeur=decimal(value),
+            calcule=_LEVEL_FR[reached],
+            note=_LEVEL_FR[noted],
+        )
 
 
 @rule(
@@ -399,3 +389,15 @@ def aci_received(ctx: Context):
                 pointer("mise_en_oeuvre", "annees", i, "financement", "recu"),
                 annee=year.get("annee", "?"),
             )
+
+
+def _results_with_their_indicator(ctx: Context):
+    """Each year's result (a mapping) whose indicator the contract defines: (year index, year,
+    result index, result, the contract's indicator)."""
+    indicators = contract_indicators(ctx)
+    for i, year in ctx.items("/mise_en_oeuvre/annees"):
+        for j, r in enumerate(listed(year.get("resultats"))):
+            if isinstance(r, dict):
+                ind = indicators.get(scalar(r.get("indicateur")))
+                if ind is not None:
+                    yield i, year, j, r, ind

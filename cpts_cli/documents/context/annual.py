@@ -44,10 +44,7 @@ def year_money(
         }
         for r in values.mappings(fin.get("recu"))
     ]
-    spent = [
-        {"poste": values.text(u.get("poste")), "montant": values.number(u.get("montant"))}
-        for u in values.mappings(fin.get("utilisation"))
-    ]
+    spent = values.expense_lines(fin.get("utilisation"))
     calendar = (funding or {}).get("calendrier") or {}
     planned = next((y for y in calendar.get("annees") or [] if y.get("annee") == index), None)
     payments = [p for p in calendar.get("versements") or [] if p.get("annee") == index]

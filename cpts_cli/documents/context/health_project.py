@@ -32,10 +32,7 @@ def health_project(src: Source, priorities: dict, financement: dict | None = Non
         }
         for p in values.mappings(node.get("partenariats"))
     ]
-    budget = [
-        {"poste": values.text(b.get("poste")), "montant": values.number(b.get("montant"))}
-        for b in values.mappings(node.get("budget"))
-    ]
+    budget = values.expense_lines(node.get("budget"))
     amounts = [b["montant"] for b in budget if b["montant"] is not None]
     return {
         "version": values.text(node.get("version")),

@@ -40,6 +40,14 @@ def mappings(value: Any) -> list[dict]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
+def expense_lines(value: Any) -> list[dict]:
+    """``[{poste, montant}]`` as written: the projet de santé's budget, a year's spending."""
+    return [
+        {"poste": text(item.get("poste")), "montant": number(item.get("montant"))}
+        for item in mappings(value)
+    ]
+
+
 def texts(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for s in (text(v) for v in value) if s is not None]
