@@ -813,3 +813,20 @@ def test_a_city_and_its_arrondissement_are_one_commune_of_the_territory(tmp_path
     assert _reading_line(rpps) == (
         "40 lignes lues ; 1 dans la commune du territoire ; 1 professionnel."
     )
+
+
+def test_every_commune_written_carries_its_name_as_a_comment(project, tmp_path, cli):
+    """Codes written into the file carry the commune's name (``commune: "21166"  # Chenôve``),
+    even when the file's own actors have none; a commune changed by a new import gets the new
+    name. The typed actor is left as it was."""
+    source = tmp_path / "equipe.csv"
+    source.write_text("nom,prenom,profession,commune\nLambert,Nadia,IDE,Chnove\n")
+    assert cli("actors", "import", source, "-f", project).code == 0
+    text = project.read_text(encoding="utf-8")
+    assert '      commune: "21166"  # Chenôve\n      origine: import' in text
+    assert '      commune: "21166"\n      rpps: "10100000009"' in text  # typed: untouched
+    source.write_text("nom,prenom,profession,commune\nLambert,Nadia,IDE,Longvic\n")
+    assert cli("actors", "import", source, "-f", project).code == 0
+    text = project.read_text(encoding="utf-8")
+    assert '      commune: "21355"  # Longvic\n      origine: import' in text
+    assert "Chenôve" not in text

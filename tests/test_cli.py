@@ -60,7 +60,7 @@ def test_init_no_input_then_status_validate_next(tmp_path, cli):
     assert text.startswith("# yaml-language-server: $schema=./cpts.schema.json\n")
     assert (tmp_path / "cpts.schema.json").is_file()
     assert "# Étape 1 — Identifier un territoire." in text
-    assert 'communes: ["21166", "21355"]' in text
+    assert 'communes:\n    - "21166"  # Chenôve\n    - "21355"  # Longvic\n' in text
 
     status = cli("status", path, "--format", "json").json()
     assert status["etape"] == "territoire"

@@ -104,4 +104,4 @@ def test_init_in_a_pseudo_terminal(tmp_path):
     child.close()
     assert child.exitstatus == 0
     text = (tmp_path / "cpts.yaml").read_text()
-    assert 'nom: "CPTS du Val"' in text and 'communes: ["21166"]' in text
+    assert 'nom: "CPTS du Val"' in text and 'communes:\n    - "21166"  # Chenôve\n' in text

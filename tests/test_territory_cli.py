@@ -313,18 +313,55 @@ def test_paris_whole_city_and_arrondissements(tmp_path, cli):
     assert result.code == 0 and "75113, 75114 y sont" in result.out
 
 
-def test_add_to_a_flow_list_and_dry_run(tmp_path, cli):
-    assert cli("init", tmp_path, "--no-input", "--nom", "A", "--communes", "21166,21355").code == 0
+def test_codes_are_written_with_their_names_and_dry_run_writes_nothing(tmp_path, cli):
+    """« cpts init » and « cpts territory add » write each code with its place's name as a
+    comment, aligned (``- "21166"  # Chenôve``), as the worked example does."""
+    args = ("init", tmp_path, "--no-input", "--nom", "A", "--communes", "21166,21355")
+    assert cli(*args).code == 0
     path = tmp_path / "cpts.yaml"
     original = path.read_text()
+    assert '  communes:\n    - "21166"  # Chenôve\n    - "21355"  # Longvic\n  epci: []' in original
     result = cli("territory", "add", "21390", "-f", path, "--dry-run")
     assert result.code == 0
     assert "Simulation (--dry-run)" in result.out
-    assert '+  communes: ["21166", "21355", "21390"]' in result.out
+    assert '+    - "21390"  # Marsannay-la-Côte' in result.out
     assert path.read_text() == original
-    assert cli("territory", "add", "21390", "-f", path).code == 0
+    assert cli("territory", "add", "21390", "200000925", "-f", path).code == 0
     changes = changed_lines(original, path.read_text())
-    assert len(changes) == 2 and changes[1].startswith('+   communes: ["21166", "21355", "21390"]')
+    assert changes == [
+        '+     - "21390"  # Marsannay-la-Côte',
+        "-   epci: []",
+        "+   epci:",
+        '+     - "200000925"  # CC de la Plaine Dijonnaise',
+    ]
+
+
+def test_a_flow_list_becomes_a_block_list_with_every_name(tmp_path, cli):
+    path = tmp_path / "cpts.yaml"
+    path.write_text(
+        'format: 1\ncpts:\n  nom: A\nterritoire:\n  communes: ["21166", "21999"]  # à revoir\n'
+        "  epci: []\n  justification: Bassin.\n"
+    )
+    assert cli("territory", "add", "21355", "-f", path).code == 0
+    assert path.read_text() == (
+        "format: 1\ncpts:\n  nom: A\nterritoire:\n"
+        "  communes:                     # à revoir\n"
+        '    - "21166"  # Chenôve\n    - "21999"\n    - "21355"  # Longvic\n'
+        "  epci: []\n  justification: Bassin.\n"
+    )
+
+
+def test_a_block_list_without_names_gets_them_on_the_new_codes_only(tmp_path, cli):
+    path = tmp_path / "cpts.yaml"
+    path.write_text(
+        "format: 1\ncpts:\n  nom: A\nterritoire:\n  communes:\n  - '21166'\n"
+        "  # plus tard : Genlis\n  justification: Bassin.\n"
+    )
+    assert cli("territory", "add", "Longvic", "-f", path).code == 0
+    assert path.read_text() == (
+        "format: 1\ncpts:\n  nom: A\nterritoire:\n  communes:\n  - '21166'\n"
+        "  - '21355'  # Longvic\n  # plus tard : Genlis\n  justification: Bassin.\n"
+    )
 
 
 def test_add_creates_the_missing_lists(tmp_path, cli):
@@ -339,7 +376,7 @@ def test_add_creates_the_missing_lists(tmp_path, cli):
         "format: 1\n# L'identité\ncpts:\n  nom: A\n\n# Étape 1 — Identifier un territoire.\n"
         "# communes : codes INSEE (« cpts territory search NOM » les retrouve) ;\n"
         "# epci : numéros SIREN des intercommunalités entièrement couvertes.\n"
-        'territoire:\n  communes:\n    - "21231"\n'
+        'territoire:\n  communes:\n    - "21231"  # Dijon\n'
     )
 
 
@@ -352,7 +389,7 @@ def test_a_new_section_goes_before_the_header_of_the_next_one(tmp_path, cli):
     text = path.read_text()
     assert text.startswith("format: 1\ncpts:\n  nom: A\n\n# Étape 1 — Identifier")
     assert text.endswith(
-        'territoire:\n  communes:\n    - "21231"\n\n# Étape 2 — Les acteurs.\n'
+        'territoire:\n  communes:\n    - "21231"  # Dijon\n\n# Étape 2 — Les acteurs.\n'
         "mobilisation:\n  acteurs: []\n"
     )
 

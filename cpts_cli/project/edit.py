@@ -477,6 +477,30 @@ def append_code(seq: CommentedSeq, value: str, label: str | None, label_offset: 
         _padded(seq.ca.items, n)[0] = _make_token(head + rest, column)
 
 
+def label_items(seq: CommentedSeq, labels: dict[int, str], label_offset: int) -> None:
+    """Give items ``labels`` (index → name) as end-of-line comments (``- "74010"  # Annecy``),
+    aligned on the list's comments if it has some, else ``label_offset`` columns before the
+    end of the value (the value's column, its quotes and two spaces). A flow list becomes a
+    block list (a flow list cannot carry them). An item's own comment is kept; the comment
+    lines that follow an item stay after it."""
+    flow = seq.fa.flow_style()
+    if flow:
+        seq.fa.set_block_style()
+    offset = comment_column(seq)
+    lines = getattr(getattr(seq, "lc", None), "data", None)
+    first = lines.get(0) if isinstance(lines, dict) and not flow else None
+    if offset is None and first:  # a block list read from the file: its items' column
+        offset = first[1] + 4
+    base = label_offset if offset is None else offset
+    for index, label in labels.items():
+        token = _token(item_slot(seq, index))
+        head, rest = split_comment(token.value) if token is not None else ("", "")
+        if head.lstrip(" ").startswith("#"):
+            continue
+        value = f"# {label}\n" + rest
+        _padded(seq.ca.items, index)[0] = _make_token(value, base + len(str(seq[index])))
+
+
 def delete_item(parent: CommentedMap, key: Any, seq: CommentedSeq, index: int) -> None:
     """Delete item ``index`` of ``parent[key]``, keeping the full-line comments that
     followed it (after the previous item, or after the key's line)."""

@@ -421,10 +421,8 @@ def _apply(doc: ProjectDocument, plan: _Plan) -> None:
         error=f"Dans « {doc.name} », « territoire » n'est pas une suite de clés (communes, "
         "epci, justification) : corrigez-le d'abord (voir « cpts validate »).",
     )
-    # New items get their name as an end-of-line comment when the file's lists already have
-    # such comments (as the examples and « cpts init » write them).
-    offsets = [yaml_edit.comment_column(terr.get(k)) for k in ("communes", "epci")] if terr else []
-    offset = next((c for c in offsets if c is not None), None)
+    # Every code written gets its place's name as an end-of-line comment (as the examples
+    # and « cpts init » write them); a flow list becomes a block list, its codes named too.
     for key, drops in (("communes", plan.drop_commune_items), ("epci", plan.drop_epci_items)):
         seq = _code_list(doc, terr, key, create=False)
         for index in sorted(drops, reverse=True):
@@ -433,8 +431,31 @@ def _apply(doc: ProjectDocument, plan: _Plan) -> None:
         if not additions:
             continue
         seq = _code_list(doc, terr, key, create=True)
+        labels = _names(seq, key) if seq.fa.flow_style() else {}
         for code, label in additions:
-            yaml_edit.append_code(seq, code, label if offset is not None else None, offset or 0)
+            labels[len(seq)] = label
+            yaml_edit.append_code(seq, code, None)
+        yaml_edit.label_items(seq, labels, _label_offset(terr, key))
+
+
+def _names(seq, key: str) -> dict[int, str]:
+    """The names of the codes already in a list (index → name), for those that are known."""
+    found = store.commune if key == "communes" else store.epci
+    names = {}
+    for index, code in enumerate(seq):
+        place = found(str(code)) if isinstance(code, str) else None
+        if place is not None:
+            names[index] = place.nom
+    return names
+
+
+def _label_offset(terr, key: str) -> int:
+    """The column of a new list's values under ``key`` (``    - "74010"``, as ``cpts init``
+    indents it), plus its two quotes and two spaces."""
+    lines = getattr(getattr(terr, "lc", None), "data", None)
+    position = lines.get(key) if isinstance(lines, dict) else None
+    key_column = position[1] if position else 2
+    return key_column + 4 + 4
 
 
 def _code_list(doc: ProjectDocument, terr, key: str, create: bool):

@@ -85,10 +85,39 @@ def new_project_text(
         nom_comment="".join(c for c in " ".join(nom.split()) if c.isprintable()),
         date=(today or dates.today()).isoformat(),
         porteur_block="\n".join(extra),
-        communes="[" + ", ".join(_yaml_str(c) for c in communes or []) + "]",
-        epci="[" + ", ".join(_yaml_str(c) for c in epci or []) + "]",
+        communes=_code_list(communes or [], _commune_name),
+        epci=_code_list(epci or [], _epci_name),
     )
     return text
+
+
+def _code_list(codes: list[str], name_of) -> str:
+    """A YAML list of codes, each with its place's name as a comment (as the worked example
+    writes them), aligned; `` []`` when there is none (it follows ``key:``)."""
+    if not codes:
+        return " []"
+    quoted = [_yaml_str(c) for c in codes]
+    width = max(map(len, quoted))
+    lines = []
+    for code, text in zip(codes, quoted, strict=True):
+        name = name_of(code)
+        comment = f"  # {name}" if name else ""
+        lines.append(f"    - {text.ljust(width) if name else text}{comment}")
+    return "\n" + "\n".join(lines)
+
+
+def _commune_name(code: str) -> str:
+    from cpts_cli.referentiel import store
+
+    found = store.commune(code)
+    return found.nom if found else ""
+
+
+def _epci_name(code: str) -> str:
+    from cpts_cli.referentiel import store
+
+    found = store.epci(code)
+    return found.nom if found else ""
 
 
 def write_new(directory: Path, text: str, force: bool = False) -> Path:

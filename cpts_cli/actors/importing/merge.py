@@ -5,7 +5,7 @@ The rules, so that a user can import again and again without fear:
 * an actor is recognised by its RPPS number, or (when one side has none) by its nom and
   prénom with the same profession (or none);
 * a new actor is appended, in the file's style (a block mapping, codes quoted like the
-  file's, the commune's name as an end-of-line comment when the file does that), with
+  file's, the commune's name as an end-of-line comment), with
   ``origine: import``;
 * an actor imported earlier (``origine: import``) is updated only in the fields the import
   gives; the keys it does not give (a ``role`` added by hand) are kept;
@@ -62,6 +62,7 @@ def merge(data: Any, actors: list[ImportedActor], *, replace: bool = False) -> M
     used: set[int] = set()
     new: list[ImportedActor] = []
     style = _quote_style(seq)
+    comment_column = _commune_comment_column(seq, data["mobilisation"])
     for actor in sorted(actors, key=_order):
         index = _find(seq, actor, by_rpps, by_name, used)
         if index is None:
@@ -72,7 +73,7 @@ def merge(data: Any, actors: list[ImportedActor], *, replace: bool = False) -> M
         if _text(entry.get(ORIGIN)) != IMPORTED:
             result.kept.append(_summary(entry))
             continue
-        changed = _update(entry, actor, replace, style)
+        changed = _update(entry, actor, replace, style, comment_column)
         if changed:
             result.updated.append((_summary(entry), changed))
         else:
@@ -94,7 +95,6 @@ def merge(data: Any, actors: list[ImportedActor], *, replace: bool = False) -> M
     if new:
         if seq.fa.flow_style():
             seq.fa.set_block_style()
-        comment_column = _commune_comment_column(seq)
         for actor in new:
             entry = _new_entry(actor, style, comment_column)
             edit.append(seq, entry)
@@ -196,24 +196,36 @@ def _value(key: str, value: str, style):
     return style(value) if key in _CODES else value
 
 
-def _commune_comment_column(seq) -> int | None:
-    """When most actors' communes carry their name as a comment, the column of those."""
-    with_commune = with_comment = 0
-    column = None
+def _commune_comment_column(seq, parent) -> int:
+    """Where the name of an actor's commune goes, as an end-of-line comment: the column most
+    of the file's commented communes use, else two spaces after the code (``commune: "21166"``
+    under the first actor's keys, or under ``acteurs:`` as ``cpts init`` indents a list)."""
+    columns: list[int] = []
+    key_column = None
     for entry in seq:
-        if not isinstance(entry, dict) or "commune" not in entry:
+        if not isinstance(entry, dict):
             continue
-        with_commune += 1
-        token = edit.eol_token(entry, "commune")
+        if key_column is None and getattr(entry.lc, "col", None) is not None:
+            key_column = entry.lc.col
+        token = edit.eol_token(entry, "commune") if "commune" in entry else None
         if token is not None and token.value.lstrip(" ").startswith("#"):
-            with_comment += 1
-            column = column if column is not None else token.column
-    if with_commune and with_comment * 2 >= with_commune:
-        return column
-    return None
+            columns.append(token.column)
+    if columns:
+        return max(set(columns), key=columns.count)
+    if key_column is None:
+        lines = getattr(getattr(parent, "lc", None), "data", None)
+        position = lines.get("acteurs") if isinstance(lines, dict) else None
+        key_column = position[1] + 4 if position else 6
+    return key_column + len('commune: "21166"') + 2
 
 
-def _new_entry(actor: ImportedActor, style, comment_column: int | None):
+def _name_comment(entry, commune: str, column: int) -> None:
+    found = store.commune(commune)
+    if found is not None:
+        entry.yaml_add_eol_comment(f"# {found.nom}", "commune", column=column)
+
+
+def _new_entry(actor: ImportedActor, style, comment_column: int):
     from ruamel.yaml.comments import CommentedMap
 
     entry = CommentedMap()
@@ -222,14 +234,12 @@ def _new_entry(actor: ImportedActor, style, comment_column: int | None):
             entry[key] = _value(key, actor.values[key], style)
     entry[ORIGIN] = IMPORTED
     commune = actor.values.get("commune")
-    if comment_column is not None and commune:
-        found = store.commune(commune)
-        if found is not None:
-            entry.yaml_add_eol_comment(f"# {found.nom}", "commune", column=comment_column)
+    if commune:
+        _name_comment(entry, commune, comment_column)
     return entry
 
 
-def _update(entry, actor: ImportedActor, replace: bool, style) -> list[str]:
+def _update(entry, actor: ImportedActor, replace: bool, style, comment_column: int) -> list[str]:
     changed: list[str] = []
     for key in ACTOR_FIELDS:
         if key not in actor.values:
@@ -243,6 +253,8 @@ def _update(entry, actor: ImportedActor, replace: bool, style) -> list[str]:
                 edit.drop_eol_comment(entry, key)
         else:
             entry.insert(_key_position(entry, key), key, _value(key, new, style))
+        if key == "commune":
+            _name_comment(entry, new, comment_column)
         changed.append(key)
     if replace:
         for key in list(entry.keys()):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cpts_cli.actors.importing.model import norm
-from cpts_cli.referentiel import store
+from cpts_cli.referentiel import finder, store
 from cpts_cli.territory.codes import INSEE_RE
 from cpts_cli.territory.summary import Territory
 
@@ -170,6 +170,9 @@ class Places:
         if not value:
             return self.locate("", cp, only_inside=False)
         candidates = [c.code for c in store.communes_by_name(value)]
+        approximate = not candidates
+        if approximate:
+            candidates = _searched(value)
         if cp:
             served = set(self.served(cp))
             narrowed = [c for c in candidates if c in served]
@@ -179,18 +182,68 @@ class Places:
             candidates = inside or candidates
         if len(candidates) == 1:
             commune = candidates[0]
-            return Place(
-                True, commune, "" if self._inside(commune) else self._outside_note(commune)
-            )
+            name = _name_of(commune, raw=True)
+            notes = []
+            if approximate and _squeezed(value) != _squeezed(name):
+                notes.append(f"« {value} » lu comme {name} ({commune}) : vérifiez.")
+            if not self._inside(commune):
+                notes.append(self._outside_note(commune))
+            return Place(True, commune, " ".join(n for n in notes if n))
         if not candidates:
-            return Place(True, None, f"Commune « {value} » inconnue : commune non importée.")
+            near = [r for r in finder.suggestions(value) if r.kind in _COMMUNE_KINDS]
+            listed = ", ".join(f"{r.nom} ({r.code})" for r in near[:3])
+            closest = f" (noms proches : {listed})" if listed else ""
+            return Place(
+                True, None, f"Commune « {value} » inconnue{closest} : commune non importée."
+            )
         listed = ", ".join(f"{_name_of(c, raw=True)} ({c})" for c in candidates[:5])
+        more = f" et {len(candidates) - 5} autres" if len(candidates) > 5 else ""
+        said = (
+            f"« {value} » peut désigner plusieurs communes"
+            if approximate
+            else f"Plusieurs communes s'appellent « {value} »"
+        )
         return Place(
             True,
             None,
-            f"Plusieurs communes s'appellent « {value} » ({listed}) : indiquez le code INSEE "
-            "ou le code postal ; commune non importée.",
+            f"{said} ({listed}{more}) : indiquez le code INSEE ou le code postal ; commune "
+            "non importée.",
         )
+
+
+#: Search results that are places where one practises (an EPCI is not).
+_COMMUNE_KINDS = (
+    "commune-actuelle",
+    "arrondissement-municipal",
+    "commune-deleguee",
+    "commune-associee",
+)
+
+
+def _squeezed(name: str) -> str:
+    return finder.normalise_query(name).replace(" ", "")
+
+
+def _searched(value: str) -> list[str]:
+    """The communes a name that is not exactly a commune's may mean, as people write them in
+    a team's sheet: ``St Jorioz``, a typo (``Anecy``), or the first words of the name
+    (``Faverges`` for Faverges-Seythenex). A déléguée or associée stands for its commune."""
+    found = [r for r in finder.resolve(value) if r.kind in _COMMUNE_KINDS]
+    if not found:
+        words = finder.normalise_query(value)
+        found = [
+            r
+            for r in finder.search(value, limit=20)
+            if r.kind in _COMMUNE_KINDS
+            and r.correspondance == finder.NOM
+            and finder.normalise_query(r.nom).startswith(words + " ")
+        ]
+    codes: list[str] = []
+    for r in found:
+        code = r.code if r.kind in _COMMUNE_KINDS[:2] else (r.commune_parente or r.code)
+        if code not in codes:
+            codes.append(code)
+    return codes
 
 
 def _name_of(code: str, raw: bool = False) -> str:
