@@ -399,9 +399,23 @@ def test_fill_in_a_terminal_filters_the_themes_with_accents(tmp_path, cli):
     term.wait("Filtre : etab")
     term.send(ENTER)
     term.wait("? Thème Établissements et services")
-    term.wait("? Valeur")
-    term.send("\x03")  # Ctrl-C: nothing written, said in French
+    for question, answer in (
+        ("? Valeur", "12"),
+        ("? Unité", "%"),
+        ("? Année", "2022"),
+        ("? Source", "Insee"),
+        ("? Maille", ""),  # territoire de la CPTS, proposed
+        ("? Département", ""),
+        ("? Région", ""),
+        ("? France", ""),
+        ("? Raison de l'absence de référence", "Donnée propre au territoire"),
+    ):
+        term.wait(question)
+        term.send(answer + ENTER)
+    term.wait("Ajouter un autre indicateur ?")
+    term.send("\x03")  # Ctrl-C: the indicator is written, said in French
     screen = term.finish()
     assert "Interrompu" in screen
     assert not ENGLISH.search(screen), ENGLISH.search(screen)
-    assert "Population" not in screen.split("? Thème")[-1]
+    text = (tmp_path / "cpts.yaml").read_text(encoding="utf-8")
+    assert "      libelle: Part des 75 ans et plus\n      theme: etablissements\n" in text

@@ -89,14 +89,14 @@ def ask_init(answers: dict, say: Say | None = None, **io) -> dict:
             "Premières communes (facultatif) :",
             COMMUNES,
             check_commune,
-            "codes INSEE ou noms, ex. Annecy, St Jorioz, 74010",
+            "(codes INSEE ou noms, ex. Annecy, St Jorioz, 74010)",
         )
         if not out["communes"]:
             out["epci"] = places.ask(
                 "Intercommunalités (facultatif) :",
                 EPCI,
                 check_epci,
-                "SIREN ou noms, ex. Grand Annecy, 200066793",
+                "(SIREN ou noms, ex. Grand Annecy, 200066793)",
             )
     return out
 
