@@ -95,7 +95,7 @@ def test_init_in_a_pseudo_terminal(tmp_path):
     child.send("\r")
     child.expect("Courriel")
     child.send("martin@exemple.fr\r")
-    child.expect("Codes INSEE")
+    child.expect("Premières communes")
     child.send("21999\r")
     child.expect("Code commune inconnu")
     child.send("\x7f" * 5 + "21166\r")

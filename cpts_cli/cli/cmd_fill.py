@@ -1,7 +1,8 @@
-"""``cpts fill [ETAPE]``: the questions of a step, in a terminal (questionary).
+"""``cpts fill [ETAPE]``: the questions of a step, in a terminal.
 
 The engine (``cpts_cli.fill``) decides what to ask from the step's findings and writes the
-answers; this module only turns its ``Prompt`` objects into questionary questions and its
+answers; this module only turns its ``Prompt`` objects into the French questions of
+:mod:`cpts_cli.cli.questions` and its
 messages into coloured lines. ``TerminalAsker(input=…, output=…)`` lets tests drive it
 through prompt_toolkit's pipe input.
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 import typer
 
+from cpts_cli.cli import questions
 from cpts_cli.cli.cmd_project import STEP_HELP, _check_step_id
 from cpts_cli.cli.common import FILE_OPTION, QUIET_OPTION, console, is_interactive
 from cpts_cli.cli.completion import complete_step
@@ -37,14 +39,11 @@ _STYLES = {
     "ok": ("✔ ", "green"),
     "info": ("", "dim"),
 }
-SELECT_HELP = "(flèches ↑ ↓ puis Entrée)"
-CONFIRM_HELP = "(o, n ou flèches ↑ ↓, puis Entrée)"
-FILTER_HELP = "(flèches ↑ ↓ ou tapez pour filtrer, puis Entrée)"
-CHECKBOX_HELP = "(flèches ↑ ↓, Espace pour cocher, Entrée pour valider)"
 
 
 class TerminalAsker:
-    """Questions through questionary; ``io`` passes ``input``/``output`` (tests)."""
+    """Questions in French through :mod:`cpts_cli.cli.questions`; ``io`` passes
+    ``input``/``output`` (tests)."""
 
     #: What ``-q`` leaves out: the explanations (above the questions, at the start).
     QUIET_SKIPS = ("info",)
@@ -67,110 +66,46 @@ class TerminalAsker:
         self.out.print(f"{prefix}{escape(text)}", style=style or None, soft_wrap=False)
 
     def ask(self, prompt) -> Any:
-        import questionary
-
-        style = questionary.Style(
-            [("qmark", "fg:#5f87af bold"), ("question", "bold"), ("instruction", "fg:#808080")]
-        )
         kind = prompt.kind
-        # The schema's description and how to answer, above the question: questionary's own
-        # instruction sits between the question and the answer, too narrow for a sentence.
+        # The schema's description and how to answer, above the question: the instruction
+        # sits between the question and the answer, too narrow for a sentence.
         help_text = prompt.help
         if kind == "text" and prompt.hint:
             help_text = f"{help_text} ({prompt.hint})" if help_text else f"({prompt.hint})"
         if help_text:
             self.say(help_text, "info")
         if kind == "text":
-            return self._text(prompt, style)
+            return self._text(prompt)
         if kind == "confirm":
-            return self._confirm(prompt, style)
+            return questions.confirm(prompt.message, bool(prompt.default), **self.io).unsafe_ask()
         if kind == "checkbox":
-            return self._checkbox(prompt, style)
-        return self._select(prompt, style)
+            return self._checkbox(prompt)
+        return questions.select(
+            prompt.message, prompt.choices, default=prompt.default, **self.io
+        ).unsafe_ask()
 
-    def _text(self, prompt, style) -> str:
-        import questionary
-
+    def _text(self, prompt) -> str:
         # A refused answer: the rule's whole message (prompt_toolkit's validation bar is one
         # line, too short for the suggestions), then the same question with the answer ready
         # to correct.
         answer = prompt.default or ""
         while True:
-            answer = questionary.text(
-                f"{prompt.message} :", default=answer, style=style, **self.io
-            ).unsafe_ask()
+            answer = questions.text(f"{prompt.message} :", default=answer, **self.io).unsafe_ask()
             problem = prompt.validate(answer) if prompt.validate else None
             if not problem:
                 return answer
             self.say(problem, "refused")
 
-    def _confirm(self, prompt, style) -> bool:
-        import questionary
-
-        # o / n move to « Oui » / « Non » (French keys), arrows too; Entrée answers.
-        choices = [
-            questionary.Choice("Oui", value=True, shortcut_key="o"),
-            questionary.Choice("Non", value=False, shortcut_key="n"),
-        ]
-        return questionary.select(
-            prompt.message,
-            choices=choices,
-            default=choices[0] if prompt.default else choices[1],
-            instruction=CONFIRM_HELP,
-            use_shortcuts=True,
-            style=style,
-            **self.io,
-        ).unsafe_ask()
-
-    def _checkbox(self, prompt, style) -> list:
-        import questionary
-
-        # Choices are numbered: questionary treats a value of None as "use the title".
-        values = [value for value, _ in prompt.choices]
+    def _checkbox(self, prompt) -> list:
         selected = set(map(_key, prompt.default or []))
-        choices = [
-            questionary.Choice(label, value=i, checked=_key(value) in selected)
-            for i, (value, label) in enumerate(prompt.choices)
-        ]
-        check = prompt.validate
-
-        def validate_many(indexes: list[int]):
-            problem = check([values[i] for i in indexes]) if check else None
-            return problem or True
-
-        picked = questionary.checkbox(
+        checked = [i for i, (value, _) in enumerate(prompt.choices) if _key(value) in selected]
+        return questions.checkbox(
             prompt.message,
-            choices=choices,
-            validate=validate_many,
-            instruction=CHECKBOX_HELP,
-            style=style,
+            prompt.choices,
+            checked=checked,
+            validate=prompt.validate,
             **self.io,
         ).unsafe_ask()
-        return [values[i] for i in picked or []]
-
-    def _select(self, prompt, style) -> Any:
-        import questionary
-
-        # Choices are numbered: questionary treats a value of None as "use the title".
-        values = [value for value, _ in prompt.choices]
-        choices = [
-            questionary.Choice(label, value=i) for i, (_, label) in enumerate(prompt.choices)
-        ]
-        default = next(
-            (c for c, v in zip(choices, values, strict=True) if _same(v, prompt.default)), None
-        )
-        many = len(choices) > 8
-        picked = questionary.select(
-            prompt.message,
-            choices=choices,
-            default=default,
-            instruction=FILTER_HELP if many else SELECT_HELP,
-            use_search_filter=many,
-            use_jk_keys=not many,
-            style=style,
-            **self.io,
-        ).unsafe_ask()
-        return values[picked]
 
 
 def _key(value: Any) -> Any:
@@ -179,10 +114,6 @@ def _key(value: Any) -> Any:
         return value
     except TypeError:
         return repr(value)
-
-
-def _same(a: Any, b: Any) -> bool:
-    return b is not None and type(a) is type(b) and a == b
 
 
 def register(app: typer.Typer) -> None:

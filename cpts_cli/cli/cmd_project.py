@@ -120,21 +120,9 @@ def init(
 
 
 def _split(value: str | None) -> list[str]:
-    """« 21166, 21355 », « 21166 21355 » or « Annecy, Saint Jorioz »: pieces separated by
-    commas or semicolons; a piece of codes separated by spaces is several codes, a piece of
-    words is one name."""
-    from cpts_cli.territory.names import looks_like_code
+    from cpts_cli.territory.names import split_entries
 
-    if not value:
-        return []
-    pieces = []
-    for piece in value.replace(";", ",").split(","):
-        words = piece.split()
-        if words and all(looks_like_code(w) for w in words):
-            pieces.extend(words)
-        elif words:
-            pieces.append(" ".join(words))
-    return pieces
+    return split_entries(value)
 
 
 def _validate_init(answers: dict) -> None:

@@ -1,13 +1,25 @@
-"""Interactive questions (questionary), each checked by the validators the options use."""
+"""The questions of ``cpts init`` without ``--no-input``, in French
+(:mod:`cpts_cli.cli.questions`), each checked by the validators the options use.
+
+Communes and intercommunalities are asked by code or by name (« Annecy, St Jorioz, 74010 »,
+« Grand Annecy »): a name that designates one place is taken and said; several places give a
+choice (code, department, population, the words of ``init --communes``); none gives the
+nearest names and the question again, the answer ready to correct.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from cpts_cli.cli import questions
 from cpts_cli.fill.validators import check_commune, check_email, check_epci
 
+Check = Callable[[str], "str | None"]
+Say = Callable[[str, str], None]
+_SAY_STYLES = {"ok": ("✔ ", "green"), "refused": ("✗ ", "bold red")}
 
-def _validator(check: Callable[[str], str | None], optional: bool = True):
+
+def _validator(check: Check, optional: bool = True):
     def validate(text: str):
         text = text.strip()
         if not text:
@@ -17,10 +29,13 @@ def _validator(check: Callable[[str], str | None], optional: bool = True):
     return validate
 
 
-def _validate_list(check: Callable[[str], str | None]):
+def _validate_codes(check: Check):
+    """The codes of the answer checked as they are typed; names are looked up on Entrée."""
+    from cpts_cli.territory.names import looks_like_code, split_entries
+
     def validate(text: str):
-        for item in [v for v in text.replace(";", ",").replace(" ", ",").split(",") if v]:
-            problem = check(item)
+        for item in split_entries(text):
+            problem = check(item) if looks_like_code(item) else None
             if problem:
                 return problem
         return True
@@ -28,24 +43,28 @@ def _validate_list(check: Callable[[str], str | None]):
     return validate
 
 
-def ask_init(answers: dict, **io) -> dict:
-    """Ask what the options did not give. ``io`` passes ``input``/``output`` for tests."""
-    import questionary
+def _say(text: str, kind: str) -> None:
+    from rich.markup import escape
 
+    from cpts_cli.cli.common import console
+    from cpts_cli.cli.reporters import visible
+
+    prefix, style = _SAY_STYLES.get(kind, ("", ""))
+    console().print(prefix + escape(visible(text)), style=style or None, soft_wrap=False)
+
+
+def ask_init(answers: dict, say: Say | None = None, **io) -> dict:
+    """Ask what the options did not give. ``say(text, kind)`` prints what was understood or
+    refused (« ok », « refused »); ``io`` passes ``input``/``output`` for tests."""
     from cpts_cli.checking.schema import vocabulary
 
     out = dict(answers)
-    style = questionary.Style([("qmark", "fg:#5f87af bold"), ("question", "bold")])
+    say = say or _say
 
     def text(message: str, validate, default: str = "", instruction: str | None = None):
         return (
-            questionary.text(
-                message,
-                validate=validate,
-                default=default,
-                style=style,
-                instruction=instruction,
-                **io,
+            questions.text(
+                message, validate=validate, default=default, instruction=instruction, **io
             )
             .unsafe_ask()
             .strip()
@@ -56,31 +75,90 @@ def ask_init(answers: dict, **io) -> dict:
     if not out.get("porteur"):
         out["porteur"] = text("Nom du porteur du projet :", _validator(lambda v: None))
     if not out.get("profession"):
-        labels = vocabulary("profession")
-        choices = [questionary.Choice(label, value=key) for key, label in labels.items()]
-        choices.insert(0, questionary.Choice("(ne pas préciser)", value=""))
+        choices = [("", "(ne pas préciser)"), *vocabulary("profession").items()]
         out["profession"] = (
-            questionary.select(
-                "Profession du porteur :", choices=choices, style=style, **io
-            ).unsafe_ask()
-            or None
+            questions.select("Profession du porteur :", choices, **io).unsafe_ask() or None
         )
     if not out.get("email"):
         out["email"] = text("Courriel du porteur (facultatif) :", _validator(check_email)) or None
     if not out.get("communes") and not out.get("epci"):
-        raw = text(
-            "Codes INSEE des premières communes (séparés par des virgules, facultatif) :",
-            _validate_list(check_commune),
-            instruction="ex. 21166, 21355",
+        from cpts_cli.territory.names import COMMUNES, EPCI
+
+        places = Places(say, io)
+        out["communes"] = places.ask(
+            "Premières communes (facultatif) :",
+            COMMUNES,
+            check_commune,
+            "(codes INSEE ou noms, ex. Annecy, St Jorioz, 74010)",
         )
-        out["communes"] = [
-            v.strip().upper()
-            for v in raw.replace(";", ",").replace(" ", ",").split(",")
-            if v.strip()
-        ]
         if not out["communes"]:
-            raw = text("SIREN des intercommunalités (facultatif) :", _validate_list(check_epci))
-            out["epci"] = [
-                v.strip() for v in raw.replace(";", ",").replace(" ", ",").split(",") if v.strip()
-            ]
+            out["epci"] = places.ask(
+                "Intercommunalités (facultatif) :",
+                EPCI,
+                check_epci,
+                "(SIREN ou noms, ex. Grand Annecy, 200066793)",
+            )
     return out
+
+
+class Places:
+    """Codes or names of communes (or EPCI) typed on one line, turned into codes."""
+
+    def __init__(self, say: Say, io: dict) -> None:
+        self.say = say
+        self.io = io
+
+    def ask(self, message: str, which: str, check: Check, instruction: str) -> list[str]:
+        answer = ""
+        while True:
+            answer = (
+                questions.text(
+                    message,
+                    default=answer,
+                    validate=_validate_codes(check),
+                    instruction=instruction,
+                    **self.io,
+                )
+                .unsafe_ask()
+                .strip()
+            )
+            codes = self.codes(answer, which, check)
+            if codes is not None:
+                return codes
+
+    def codes(self, answer: str, which: str, check: Check) -> list[str] | None:
+        """The codes of ``answer`` in order, once each; ``None`` when a name must be retyped
+        (said why)."""
+        from cpts_cli.territory.names import looks_like_code, split_entries
+
+        codes: list[str] = []
+        for entry in split_entries(answer):
+            code = entry.upper() if looks_like_code(entry) else self.code_of(entry, which)
+            if code is None:
+                return None
+            problem = check(code)
+            if problem:
+                self.say(problem, "refused")
+                return None
+            if code not in codes:
+                codes.append(code)
+        return codes
+
+    def code_of(self, name: str, which: str) -> str | None:
+        """The code ``name`` designates: taken when one place, chosen among several; ``None``
+        when none (the nearest names said) or none of the places offered was the one."""
+        from cpts_cli.support.formatting import shortened
+        from cpts_cli.territory.names import candidates, describe, unknown_name
+
+        found = candidates(name, which)
+        quoted = shortened(name)
+        if not found:
+            self.say(unknown_name(name, which) + " Corrigez la réponse.", "refused")
+            return None
+        if len(found) == 1:
+            self.say(f"« {quoted} » : {describe(found[0])}.", "ok")
+            return found[0].code
+        choices = [(r.code, describe(r)) for r in found]
+        choices.append((None, "(aucun de ceux-ci : corriger la réponse)"))
+        # The answered line says which place was chosen.
+        return questions.select(f"« {quoted} » : lequel ?", choices, **self.io).unsafe_ask()

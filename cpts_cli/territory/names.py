@@ -30,53 +30,100 @@ def _wanted(kind: str, which: str | None) -> bool:
     return (kind == "epci") == (which == EPCI)
 
 
-def _describe(r) -> str:
+def describe(r) -> str:
+    """« commune 74010 Annecy, 74, 132 117 habitants »."""
     what = "intercommunalité" if r.kind == "epci" else "commune"
     where = f", {r.departement}" if r.departement else ""
     people = f", {fmt_int(r.population)} habitants" if r.population is not None else ""
     return f"{what} {r.code} {r.nom}{where}{people}"
 
 
+def split_entries(value: str | None) -> list[str]:
+    """« 21166, 21355 », « 21166 21355 » or « Annecy, Saint Jorioz »: pieces separated by
+    commas or semicolons; a piece of codes separated by spaces is several codes, a piece of
+    words is one name."""
+    if not value:
+        return []
+    pieces = []
+    for piece in value.replace(";", ",").split(","):
+        words = piece.split()
+        if words and all(looks_like_code(w) for w in words):
+            pieces.extend(words)
+        elif words:
+            pieces.append(" ".join(words))
+    return pieces
+
+
+def matches(text: str, which: str | None = None) -> list:
+    """The places ``text`` (a name) designates exactly, or else its closest names (typos):
+    :func:`cpts_cli.referentiel.finder.resolve`, kept to communes or EPCI."""
+    from cpts_cli.referentiel import finder
+
+    found, seen = [], set()
+    for r in finder.resolve(text):
+        if _wanted(r.kind, which) and r.code not in seen:
+            seen.add(r.code)
+            found.append(r)
+    return found
+
+
+def candidates(text: str, which: str | None = None, limit: int = 12) -> list:
+    """What to offer for a name: :func:`matches`, or else the current communes (or EPCI) whose
+    name contains it (« Faverges » → Faverges-Seythenex, Faverges-de-la-Tour)."""
+    from cpts_cli.referentiel import finder, store
+
+    found = matches(text, which)
+    if found:
+        return found
+    kinds = {store.COMMUNE_ACTUELLE, store.ARRONDISSEMENT_MUNICIPAL, store.EPCI_KIND}
+    return [r for r in finder.search(text, limit=30) if r.kind in kinds and _wanted(r.kind, which)][
+        :limit
+    ]
+
+
+def several_places(text: str, found: list) -> str:
+    """« « Saint-Jean » désigne plusieurs lieux ; donnez le code… », then one line a place."""
+    listed = "\n".join(f"  {describe(r)}" for r in found[:20])
+    more = f"\n  … et {len(found) - 20} autres" if len(found) > 20 else ""
+    return (
+        f"« {shortened(text.strip())} » désigne plusieurs lieux ; donnez le code de celui que "
+        f"vous voulez (rien n'a été écrit) :\n{listed}{more}"
+    )
+
+
+def unknown_name(text: str, which: str | None = None, note: str = "") -> str:
+    """« « Xyz » : aucune commune de ce nom. Noms les plus proches : … »"""
+    from cpts_cli.referentiel import finder
+
+    near = [r for r in finder.suggestions(text) if _wanted(r.kind, which)]
+    hint = (
+        " Noms les plus proches : " + " ; ".join(describe(r) for r in near) + "."
+        if near
+        else " Cherchez-le avec « cpts territory search »."
+    )
+    kind = {COMMUNES: "commune", EPCI: "intercommunalité"}.get(which, "commune ni intercommunalité")
+    return f"« {shortened(text.strip())} » : aucune {kind} de ce nom{note}.{hint}"
+
+
 def codes_for(texts: Iterable[str], which: str | None = None) -> tuple[list[str], list[str]]:
     """The codes ``texts`` designate, and what was understood of each name (« « Annecy » :
     commune 74010 Annecy, 74, 132 117 habitants »). Raises CptsError on a name that designates
     several places or none."""
-    from cpts_cli.referentiel import finder
-
     codes: list[str] = []
     said: list[str] = []
     for given in texts:
         text = given.strip()
         if not text:
             continue
-        quoted = shortened(text)
         if looks_like_code(text):
             codes.append(text.upper())
             continue
-        found, seen = [], set()
-        for r in finder.resolve(text):
-            if _wanted(r.kind, which) and r.code not in seen:
-                seen.add(r.code)
-                found.append(r)
+        found = matches(text, which)
         if len(found) == 1:
             codes.append(found[0].code)
-            said.append(f"« {quoted} » : {_describe(found[0])}.")
+            said.append(f"« {shortened(text)} » : {describe(found[0])}.")
             continue
         if found:
-            listed = "\n".join(f"  {_describe(r)}" for r in found[:20])
-            more = f"\n  … et {len(found) - 20} autres" if len(found) > 20 else ""
-            raise CptsError(
-                f"« {quoted} » désigne plusieurs lieux ; donnez le code de celui que vous voulez "
-                f"(rien n'a été écrit) :\n{listed}{more}"
-            )
-        near = [r for r in finder.suggestions(text) if _wanted(r.kind, which)]
-        hint = (
-            " Noms les plus proches : " + " ; ".join(_describe(r) for r in near) + "."
-            if near
-            else " Cherchez-le avec « cpts territory search »."
-        )
-        kind = {COMMUNES: "commune", EPCI: "intercommunalité"}.get(
-            which, "commune ni intercommunalité"
-        )
-        raise CptsError(f"« {quoted} » : aucune {kind} de ce nom (rien n'a été écrit).{hint}")
+            raise CptsError(several_places(text, found))
+        raise CptsError(unknown_name(text, which, " (rien n'a été écrit)"))
     return codes, said
