@@ -375,7 +375,10 @@ def test_init_in_a_terminal_filters_with_accents_and_takes_names(tmp_path):
     assert not ENGLISH.search(screen), ENGLISH.search(screen)
     text = (tmp_path / "cpts.yaml").read_text(encoding="utf-8")
     assert "profession: medecin_generaliste" in text
-    assert 'communes: ["74010", "74242", "74123"]' in text
+    assert (
+        '  communes:\n    - "74010"  # Annecy\n    - "74242"  # Saint-Jorioz\n'
+        '    - "74123"  # Faverges-Seythenex\n'
+    ) in text
 
 
 def test_fill_in_a_terminal_filters_the_themes_with_accents(tmp_path, cli):
