@@ -33,20 +33,24 @@ SEVERITY = {1: "erreur", 2: "avertissement", 3: "information", 4: "indice"}
 
 #: What is written into a fresh project (a line replacing the one that starts with the anchor,
 #: or a new line under it when the anchor is a section), and what the editor must say on that
-#: line: no diagnostic (None) or an error, whose message must contain a French phrase.
+#: line: no diagnostic (None) or errors, whose messages must contain these French phrases.
 MISTAKES = [
-    ("  justificaton: x", "territoire:", None, ""),
-    ("  numero_inconnu: 1", "cpts:", None, ""),
-    ('  communes: ["7401"]', "  communes:", "erreur", "Code commune INSEE invalide"),
-    ('  epci: ["24740007"]', "  epci:", "erreur", "Numéro SIREN invalide"),
-    ("  reunions: [{date: 10/02/2024}]", "  reunions:", "erreur", "Date invalide"),
-    ('  acteurs: [{nom: A, rpps: "123"}]', "  acteurs:", "erreur", "Numéro RPPS invalide"),
+    ("  justificaton: x", "territoire:", None, ()),
+    ("  numero_inconnu: 1", "cpts:", None, ()),
+    ('  communes: ["7401"]', "  communes:", "erreur", ("Code commune INSEE invalide",)),
+    ('  epci: ["24740007"]', "  epci:", "erreur", ("Numéro SIREN invalide",)),
+    ("  reunions: [{date: 10/02/2024, participants: dix}]", "  reunions:", "erreur",
+     ("Date invalide", "Nombre entier attendu pour « Participants »")),
+    ('  acteurs: [{nom: A, rpps: "123", telephone: 0380123456}]', "  acteurs:", "erreur",
+     ("Numéro RPPS invalide", "Texte attendu pour « Téléphone » : écrivez-le entre guillemets")),
     ('  structures: [{nom: B, finess: "21001234"}]', "  structures:", "erreur",
-     "Numéro FINESS invalide"),
+     ("Numéro FINESS invalide",)),
     ('  indicateurs: [{code: "Patients sans MT"}]', "  indicateurs:", "erreur",
-     "Code d’indicateur invalide"),
-    ("  coordinateur: {nom: C, email: c.martin}", "cpts:", "erreur", "Courriel invalide"),
-    ("  association: {nom: D, rna: 212001234}", "cpts:", "erreur", "Numéro RNA : écrivez-le"),
+     ("Code d’indicateur invalide",)),
+    ("  constats: 3", "  constats:", "erreur", ("Liste attendue pour « Constats »",)),
+    ("  coordinateur: {nom: C, email: c.martin}", "cpts:", "erreur", ("Courriel invalide",)),
+    ("  association: {nom: D, rna: 212001234}", "cpts:", "erreur",
+     ("Numéro RNA : écrivez-le entre guillemets",)),
 ]  # fmt: skip
 #: Marks of a raw regular expression or an English message: none may reach the person.
 _REGEX_MARKS = ("^", "$", "[0-9]", "{2}", "pattern", "Property", "Incorrect type", "String ")
@@ -126,7 +130,7 @@ def check(server: str, folder: Path) -> int:
     show(path, found)
     print(f"survol de « {lines[unknown].strip()} » : {hover!r}")
     problems = []
-    for written, _anchor, severity, phrase in MISTAKES:
+    for written, _anchor, severity, phrases in MISTAKES:
         line = lines.index(written)
         said = [
             (SEVERITY.get(d.get("severity", 1)), d.get("message", ""))
@@ -135,8 +139,9 @@ def check(server: str, folder: Path) -> int:
         ]
         if severity is None and said:
             problems.append(f"ligne {line + 1} « {written.strip()} » : {said}, attendu : rien")
-        if severity and not any(s == severity and phrase in m for s, m in said):
-            problems.append(f"ligne {line + 1} « {written.strip()} » : {said or 'rien'}")
+        for phrase in phrases:
+            if not any(s == severity and phrase in m for s, m in said):
+                problems.append(f"ligne {line + 1} « {phrase} » attendu : {said or 'rien'}")
         problems.extend(
             f"ligne {line + 1} : message technique : {m}"
             for _s, m in said

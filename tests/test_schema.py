@@ -177,19 +177,52 @@ def test_every_pattern_has_a_french_message_for_the_editor_without_the_regex():
         assert jsonschema.Draft202012Validator(node).is_valid(example)
 
 
-def test_dates_courriels_and_lists_have_a_french_message_for_the_editor():
-    for path, node in _nodes(schema()):
+def _subschemas(node, path="#"):
+    """Every subschema (properties, items, $defs), never an example."""
+    yield path, node
+    for key in ("properties", "$defs"):
+        for name, sub in (node.get(key) or {}).items():
+            yield from _subschemas(sub, f"{path}/{key}/{name}")
+    if isinstance(node.get("items"), dict):
+        yield from _subschemas(node["items"], f"{path}/items")
+
+
+_TYPE_MESSAGES = {
+    "string": "Texte attendu pour « {} » : écrivez-le entre guillemets",
+    "integer": "Nombre entier attendu pour « {} »",
+    "number": "Nombre attendu pour « {} »",
+    "boolean": "« true » ou « false » attendu pour « {} »",
+    "array": "Liste attendue pour « {} » : un élément par ligne",
+}
+
+
+def test_every_value_has_a_french_message_for_the_editor():
+    """``errorMessage`` replaces the server's « Incorrect type. Expected "string". » and
+    « Value is not accepted. Valid values: … » (an object keeps the server's own: its
+    ``errorMessage`` would also hide the name of a missing key)."""
+    checked = 0
+    for path, node in _subschemas(schema()):
+        if "type" not in node or node["type"] == "object" or "pattern" in node:
+            continue
+        message = node["errorMessage"]
+        title = node["title"]
+        checked += 1
         if node.get("format") == "date":
-            assert node["errorMessage"].startswith("Date invalide : "), path
-            assert "AAAA-MM-JJ" in node["errorMessage"]
+            assert message.startswith("Date invalide : "), path
+            assert "AAAA-MM-JJ" in message
         elif node.get("format") == "email":
-            assert node["errorMessage"].startswith("Courriel invalide : "), path
+            assert message.startswith("Courriel invalide : "), path
         elif isinstance(node.get("enum"), list):
-            message = node["errorMessage"]
-            assert message.startswith(f"Valeur hors de la liste pour « {node['title']} »"), path
+            assert message.startswith(f"Valeur hors de la liste pour « {title} »"), path
             values = [str(v) for v in node["enum"]]
             listed = f"valeurs possibles : {', '.join(values)}."
             assert message.endswith(listed) or f"({len(values)} valeurs possibles)" in message
+        elif isinstance(node["type"], list):
+            assert f"attendu pour « {title} »" in message, path
+        else:
+            assert message.startswith(_TYPE_MESSAGES[node["type"]].format(title)), path
+        assert not any(mark in message for mark in ("Expected", "String", "Value")), path
+    assert checked > 150
 
 
 def test_unknown_keys_go_to_one_explained_subschema_that_accepts_anything():
