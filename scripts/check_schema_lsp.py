@@ -114,7 +114,10 @@ def with_mistakes(text: str) -> str:
     for written, anchor, _severity, _word in MISTAKES:
         at = next(i for i, line in enumerate(lines) if line.startswith(anchor))
         if anchor.startswith(" "):
-            lines[at] = written  # the key exists: its value is replaced
+            lines[at] = written  # the key exists: its value is replaced, block and all
+            depth = len(anchor) - len(anchor.lstrip())
+            while at + 1 < len(lines) and len(lines[at + 1]) - len(lines[at + 1].lstrip()) > depth:
+                del lines[at + 1]
         else:
             lines.insert(at + 1, written)  # a new key under the section
     return "\n".join(lines)
