@@ -40,8 +40,8 @@ def test_every_property_has_a_french_description_and_an_example():
             continue
         if not node.get("description"):
             missing.append((path, "description"))
-        if not node.get("examples"):
-            missing.append((path, "examples"))
+        if not node.get("examples") and path != "#/$defs/cle_inconnue":
+            missing.append((path, "examples"))  # an unknown key has no example to give
     assert missing == []
 
 
@@ -144,3 +144,97 @@ def test_mission_labels_match_the_aci_data():
         for mission in aci.load(version).missions.values():
             assert labels[mission.code] == mission.libelle, (version, mission.code)
     assert set(labels) == set(aci.load(None).missions)
+
+
+def _nodes(node, path="#"):
+    """Every subschema of the schema, wherever it sits."""
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from _nodes(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            yield from _nodes(value, f"{path}/{n}")
+
+
+_REGEX_MARKS = ("^", "$", "[", "]", "{", "}", "\\", "(?", "|", "+")
+
+
+def test_every_pattern_has_a_french_message_for_the_editor_without_the_regex():
+    """The YAML language server shows ``patternErrorMessage`` instead of « String does not
+    match the pattern of "^[0-9]{9}$" », and ``errorMessage`` instead of « Incorrect type »
+    (a code written without quotes is a number)."""
+    patterns = [(path, node) for path, node in _nodes(schema()) if "pattern" in node]
+    assert len(patterns) >= 6
+    for path, node in patterns:
+        example = node["examples"][0]
+        for key in ("patternErrorMessage", "errorMessage"):
+            message = node.get(key, "")
+            assert f'par exemple "{example}"' in message, (path, key, message)
+            assert not any(mark in message for mark in _REGEX_MARKS), (path, key, message)
+            assert node["pattern"] not in message
+        assert "invalide" in node["patternErrorMessage"], path
+        assert jsonschema.Draft202012Validator(node).is_valid(example)
+
+
+def _subschemas(node, path="#"):
+    """Every subschema (properties, items, $defs), never an example."""
+    yield path, node
+    for key in ("properties", "$defs"):
+        for name, sub in (node.get(key) or {}).items():
+            yield from _subschemas(sub, f"{path}/{key}/{name}")
+    if isinstance(node.get("items"), dict):
+        yield from _subschemas(node["items"], f"{path}/items")
+
+
+_TYPE_MESSAGES = {
+    "string": "Texte attendu pour « {} » : écrivez-le entre guillemets",
+    "integer": "Nombre entier attendu pour « {} »",
+    "number": "Nombre attendu pour « {} »",
+    "boolean": "« true » ou « false » attendu pour « {} »",
+    "array": "Liste attendue pour « {} » : un élément par ligne",
+}
+
+
+def test_every_value_has_a_french_message_for_the_editor():
+    """``errorMessage`` replaces the server's « Incorrect type. Expected "string". » and
+    « Value is not accepted. Valid values: … » (an object keeps the server's own: its
+    ``errorMessage`` would also hide the name of a missing key)."""
+    checked = 0
+    for path, node in _subschemas(schema()):
+        if "type" not in node or node["type"] == "object" or "pattern" in node:
+            continue
+        message = node["errorMessage"]
+        title = node["title"]
+        checked += 1
+        if node.get("format") == "date":
+            assert message.startswith("Date invalide : "), path
+            assert "AAAA-MM-JJ" in message
+        elif node.get("format") == "email":
+            assert message.startswith("Courriel invalide : "), path
+        elif isinstance(node.get("enum"), list):
+            assert message.startswith(f"Valeur hors de la liste pour « {title} »"), path
+            values = [str(v) for v in node["enum"]]
+            listed = f"valeurs possibles : {', '.join(values)}."
+            assert message.endswith(listed) or f"({len(values)} valeurs possibles)" in message
+        elif isinstance(node["type"], list):
+            assert f"attendu pour « {title} »" in message, path
+        else:
+            assert message.startswith(_TYPE_MESSAGES[node["type"]].format(title)), path
+        assert not any(mark in message for mark in ("Expected", "String", "Value")), path
+    assert checked > 150
+
+
+def test_unknown_keys_go_to_one_explained_subschema_that_accepts_anything():
+    from cpts_cli.checking.schema import UNKNOWN_KEY, strict
+
+    root = schema()
+    extras = [n["additionalProperties"] for _p, n in _nodes(root) if "additionalProperties" in n]
+    assert len(extras) >= 57
+    assert all(extra == UNKNOWN_KEY for extra in extras)
+    target = root["$defs"]["cle_inconnue"]
+    assert "cpts validate" in target["description"]
+    assert not {"type", "not", "enum", "const"} & set(target)  # any value is accepted
+    # cpts validate's own validation still refuses them (its warning CPTS-S002)
+    assert all(n["additionalProperties"] is False
+               for _p, n in _nodes(strict(root)) if "additionalProperties" in n)  # fmt: skip

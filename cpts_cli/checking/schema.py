@@ -116,12 +116,31 @@ def _type_of(value: Any) -> str:
     return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), "une valeur")
 
 
+#: Where the shipped schema sends a key it does not know: a subschema that accepts any value
+#: (an unknown key is no error, for the editor nor for check-jsonschema) and explains, on
+#: hover, that cpts ignores it. ``cpts validate`` still finds these keys: it validates with
+#: the strict schema, where this subschema is ``false`` again (``S_UNKNOWN_KEY``, a warning).
+UNKNOWN_KEY = {"$ref": "#/$defs/cle_inconnue"}
+
+
+def strict(node: Any) -> Any:
+    """The schema with every ``additionalProperties`` sent to ``UNKNOWN_KEY`` set to false."""
+    if isinstance(node, dict):
+        return {
+            key: False if key == "additionalProperties" and value == UNKNOWN_KEY else strict(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [strict(value) for value in node]
+    return node
+
+
 @lru_cache(maxsize=1)
 def _validator():
     import jsonschema
 
     cls = jsonschema.Draft202012Validator
-    return cls(schema(), format_checker=cls.FORMAT_CHECKER)
+    return cls(strict(schema()), format_checker=cls.FORMAT_CHECKER)
 
 
 def validate_schema(doc: ProjectDocument) -> list[Finding]:
