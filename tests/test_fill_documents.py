@@ -1,0 +1,186 @@
+"""``cpts fill`` completes what the documents need: people chosen from the file, month dates
+for plans, the contract's indicators and optional missions, the reason for an actor outside
+the territory, no question that contradicts the previous answer, the true closing hint."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from cpts_cli.fill import SKIP, fill
+from cpts_cli.project.load import read_path
+
+from .conftest import EXAMPLES, ROOT, TODAY
+
+ENTER = "\r"
+DOWN = "\x1b[B"
+
+
+class Script:
+    """An asker that answers from a function of the prompt, and records what it was asked."""
+
+    def __init__(self, answer) -> None:
+        self.answer = answer
+        self.asked: list = []
+        self.said: list[str] = []
+        self.confirms: dict[str, int] = {}
+
+    def ask(self, p):
+        self.asked.append(p)
+        value = self.answer(p)
+        if p.kind == "confirm" and value is None:  # what is proposed, a few times at most
+            self.confirms[p.message] = n = self.confirms.get(p.message, 0) + 1
+            return bool(p.default) and n <= 3
+        if p.kind == "text" and p.validate is not None and value:
+            assert p.validate(value) is None, (p.message, value, p.validate(value))
+        return value
+
+    def say(self, text, kind="info"):
+        self.said.append(text)
+
+    def messages(self) -> list[str]:
+        return [p.message for p in self.asked]
+
+
+def plausible(p):
+    """What a hurried user answers: the proposal, else the first choice, else a value."""
+    if p.kind == "confirm":
+        return None
+    if p.kind == "select":
+        values = [v for v, _ in p.choices if v is not SKIP and v is not None]
+        return p.default if p.default in values else values[0]
+    if p.kind == "checkbox":
+        return [p.choices[0][0]]
+    if "terminer" in p.hint:
+        return ""
+    if p.default:
+        return p.default
+    if "AAAA" in p.hint:
+        return "2024-03-15"
+    return "12" if "nombre" in p.hint else f"Réponse : {p.message}"
+
+
+def example_text() -> str:
+    return (EXAMPLES / "sud-dijonnais.yaml").read_text(encoding="utf-8")
+
+
+def without(text: str, *sections: str) -> str:
+    """The example with ``sections`` emptied (``name: {}``) and their steps not recorded."""
+    for name in sections:
+        start = re.search(rf"^{name}:", text, flags=re.M)
+        end = re.search(r"^(?:# |[a-z_]+:)", text[start.end() :], flags=re.M)
+        stop = start.end() + end.start() if end else len(text)
+        text = text[: start.start()] + f"{name}: {{}}\n\n" + text[stop:]
+        text = re.sub(rf"^  {name}:\n    terminee_le: .*\n", "", text, flags=re.M)
+    return text
+
+
+def spawn(*args: str):
+    pexpect = pytest.importorskip("pexpect")
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "cpts_cli", *args],
+        cwd=str(ROOT),
+        env={
+            "TERM": "xterm",
+            "NO_COLOR": "1",
+            "PATH": "/usr/bin:/bin",
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+            "SOURCE_DATE_EPOCH": "1761998400",  # 2025-11-01, as the other tests
+        },
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 160),
+    )
+
+
+# --------------------------------------------------------------------------- e. no contradiction
+
+
+@pytest.fixture
+def at_validation(tmp_path) -> Path:
+    path = tmp_path / "cpts.yaml"
+    path.write_text(without(example_text(), "validation", "mise_en_oeuvre"), encoding="utf-8")
+    return path
+
+
+def test_a_decision_rendered_is_asked_at_once_not_add_a_decision(at_validation):
+    def answer(p):
+        if p.message.startswith("Où en est la validation"):
+            return 0  # « L'ARS a rendu sa décision »
+        return plausible(p)
+
+    asker = Script(answer)
+    result = fill(read_path(at_validation), asker, "validation", today=TODAY, write=False)
+    asked = asker.messages()
+    assert "Ajouter une décision ?" not in asked
+    decisions = result.report.document.plain["validation"]["decisions"]
+    assert len(decisions) == 1 and decisions[0]["instance"] == "ars"
+    # The next ones are still offered.
+    assert "Ajouter une autre décision ?" in asked
+
+
+def test_a_decision_through_the_cli_starts_with_its_date(at_validation):
+    child = spawn("fill", "validation", "-f", str(at_validation))
+    child.expect("Où en est la validation")
+    child.send(ENTER)  # L'ARS a rendu sa décision
+    index = child.expect(["Ajouter une décision", "Date"])
+    assert index == 1, "asked « Ajouter une décision ? » after « L'ARS a rendu sa décision »"
+    child.sendline("2024-01-26")
+    child.expect("Instance")
+    child.terminate(force=True)
+
+
+# --------------------------------------------------------------------------- f. closing hint
+
+
+@pytest.fixture
+def at_presentation(tmp_path) -> Path:
+    """The worked example at step 6: presentation onwards not written nor recorded."""
+    path = tmp_path / "cpts.yaml"
+    text = without(
+        example_text(), "presentation", "projet_sante", "validation", "mise_en_oeuvre"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_earlier_step_complete_does_not_say_cpts_next(at_presentation):
+    from cpts_cli.cli.cmd_fill import completed_hint
+
+    result = fill(read_path(at_presentation), Script(plausible), "diagnostic", today=TODAY)
+    assert result.complete and result.report.current == "presentation"
+    hint = completed_hint(result)
+    assert "cpts next" not in hint
+    assert hint.startswith("Les questions de l'étape 3 « ")
+    assert "Le projet est à l'étape 6 « Présenter le projet de CPTS »" in hint
+    assert "Présentez le projet à l'ARS" in hint  # the action « cpts status » gives
+
+
+def test_the_current_step_complete_says_cpts_next(at_presentation):
+    from cpts_cli.cli.cmd_fill import completed_hint
+    from cpts_cli.workflow.status import next_action
+
+    path = at_presentation
+    result = fill(read_path(path), Script(plausible), "presentation", today=TODAY, write=False)
+    assert result.complete
+    assert completed_hint(result) == "Étape 6 « Présenter le projet de CPTS » complète : cpts next"
+    assert "cpts next" in next_action(result.report)
+
+
+def test_fill_of_an_earlier_step_through_the_cli_names_the_true_next_action(
+    at_presentation, cli
+):
+    child = spawn("fill", "diagnostic", "-f", str(at_presentation))
+    child.expect("Rien ne manque")
+    child.expect(pytest.importorskip("pexpect").EOF)
+    child.close()
+    out = child.before
+    assert child.exitstatus == 0
+    assert "cpts next" not in out
+    assert "Le projet est à l'étape 6" in re.sub(r"\s+", " ", out)
+    status = cli("status", "--format", "json", at_presentation).json()
+    assert status["prochaine_action"] in re.sub(r"\s+", " ", out)
