@@ -93,7 +93,7 @@ def spawn(*args: str):
         },
         encoding="utf-8",
         timeout=30,
-        dimensions=(40, 160),
+        dimensions=(100, 160),
     )
 
 
@@ -184,3 +184,120 @@ def test_fill_of_an_earlier_step_through_the_cli_names_the_true_next_action(
     assert "Le projet est à l'étape 6" in re.sub(r"\s+", " ", out)
     status = cli("status", "--format", "json", at_presentation).json()
     assert status["prochaine_action"] in re.sub(r"\s+", " ", out)
+
+
+# --------------------------------------------------------------------------- a. people
+
+
+@pytest.fixture
+def at_letter(tmp_path) -> Path:
+    path = tmp_path / "cpts.yaml"
+    text = without(
+        example_text(),
+        "lettre_intention", "presentation", "projet_sante", "validation", "mise_en_oeuvre",
+    )  # fmt: skip
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def signatory_prompts(asker: Script) -> list:
+    return [p for p in asker.asked if p.message == "Nom" and p.kind == "select"]
+
+
+def test_signataires_are_chosen_among_the_people_of_the_file_each_once(at_letter):
+    def answer(p):
+        if p.message == "Ajouter un autre signataire ?":
+            return sum(q.message == p.message for q in asker.asked) <= 2
+        if p.message == "Ajouter un signataire ?":
+            return True
+        return plausible(p)
+
+    asker = Script(answer)
+    result = fill(read_path(at_letter), asker, "lettre_intention", today=TODAY, write=False)
+    first, second, third = signatory_prompts(asker)[:3]
+    names = [v for v, _ in first.choices]
+    # The porteur, the coordinator, the bureau, the actors: each person once.
+    assert first.default == "Dr Claire Morel" and names[0] == "Dr Claire Morel"
+    assert "Julien Faivre" in names and "Antoine Roux" in names and "Marc Petitjean" in names
+    assert "Claire Morel" not in names  # the actor Claire Morel is the porteur
+    labels = dict(first.choices)
+    assert labels["Thomas Girard"] == "Thomas Girard — infirmier, vice-président"
+    assert list(labels.values())[-2:] == ["autre (saisir)", "(ne pas préciser)"] or (
+        list(labels.values())[-1] == "autre (saisir)"
+    )
+    # The second signataire: neither prefilled with the porteur nor offered him again.
+    assert second.default is None and "Dr Claire Morel" not in [v for v, _ in second.choices]
+    taken = {"Dr Claire Morel", [v for v, _ in second.choices][0]}
+    assert not taken & {v for v, _ in third.choices}
+    signed = result.report.document.plain["lettre_intention"]["signataires"]
+    assert [s["nom"] for s in signed] == ["Dr Claire Morel", "Julien Faivre", "Thomas Girard"]
+    # The profession of the person chosen is proposed.
+    assert signed[0]["profession"] == "medecin_generaliste"
+    assert signed[2]["profession"] == "infirmier"
+
+
+def test_a_person_not_in_the_file_is_typed(at_letter):
+    from cpts_cli.fill.base import OTHER
+
+    def answer(p):
+        if p.message == "Ajouter un signataire ?":
+            return True
+        if p.message == "Nom" and p.kind == "select":
+            return OTHER
+        if p.message == "Nom":
+            return "Mme Lucie Perret"
+        return plausible(p)
+
+    asker = Script(answer)
+    result = fill(read_path(at_letter), asker, "lettre_intention", today=TODAY, write=False)
+    signed = result.report.document.plain["lettre_intention"]["signataires"]
+    assert signed[0]["nom"] == "Mme Lucie Perret"
+    typed = next(p for p in asker.asked if p.message == "Nom" and p.kind == "text")
+    assert typed.default == ""  # the porteur is not put in the box to erase
+
+
+def test_the_pilote_of_a_fiche_action_is_chosen_among_the_people(tmp_path):
+    path = tmp_path / "cpts.yaml"
+    text = example_text()
+    path.write_text(text.replace("          pilote: Dr Marc Petitjean\n", "", 1), "utf-8")
+    asked: list = []
+
+    def answer(p):
+        if p.message == "Pilote":
+            asked.append(p)
+            return "Marc Petitjean"
+        return plausible(p)
+
+    result = fill(read_path(path), Script(answer), "projet_sante", today=TODAY, write=False)
+    (prompt,) = asked
+    assert prompt.kind == "select"
+    values = [v for v, _ in prompt.choices]
+    assert "Marc Petitjean" in values and "Dr Claire Morel" in values
+    assert ("autre (saisir)" in dict(prompt.choices).values())
+    fiche = result.report.document.plain["projet_sante"]["missions"]["acces_soins"]
+    assert fiche["fiches_actions"][0]["pilote"] == "Marc Petitjean"
+
+
+def test_signataires_through_the_cli(tmp_path):
+    """The porteur is proposed first, then not offered again to the second signataire."""
+    path = tmp_path / "cpts.yaml"
+    text = re.sub(r"  signataires:\n(?:    .*\n)+", "  signataires: []\n", example_text())
+    path.write_text(text, encoding="utf-8")
+    child = spawn("fill", "lettre_intention", "-f", str(path))
+    child.expect("Ajouter un signataire")
+    child.send("o" + ENTER)
+    child.expect("autre \\(saisir\\)")
+    assert "Dr Claire Morel" in child.before
+    child.send(ENTER)  # the porteur, proposed
+    child.expect("Profession")
+    child.send(ENTER)  # hers, proposed
+    child.expect("Fonction")
+    child.send(ENTER)
+    child.expect("Ajouter un autre signataire")
+    child.send("o" + ENTER)
+    child.expect("Nom")
+    child.expect("autre \\(saisir\\)")
+    offered = child.before
+    assert "Dr Claire Morel" not in offered and "Julien Faivre" in offered
+    child.terminate(force=True)
+    assert "nom: Dr Claire Morel\n      profession: medecin_generaliste" in path.read_text("utf-8")

@@ -26,6 +26,9 @@ MASKED: Any = _Skip()
 MASKED_WORDS = {"masque", "masquee", "secret", "cache", "cachee"}
 MISSING: Any = object()
 SKIP_LABEL = "(passer pour l'instant)"
+#: A person not among those the file knows: typed at the next prompt.
+OTHER: Any = _Skip()
+OTHER_LABEL = "autre (saisir)"
 NONE_LABEL = "(ne pas préciser)"
 
 

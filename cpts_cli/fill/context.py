@@ -50,12 +50,65 @@ class ProjectContext:
             return out
         return []
 
+    def _people(self) -> list[tuple[str, str, str | None]]:
+        """The people the file knows, each once: (name as written, label, profession).
+
+        The porteur, the coordinator, the bureau, then the actors (« Prénom Nom »); a person
+        written twice (« Dr Claire Morel » in the bureau, « Claire Morel » among the actors)
+        keeps the first spelling, with every role in the label."""
+        from cpts_cli.checking.schema import vocabulary, vocabulary_extra
+
+        plain = self.doc.plain
+        professions = vocabulary("profession")
+        short = vocabulary_extra("profession", "x-libelles-documents")
+        functions = vocabulary("fonction_bureau")
+        found: dict[str, list] = {}
+
+        def add(name: Any, role: str, profession: Any = None) -> None:
+            if not isinstance(name, str) or not name.strip():
+                return
+            name = " ".join(name.split())
+            entry = found.setdefault(_person_key(name), [name, [], None])
+            if role and role not in entry[1]:
+                entry[1].append(role)
+            if entry[2] is None and isinstance(profession, str) and profession in professions:
+                entry[2] = profession
+
+        porteur = _resolve(plain, "/cpts/porteur")
+        if isinstance(porteur, dict):
+            add(porteur.get("nom"), "porteur du projet", porteur.get("profession"))
+        coordinator = _resolve(plain, "/cpts/coordinateur")
+        if isinstance(coordinator, dict):
+            add(coordinator.get("nom"), "coordinateur")
+        for member in _resolve(plain, "/cpts/association/bureau") or []:
+            if isinstance(member, dict):
+                role = functions.get(member.get("fonction"), "")
+                add(member.get("nom"), str(role).lower(), member.get("profession"))
+        for actor in _resolve(plain, "/mobilisation/acteurs") or []:
+            if isinstance(actor, dict) and isinstance(actor.get("nom"), str):
+                first = actor.get("prenom") if isinstance(actor.get("prenom"), str) else ""
+                add(f"{first} {actor['nom']}".strip(), "", actor.get("profession"))
+        out = []
+        for name, roles, profession in found.values():
+            parts = [*roles]
+            if profession:
+                forms = short.get(profession) or [professions[profession]]
+                parts.insert(0, str(forms[0]).lower())
+            out.append((name, f"{name} — {', '.join(parts)}" if parts else name, profession))
+        return out
+
     def _default(self, q: Question, place: Place) -> Any:
         d = q.default
         if d is None or not isinstance(d, dict):
             return d
         if "from" in d:
             value = _resolve(self.doc.plain, d["from"])
+            if q.unique and any(
+                isinstance(x, dict) and x.get(q.key) == value
+                for i, x in enumerate(place.siblings)
+                if i != place.index
+            ):
+                return None  # already given in the list: proposing it again would repeat it
             return value if isinstance(value, str | int | float) else None
         siblings = [x for x in place.siblings if isinstance(x, dict)]
         if "slug" in d:
@@ -81,6 +134,9 @@ class ProjectContext:
         if "next_number" in d:
             numbers = [x.get(q.key) for x in siblings if isinstance(x.get(q.key), int)]
             return max(numbers, default=0) + 1
+        if d.get("named") == "person_profession":
+            chosen = _person_key(str(place.item.get(d.get("of", "nom")) or ""))
+            return next((p for n, _, p in self._people() if _person_key(n) == chosen), None)
         if d.get("named") == "aci_deadline":
             return self._deadline(q, place)["limit"]
         if d.get("named") == "uncovered_mission":
@@ -170,3 +226,13 @@ class ProjectContext:
         if q.kind == "map" and isinstance(plain, dict):
             return any(not filled(plain.get(k)) for k in self._keys(q.keys or "all", q))
         return False
+
+
+_TITLES = re.compile(r"^(?:dr|docteur|pr|professeur|mme|madame|mlle|m|mr|monsieur)\b\.?\s*")
+
+
+def _person_key(name: str) -> str:
+    """A person's name compared without titles, case, accents or word order."""
+    text = slug(name)
+    text = _TITLES.sub("", text.replace("_", " ")).strip()
+    return " ".join(sorted(text.split()))

@@ -16,8 +16,11 @@ from cpts_cli.project.positions import split
 
 #: Kinds whose answer is one value typed or chosen at one prompt.
 SCALAR_KINDS = frozenset(
-    {"text", "long_text", "date", "integer", "number", "value", "choice", "boolean", "code"}
-)
+    {
+        "text", "long_text", "date", "month", "integer", "number", "value", "choice",
+        "boolean", "code", "person",
+    }
+)  # fmt: skip
 #: Kinds whose answer is a list of scalars.
 SCALAR_LIST_KINDS = frozenset({"codes", "texts", "multi_choice"})
 KINDS = SCALAR_KINDS | SCALAR_LIST_KINDS | {"list", "group", "map", "alternatives"}
