@@ -301,3 +301,86 @@ def test_signataires_through_the_cli(tmp_path):
     assert "Dr Claire Morel" not in offered and "Julien Faivre" in offered
     child.terminate(force=True)
     assert "nom: Dr Claire Morel\n      profession: medecin_generaliste" in path.read_text("utf-8")
+
+
+# --------------------------------------------------------------------------- d. outside
+
+
+@pytest.fixture
+def actor_outside(tmp_path) -> Path:
+    """The worked example, its first actor (Claire Morel) practising in Dijon."""
+    path = tmp_path / "cpts.yaml"
+    text = example_text().replace('commune: "21166"  # Chenôve\n      rpps: "10999000077"',
+                                  'commune: "21231"  # Dijon\n      rpps: "10999000077"', 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+REASON = "Exerce à Dijon et au cabinet secondaire de Chenôve."
+
+
+def test_an_actor_outside_the_territory_gets_a_reason_and_the_warning_goes(actor_outside, cli):
+    before = cli("validate", "--format", "json", actor_outside).json()
+    codes = [f["code"] for f in before["fichiers"][0]["constats"]]
+    assert "CPTS-M005" in codes
+
+    def answer(p):
+        if p.message == "Raison de la participation hors du territoire":
+            return REASON
+        return plausible(p)
+
+    asker = Script(answer)
+    result = fill(read_path(actor_outside), asker, "mobilisation", today=TODAY)
+    assert "Raison de la participation hors du territoire" in asker.messages()
+    actor = read_path(actor_outside).plain["mobilisation"]["acteurs"][0]
+    assert actor["hors_territoire"] == REASON
+    assert "CPTS-M005" not in [f.code for f in result.report.findings]
+    after = cli("validate", "--format", "json", actor_outside).json()
+    assert "CPTS-M005" not in [f["code"] for f in after["fichiers"][0]["constats"]]
+
+
+def test_a_new_actor_outside_the_territory_is_asked_why_and_one_inside_is_not(step2_file):
+    def answers(commune):
+        def answer(p):
+            if p.message == "Ajouter un acteur ?":
+                return True
+            if p.message == "Ajouter un autre acteur ?":
+                return False
+            if p.message == "Commune d'exercice":
+                return commune
+            if p.message == "Nom":
+                return "Martin"
+            return "" if p.kind == "text" else plausible(p)
+
+        return Script(answer)
+
+    inside = answers("21166")
+    fill(read_path(step2_file), inside, "mobilisation", today=TODAY, write=False)
+    assert "Raison de la participation hors du territoire" not in inside.messages()
+    outside = answers("21231")
+    result = fill(read_path(step2_file), outside, "mobilisation", today=TODAY, write=False)
+    assert "Raison de la participation hors du territoire" in outside.messages()
+
+
+@pytest.fixture
+def step2_file(tmp_path) -> Path:
+    from cpts_cli.workflow.scaffold import new_project_text
+
+    path = tmp_path / "cpts.yaml"
+    text = new_project_text("CPTS du Val", "Dr Martin", today=TODAY)
+    text = text.replace("  communes: []", '  communes:\n    - "21166"', 1)
+    text = text.replace('  justification: ""', "  justification: Bassin de vie.", 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_reason_for_an_actor_outside_through_the_cli(actor_outside, cli):
+    child = spawn("fill", "mobilisation", "-f", str(actor_outside))
+    child.expect("hors du territoire de la CPTS")
+    child.expect("Raison de la participation hors du territoire")
+    child.sendline(REASON)
+    child.expect(pytest.importorskip("pexpect").EOF)
+    child.close()
+    assert f"hors_territoire: {REASON}" in actor_outside.read_text("utf-8")
+    result = cli("validate", "--etape", "mobilisation", actor_outside)
+    assert "CPTS-M005" not in result.out

@@ -212,7 +212,32 @@ class ProjectContext:
             return value == cond["equals"]
         if "empty" in cond:
             return (not filled(value)) == bool(cond["empty"])
+        if "outside_territory" in cond:
+            from cpts_cli.checking.rules.mobilisation import outside_territory
+            from cpts_cli.territory.summary import derive
+
+            t = derive(self.doc.plain.get("territoire"))
+            outside = not t.is_empty and outside_territory(value, set(t.members)) is not None
+            return outside == bool(cond["outside_territory"])
         return True
+
+    def _announce(self, q: Question, item: dict) -> None:
+        """Why a field of a new element is asked when its condition is a finding's: a commune
+        outside the territory is said as « cpts validate » says it (CPTS-M005)."""
+        cond = q.when or {}
+        if cond.get("outside_territory"):
+            from cpts_cli.checking.codes import REGISTRY
+            from cpts_cli.checking.rules.mobilisation import _who, outside_territory
+            from cpts_cli.territory.summary import derive
+
+            code = item.get(cond.get("field", ""))
+            t = derive(self.doc.plain.get("territoire"))
+            commune = outside_territory(code, set(t.members))
+            if commune is not None:
+                message = REGISTRY["CPTS-M005"].template.format(
+                    nom=_who(item), commune=f"{commune.nom} ({code})"
+                )
+                self.asker.say(message, "warn")
 
     def _missing(self, q: Question, value: Any) -> bool:
         if value is _MISSING or not filled(value):

@@ -413,6 +413,7 @@ class Filler(TreeEdits, ScalarAsker, ProjectContext):
             if f.key in item or not self._applies(f, item):
                 continue
             sub = Place([*place.tokens, f.key], item, place.siblings, place.index)
+            self._announce(f, item)
             answer = self._build(f, sub)
             if answer is MASKED:
                 item[f.key] = None
