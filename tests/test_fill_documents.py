@@ -350,6 +350,8 @@ def test_a_new_actor_outside_the_territory_is_asked_why_and_one_inside_is_not(st
                 return commune
             if p.message == "Nom":
                 return "Martin"
+            if p.message == "Raison de la participation hors du territoire":
+                return REASON
             return "" if p.kind == "text" else plausible(p)
 
         return Script(answer)
@@ -360,6 +362,8 @@ def test_a_new_actor_outside_the_territory_is_asked_why_and_one_inside_is_not(st
     outside = answers("21231")
     result = fill(read_path(step2_file), outside, "mobilisation", today=TODAY, write=False)
     assert "Raison de la participation hors du territoire" in outside.messages()
+    assert any("hors du territoire de la CPTS : notez pourquoi" in t for t in outside.said)
+    assert result.report.document.plain["mobilisation"]["acteurs"][0]["hors_territoire"]
 
 
 @pytest.fixture
