@@ -388,3 +388,128 @@ def test_the_reason_for_an_actor_outside_through_the_cli(actor_outside, cli):
     assert f"hors_territoire: {REASON}" in actor_outside.read_text("utf-8")
     result = cli("validate", "--etape", "mobilisation", actor_outside)
     assert "CPTS-M005" not in result.out
+
+
+# --------------------------------------------------------------------------- c. the contract
+
+
+def contract_answers(p):
+    """Step 8 as a user with the contract in hand: a decision, then every mission's money,
+    one indicator of result per mission with its three levels and one proof."""
+    if p.message.startswith("Où en est la validation"):
+        return 0
+    if p.message == "Missions optionnelles retenues dans le contrat":
+        return p.default  # those of the projet de santé
+    if p.message == "Type":
+        return "resultat"
+    if p.message.startswith("Cible du niveau"):
+        return {"socle": "40", "intermédiaire": "60", "objectif": "80"}[p.message[16:]]
+    if p.message == "Preuve 1":
+        return "Données de la CPAM"
+    if p.message.startswith("Ajouter un indicateur du contrat"):
+        return True
+    return plausible(p)
+
+
+def test_step_8_asks_the_optional_missions_and_the_indicators_levels_and_proofs(at_validation):
+    asker = Script(contract_answers)
+    result = fill(read_path(at_validation), asker, "validation", today=TODAY, write=False)
+    assert result.complete, [f.message for f in result.missing]
+    (optional,) = [p for p in asker.asked if p.message.startswith("Missions optionnelles")]
+    assert optional.kind == "checkbox"
+    # The ACI's optional missions (a closed list), those of the projet de santé ticked.
+    assert [v for v, _ in optional.choices] == ["qualite_pertinence", "accompagnement_ps"]
+    assert optional.default == ["qualite_pertinence"]
+    contract = result.report.document.plain["validation"]["contrat"]
+    missions = [m["mission"] for m in contract["missions"]]
+    assert missions == [
+        "acces_soins", "parcours", "prevention", "crises_sanitaires", "qualite_pertinence"
+    ]  # fmt: skip
+    first = contract["missions"][0]["indicateurs"][0]
+    assert first["niveaux"] == {
+        "socle": {"cible": 40, "part": 0.5},
+        "intermediaire": {"cible": 60, "part": 0.75},
+        "objectif": {"cible": 80, "part": 1},
+    }
+    assert first["preuves"] == ["Données de la CPAM"]
+
+
+def test_a_process_indicator_has_no_levels_asked(at_validation):
+    def answer(p):
+        if p.message == "Type":
+            return "processus"
+        return contract_answers(p)
+
+    asker = Script(answer)
+    fill(read_path(at_validation), asker, "validation", today=TODAY, write=False)
+    assert not [m for m in asker.messages() if m.startswith("Cible du niveau")]
+    assert "Preuve 1" in asker.messages()
+
+
+def test_the_dossier_aci_shows_the_levels_written_by_fill(at_validation, cli, tmp_path):
+    fill(read_path(at_validation), Script(contract_answers), "validation", today=TODAY)
+    assert cli("validate", "--etape", "validation", at_validation).code in (0, 1)
+    out = tmp_path / "out"
+    result = cli(
+        "render", at_validation, "--doc", "dossier-aci", "--format", "md", "--out", out,
+        "--brouillon",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    text = "".join(p.read_text("utf-8") for p in out.rglob("*.md"))
+    assert "Données de la CPAM" in text
+    assert re.search(r"[Ss]ocle : 40 \(50\s%\)", text), text[text.find("Socle") - 300 :][:600]
+
+
+def test_step_8_indicator_levels_and_optional_missions_through_the_cli(tmp_path):
+    """A contract mission without indicators: its indicator with the three levels and a
+    proof, then the optional mission the contract may add."""
+    pexpect = pytest.importorskip("pexpect")
+    path = tmp_path / "cpts.yaml"
+    text = example_text()
+    start = text.index("      - mission: prevention")
+    end = text.index("      # Part variable de la mission crises")
+    path.write_text(
+        text[:start] + "      - mission: prevention\n        fixe: 17500\n"
+        "        variable: 17500\n" + text[end:],
+        encoding="utf-8",
+    )
+    child = spawn("fill", "validation", "-f", str(path))
+    child.expect("Identifiant")
+    child.send(ENTER)  # I11, proposed
+    child.expect("Libellé")
+    child.sendline("Participation au dépistage du cancer du sein (%)")
+    child.expect("Type")
+    child.send(DOWN + ENTER)  # résultat
+    child.expect("Montant")
+    child.sendline("17500")
+    for cible in ("48", "49", "50"):
+        child.expect("Cible du niveau")
+        child.sendline(cible)
+        child.expect("Part versée au niveau")
+        child.send(ENTER)  # the part proposed
+    child.expect("Preuve 1")
+    child.sendline("Données Rézone CPTS")
+    child.expect("Preuve 2")
+    child.send(ENTER)
+    child.expect("Ajouter un autre indicateur pour cette mission")
+    child.send("n" + ENTER)
+    child.expect("Missions optionnelles retenues dans le contrat")
+    child.expect("Accompagnement des professionnels de santé")
+    child.send(ENTER)  # none ticked
+    child.expect(pexpect.EOF)
+    child.close()
+    written = read_path(path).plain["validation"]["contrat"]["missions"][2]
+    assert written["indicateurs"] == [
+        {
+            "id": "I11",
+            "libelle": "Participation au dépistage du cancer du sein (%)",
+            "type": "resultat",
+            "montant": 17500,
+            "niveaux": {
+                "socle": {"cible": 48, "part": 0.5},
+                "intermediaire": {"cible": 49, "part": 0.75},
+                "objectif": {"cible": 50, "part": 1},
+            },
+            "preuves": ["Données Rézone CPTS"],
+        }
+    ]

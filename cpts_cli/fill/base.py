@@ -170,12 +170,13 @@ def resolve_pointer(data: Any, ptr: str) -> Any:
 
 
 def glob_items(data: Any, pattern: str) -> Iterator[Any]:
-    """Items of the lists a pointer with ``*`` designates (``/a/*/b``: every ``b`` under ``a``)."""
+    """Items of the lists a pointer with ``*`` designates (``/a/*/b``: every ``b`` under ``a``;
+    ``[]`` for the items of a list reads the same)."""
     nodes = [data]
     for token in split(pattern):
         nxt = []
         for node in nodes:
-            if token == "*":
+            if token in ("*", "[]"):
                 if isinstance(node, dict):
                     nxt.extend(node.values())
                 elif isinstance(node, list):

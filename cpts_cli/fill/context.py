@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from cpts_cli.fill.base import MISSING as _MISSING
-from cpts_cli.fill.base import Place, filled, slug
+from cpts_cli.fill.base import Place, Prompt, filled, slug
 from cpts_cli.fill.base import glob_items as _glob
 from cpts_cli.fill.base import resolve_pointer as _resolve
 from cpts_cli.fill.spec import Question
@@ -202,6 +202,38 @@ class ProjectContext:
 
         labels = vocabulary("mission")
         return [(k, f"Mission « {labels.get(k, k)} »") for k in self._keys(source)]
+
+    def _optional_keys(self, q: Question, taken: list) -> list[tuple[str, str]]:
+        """A keyed list's optional keys the user picks (the ACI's optional missions that a
+        contract may add), proposed when the projet de santé has fiches-actions for them."""
+        if not q.keyed or q.keyed.get("optional") != "aci_missions":
+            return []
+        from cpts_cli.checking.rules.engine import Context
+
+        optional = [m for m in Context(self.doc, self.today).aci.missions.values() if not m.socle]
+        choices = [(m.code, m.libelle) for m in optional if m.code not in taken]
+        if not choices:
+            return []
+        missions = _resolve(self.doc.plain, "/projet_sante/missions")
+        planned = [
+            code
+            for code, _ in choices
+            if isinstance(missions, dict)
+            and isinstance(missions.get(code), dict)
+            and missions[code].get("fiches_actions")
+        ]
+        picked = self.asker.ask(
+            Prompt(
+                "checkbox",
+                "Missions optionnelles retenues dans le contrat",
+                help="Cochez celles que le contrat signé retient (aucune si le contrat n'en "
+                "retient pas) ; celles du projet de santé sont cochées.",
+                default=planned,
+                choices=choices,
+            )
+        )
+        labels = dict(choices)
+        return [(code, f"Mission « {labels[code]} »") for code in picked or []]
 
     def _applies(self, q: Question, ctx: dict) -> bool:
         cond = q.when

@@ -344,7 +344,10 @@ class Filler(TreeEdits, ScalarAsker, ProjectContext):
         """One element per key (per socle mission, per contract indicator)."""
         assert q.keyed is not None
         key_field = q.keyed["field"]
-        for key, label in self._key_labels(q.keyed["keys"]):
+        present = [x.get(key_field) for x in self._plain(tokens) or [] if isinstance(x, dict)]
+        keys = self._key_labels(q.keyed["keys"])
+        keys += self._optional_keys(q, [*present, *(k for k, _ in keys)])
+        for key, label in keys:
             siblings = self._plain(tokens) or []
             if any(isinstance(x, dict) and x.get(key_field) == key for x in siblings):
                 continue
@@ -376,7 +379,8 @@ class Filler(TreeEdits, ScalarAsker, ProjectContext):
         if q.kind == "list":
             out: list = []
             if q.keyed:
-                for key, label in self._key_labels(q.keyed["keys"]):
+                keys = self._key_labels(q.keyed["keys"])
+                for key, label in keys + self._optional_keys(q, [k for k, _ in keys]):
                     self.asker.say(label, "section")
                     sub = Place([*place.tokens, str(len(out))], {}, out, len(out))
                     out.append(self._build_group(q, {q.keyed["field"]: key}, sub))

@@ -271,6 +271,8 @@ def _fields(raw: dict, tokens: tuple[str, ...], where: str) -> tuple[Question, .
         keyed = raw["keyed"]
         if keyed.get("keys") not in KEY_SOURCES or not keyed.get("field"):
             raise PromptSpecError(f"{where} : keyed = {{field, keys}}.")
+        if keyed.get("optional") not in (None, "aci_missions"):
+            raise PromptSpecError(f"{where} : keyed.optional inconnu « {keyed['optional']} ».")
     fields = tuple(
         _build(f, sub, f"{where}/fields/{i}") for i, f in enumerate(raw.get("fields") or [])
     )
