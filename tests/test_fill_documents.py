@@ -513,3 +513,122 @@ def test_step_8_indicator_levels_and_optional_missions_through_the_cli(tmp_path)
             "preuves": ["Données Rézone CPTS"],
         }
     ]
+
+
+# --------------------------------------------------------------------------- b. months
+
+
+@pytest.mark.parametrize(
+    "typed, written",
+    [
+        ("mars 2027", "2027-03"),
+        ("Mars 2027", "2027-03"),
+        ("03/2027", "2027-03"),
+        ("2027-03", "2027-03"),
+        ("août 2027", "2027-08"),
+        ("sept. 2027", "2027-09"),
+        ("15/03/2027", "2027-03-15"),
+        ("2027-03-15", "2027-03-15"),
+    ],
+)
+def test_a_planned_date_may_be_a_month(typed, written):
+    from cpts_cli.fill import validators as v
+
+    assert v.check_plan_date(typed) is None
+    value = v.parse_plan_date(typed)
+    assert (value if isinstance(value, str) else value.isoformat()) == written
+
+
+@pytest.mark.parametrize("typed", ["13/2027", "2027-13", "ju 2027", "mars", "prochainement"])
+def test_a_planned_date_that_is_neither_a_day_nor_a_month_is_refused(typed):
+    from cpts_cli.fill import validators as v
+
+    assert v.parse_plan_date(typed) is None
+    assert "ou un mois : « mars 2027 »" in v.check_plan_date(typed, "Date prévue")
+
+
+def test_a_meeting_date_stays_an_exact_day():
+    from cpts_cli.fill.spec import questions
+
+    fields = {f.key: f for f in questions()["mobilisation"][2].fields}
+    assert fields["date"].kind == "date"  # a fact: the day it was held
+
+
+def test_the_letter_calendar_and_fiche_dates_take_months_through_to_the_documents(
+    at_letter, cli, tmp_path
+):
+    def answer(p):
+        if p.message == "Date prévue":
+            return {0: "mars 2027", 1: "15/06/2027"}.get(
+                sum(q.message == "Date prévue" for q in asker.asked) - 1, "2027-09"
+            )
+        if p.message == "Ajouter une échéance au calendrier ?":
+            return True
+        if p.message == "Ajouter une autre échéance ?":
+            return sum(q.message == p.message for q in asker.asked) <= 2
+        return plausible(p)
+
+    asker = Script(answer)
+    fill(read_path(at_letter), asker, "lettre_intention", today=TODAY)
+    text = at_letter.read_text("utf-8")
+    assert re.search(r"echeance: '?2027-03'?\n", text)
+    assert "echeance: 2027-06-15" in text
+    doc = read_path(at_letter)
+    assert [c["echeance"] for c in doc.plain["lettre_intention"]["calendrier"]] == [
+        "2027-03", "2027-06-15", "2027-09"
+    ]  # fmt: skip
+    report = cli("validate", "--format", "json", "--etape", "lettre_intention", at_letter).json()
+    assert not [
+        f for f in report["fichiers"][0]["constats"] if f["code"] in ("CPTS-S004", "CPTS-S005")
+    ]
+    out = tmp_path / "out"
+    result = cli(
+        "render", at_letter, "--doc", "lettre-intention", "--format", "md", "--out", out,
+        "--brouillon",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    letter = "".join(p.read_text("utf-8") for p in out.rglob("*.md")).replace("\u00a0", " ")
+    assert "| mars 2027 |" in letter and "| 15 juin 2027 |" in letter
+    assert "2027-03" not in letter
+
+
+def test_a_fiche_action_planned_by_months_reads_de_mars_a_juin(tmp_path, cli):
+    path = tmp_path / "cpts.yaml"
+    text = example_text().replace(
+        "            debut: 2024-09-02\n            fin: 2025-09-30",
+        "            debut: 2024-09\n            fin: 2025-04",
+        1,
+    )
+    text = text.replace(
+        "            debut: 2024-10-01\n            fin: 2025-09-30",
+        "            debut: 2024-10",
+        1,
+    ).replace("            fin: 2026-02-27\n", "", 1)
+    path.write_text(text, encoding="utf-8")
+    assert cli("validate", path).code == 0
+    out = tmp_path / "out"
+    result = cli("render", path, "--doc", "projet-sante", "--format", "md", "--out", out)
+    assert result.code == 0, result.err
+    doc = "".join(p.read_text("utf-8") for p in out.rglob("*.md")).replace("\u00a0", " ")
+    assert "de septembre 2024 à avril 2025" in doc
+    assert "à partir d'octobre 2024" in doc
+    assert "du 3 mars 2025 au 31 mars 2026" in doc  # exact days read as before
+
+
+def test_a_month_through_the_cli(tmp_path):
+    """« mars 2027 » typed at the letter's calendar is written 2027-03."""
+    path = tmp_path / "cpts.yaml"
+    text = re.sub(r"  calendrier:\n(?:    .*\n)+", "  calendrier: []\n", example_text(), count=1)
+    path.write_text(text, encoding="utf-8")
+    child = spawn("fill", "lettre_intention", "-f", str(path))
+    child.expect("Ajouter une échéance au calendrier")
+    child.send("o" + ENTER)
+    child.expect("Date prévue")
+    child.sendline("mars 2027")
+    child.expect("Étape")
+    child.sendline("Signature du contrat ACI")
+    child.expect("Ajouter une autre échéance")
+    child.send("n" + ENTER)
+    child.expect(pytest.importorskip("pexpect").EOF)
+    child.close()
+    assert re.search(r"- echeance: '?2027-03'?\n", path.read_text("utf-8"))

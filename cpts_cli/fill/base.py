@@ -146,6 +146,8 @@ def answer_hint(q: Question, must: bool) -> str:
     parts = []
     if q.kind == "date":
         parts.append("AAAA-MM-JJ ou JJ/MM/AAAA")
+    elif q.kind == "month":
+        parts.append("un jour, AAAA-MM-JJ ou JJ/MM/AAAA, ou un mois : mars 2027, 03/2027")
     elif q.kind in ("integer", "number"):
         parts.append(
             "un nombre, ou « masqué » si la source cache la valeur" if q.masked else "un nombre"

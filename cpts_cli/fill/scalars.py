@@ -190,6 +190,8 @@ class ScalarAsker:
                 return None
             if kind == "date":
                 return v.check_date(text, label)
+            if kind == "month":
+                return v.check_plan_date(text, label)
             if kind in ("integer", "number"):
                 problem = v.check_number(text, label, integer=kind == "integer")
                 if problem:
@@ -250,6 +252,8 @@ class ScalarAsker:
             return MASKED
         if kind == "date":
             return v.parse_date(text)
+        if kind == "month":
+            return v.parse_plan_date(text)
         if kind in ("integer", "number"):
             return v.parse_number(text)
         if kind == "value":
