@@ -171,7 +171,7 @@ _YAML_ADVICE = (
     (re.compile(r"\s*Laissez vide \(null\)[^.]*\.", re.S), ""),
     (re.compile(r"\bMettez true (quand|si)\b"), r"Oui \1"),
     (re.compile(r"\s*\(point décimal\)"), ""),
-    (re.compile(r"\s*\(AAAA-MM-JJ\)"), ""),  # the prompt says which forms it takes
+    (re.compile(r"\s*\(AAAA-MM(?:-JJ)?\)"), ""),  # the prompt says which forms it takes
 )
 
 
