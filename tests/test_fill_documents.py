@@ -632,3 +632,29 @@ def test_a_month_through_the_cli(tmp_path):
     child.expect(pytest.importorskip("pexpect").EOF)
     child.close()
     assert re.search(r"- echeance: '?2027-03'?\n", path.read_text("utf-8"))
+
+
+def test_any_text_gives_a_day_a_month_or_a_refusal():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cpts_cli.fill import validators as v
+    from cpts_cli.support.dates import MONTH_RE
+    from cpts_cli.support.formatting import MONTHS
+
+    @settings(max_examples=100, deadline=None)
+    @given(st.text(max_size=30))
+    def anything(text):
+        value = v.parse_plan_date(text)
+        assert value is None or not isinstance(value, str) or MONTH_RE.match(value)
+        assert (value is None) == (v.check_plan_date(text) is not None)
+
+    @settings(max_examples=100, deadline=None)
+    @given(st.integers(1000, 9999), st.integers(1, 12))
+    def every_month(year, month):
+        written = f"{year}-{month:02d}"
+        for typed in (f"{MONTHS[month - 1]} {year}", f"{month:02d}/{year}", written):
+            assert v.parse_plan_date(typed) == written
+
+    anything()
+    every_month()
