@@ -229,6 +229,7 @@ def test_a_name_matching_several_communes_is_chosen_from_a_list(step2):
         + ENTER  # many communes: a list to choose from
         + "crimolois"
         + ENTER  # typing filters the list
+        + ENTER  # outside the territory: the reason is left for later
         + ENTER * 3
         + NO
         + NO

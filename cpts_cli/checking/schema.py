@@ -418,7 +418,14 @@ def _wrong_size(at: _Error) -> list[Finding]:
 
 
 def _other(at: _Error) -> list[Finding]:
-    """anyOf / oneOf / others: the most specific sub-error when there is one."""
+    """anyOf / oneOf / others: the most specific sub-error when there is one. A planned date
+    (a day or a month, ``$defs/date_ou_mois``) says both forms."""
+    options = at.error.validator_value if at.error.validator == "anyOf" else []
+    if any(isinstance(o, dict) and o.get("format") == "date" for o in options or []):
+        guess = _guess_date(at.value)
+        hint = f", par exemple « {guess} »" if guess else ""
+        hint += " ; ou un mois : AAAA-MM (« 2027-03 »)"
+        return [at.make(S_DATE, label=at.label, value=_show(at.value), hint=hint)]
     if at.error.context:
         best = min(at.error.context, key=lambda e: (len(e.schema_path), str(e.message)))
         return _to_findings(at.doc, best)

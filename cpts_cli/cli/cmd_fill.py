@@ -170,7 +170,7 @@ def print_outcome(out, result, file: str) -> None:
     s = result.step
     out.print()
     if result.complete:
-        out.print(f"[green]✔ Étape {s.number} « {escape(s.label)} » complète : cpts next[/]")
+        out.print(f"[green]✔ {escape(completed_hint(result))}[/]")
         return
     out.print(f"[bold]Il manque encore à l'étape {s.number} « {escape(s.label)} » :[/]")
     for f in result.missing:
@@ -179,3 +179,20 @@ def print_outcome(out, result, file: str) -> None:
         f"Relancez « cpts fill {s.id} » ou complétez {escape(file)} dans un éditeur ; "
         "« cpts validate » donne le détail."
     )
+
+
+def completed_hint(result) -> str:
+    """The line that ends a complete step: « cpts next » only when it records this step
+    (the project's current one); else where the project is and what to do there, as
+    « cpts status » says it."""
+    from cpts_cli.workflow.status import next_action
+
+    s, report = result.step, result.report
+    current = next((x for x in report.steps if x.status == "en_cours"), None)
+    if current is not None and current.step.id == s.id:
+        return f"Étape {s.number} « {s.label} » complète : cpts next"
+    done = f"Les questions de l'étape {s.number} « {s.label} » ont toutes une réponse."
+    if current is None:
+        return f"{done} {next_action(report)}"
+    c = current.step
+    return f"{done} Le projet est à l'étape {c.number} « {c.label} » : {next_action(report)}"

@@ -27,7 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from cpts_cli.documents import template_limits as _limits
 from cpts_cli.support import formatting as _format
 from cpts_cli.support.dates import as_date
-from cpts_cli.support.formatting import NBSP, long_date, month_year
+from cpts_cli.support.formatting import NBSP, month_year
 
 #: Markers the DOCX builder understands; user text can never produce them (``<`` is escaped).
 PAGE_BREAK = "<!-- saut-de-page -->"
@@ -110,13 +110,26 @@ def paragraphs(value: Any) -> Md:
 
 
 def date_fr(value: Any, default: str = "") -> Md:
-    """``2024-06-20`` → « 20 juin 2024 » (« 1er » for the first day)."""
+    """``2024-06-20`` → « 20 juin 2024 » (« 1er » for the first day); a month planned
+    ``2027-03`` → « mars 2027 »."""
     if value is None or value == "":
         return Md(default)
-    d = as_date(value)
-    if d is None:
+    text = _format.plan_date(value, NBSP)
+    if text is None:
         return escape_md(value)
-    return Md(long_date(d, NBSP).replace(" ", NBSP))  # never cut inside a date
+    return Md(text.replace(" ", NBSP))  # never cut inside a date
+
+
+def from_date_fr(value: Any) -> Md:
+    """« du 20 juin 2024 », « de mars 2027 », « d'avril 2027 » (a period's start)."""
+    text = _format.from_date(value, NBSP)  # the date kept on one line, as date_fr
+    return escape_md(value) if text is None else Md(text)
+
+
+def to_date_fr(value: Any) -> Md:
+    """« au 20 juin 2024 », « à mars 2027 » (a period's end)."""
+    text = _format.to_date(value, NBSP)
+    return escape_md(value) if text is None else Md(text)
 
 
 def month_fr(value: Any) -> Md:
@@ -280,6 +293,8 @@ FILTERS = {
     "paragraphes": paragraphs,
     "date_fr": date_fr,
     "mois_fr": month_fr,
+    "du_date": from_date_fr,
+    "au_date": to_date_fr,
     "nombre": number_fr,
     "euros": euros,
     "pourcent": percent,

@@ -26,6 +26,9 @@ MASKED: Any = _Skip()
 MASKED_WORDS = {"masque", "masquee", "secret", "cache", "cachee"}
 MISSING: Any = object()
 SKIP_LABEL = "(passer pour l'instant)"
+#: A person not among those the file knows: typed at the next prompt.
+OTHER: Any = _Skip()
+OTHER_LABEL = "autre (saisir)"
 NONE_LABEL = "(ne pas préciser)"
 
 
@@ -143,6 +146,8 @@ def answer_hint(q: Question, must: bool) -> str:
     parts = []
     if q.kind == "date":
         parts.append("AAAA-MM-JJ ou JJ/MM/AAAA")
+    elif q.kind == "month":
+        parts.append("un jour, AAAA-MM-JJ ou JJ/MM/AAAA, ou un mois : mars 2027, 03/2027")
     elif q.kind in ("integer", "number"):
         parts.append(
             "un nombre, ou « masqué » si la source cache la valeur" if q.masked else "un nombre"
@@ -167,12 +172,13 @@ def resolve_pointer(data: Any, ptr: str) -> Any:
 
 
 def glob_items(data: Any, pattern: str) -> Iterator[Any]:
-    """Items of the lists a pointer with ``*`` designates (``/a/*/b``: every ``b`` under ``a``)."""
+    """Items of the lists a pointer with ``*`` designates (``/a/*/b``: every ``b`` under ``a``;
+    ``[]`` for the items of a list reads the same)."""
     nodes = [data]
     for token in split(pattern):
         nxt = []
         for node in nodes:
-            if token == "*":
+            if token in ("*", "[]"):
                 if isinstance(node, dict):
                     nxt.extend(node.values())
                 elif isinstance(node, list):

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from cpts_cli.fill.base import MISSING as _MISSING
-from cpts_cli.fill.base import Place, filled, slug
+from cpts_cli.fill.base import Place, Prompt, filled, slug
 from cpts_cli.fill.base import glob_items as _glob
 from cpts_cli.fill.base import resolve_pointer as _resolve
 from cpts_cli.fill.spec import Question
@@ -50,12 +50,65 @@ class ProjectContext:
             return out
         return []
 
+    def _people(self) -> list[tuple[str, str, str | None]]:
+        """The people the file knows, each once: (name as written, label, profession).
+
+        The porteur, the coordinator, the bureau, then the actors (« Prénom Nom »); a person
+        written twice (« Dr Claire Morel » in the bureau, « Claire Morel » among the actors)
+        keeps the first spelling, with every role in the label."""
+        from cpts_cli.checking.schema import vocabulary, vocabulary_extra
+
+        plain = self.doc.plain
+        professions = vocabulary("profession")
+        short = vocabulary_extra("profession", "x-libelles-documents")
+        functions = vocabulary("fonction_bureau")
+        found: dict[str, list] = {}
+
+        def add(name: Any, role: str, profession: Any = None) -> None:
+            if not isinstance(name, str) or not name.strip():
+                return
+            name = " ".join(name.split())
+            entry = found.setdefault(_person_key(name), [name, [], None])
+            if role and role not in entry[1]:
+                entry[1].append(role)
+            if entry[2] is None and isinstance(profession, str) and profession in professions:
+                entry[2] = profession
+
+        porteur = _resolve(plain, "/cpts/porteur")
+        if isinstance(porteur, dict):
+            add(porteur.get("nom"), "porteur du projet", porteur.get("profession"))
+        coordinator = _resolve(plain, "/cpts/coordinateur")
+        if isinstance(coordinator, dict):
+            add(coordinator.get("nom"), "coordinateur")
+        for member in _resolve(plain, "/cpts/association/bureau") or []:
+            if isinstance(member, dict):
+                role = functions.get(member.get("fonction"), "")
+                add(member.get("nom"), str(role).lower(), member.get("profession"))
+        for actor in _resolve(plain, "/mobilisation/acteurs") or []:
+            if isinstance(actor, dict) and isinstance(actor.get("nom"), str):
+                first = actor.get("prenom") if isinstance(actor.get("prenom"), str) else ""
+                add(f"{first} {actor['nom']}".strip(), "", actor.get("profession"))
+        out = []
+        for name, roles, profession in found.values():
+            parts = [*roles]
+            if profession:
+                forms = short.get(profession) or [professions[profession]]
+                parts.insert(0, str(forms[0]).lower())
+            out.append((name, f"{name} — {', '.join(parts)}" if parts else name, profession))
+        return out
+
     def _default(self, q: Question, place: Place) -> Any:
         d = q.default
         if d is None or not isinstance(d, dict):
             return d
         if "from" in d:
             value = _resolve(self.doc.plain, d["from"])
+            if q.unique and any(
+                isinstance(x, dict) and x.get(q.key) == value
+                for i, x in enumerate(place.siblings)
+                if i != place.index
+            ):
+                return None  # already given in the list: proposing it again would repeat it
             return value if isinstance(value, str | int | float) else None
         siblings = [x for x in place.siblings if isinstance(x, dict)]
         if "slug" in d:
@@ -81,6 +134,9 @@ class ProjectContext:
         if "next_number" in d:
             numbers = [x.get(q.key) for x in siblings if isinstance(x.get(q.key), int)]
             return max(numbers, default=0) + 1
+        if d.get("named") == "person_profession":
+            chosen = _person_key(str(place.item.get(d.get("of", "nom")) or ""))
+            return next((p for n, _, p in self._people() if _person_key(n) == chosen), None)
         if d.get("named") == "aci_deadline":
             return self._deadline(q, place)["limit"]
         if d.get("named") == "uncovered_mission":
@@ -147,6 +203,38 @@ class ProjectContext:
         labels = vocabulary("mission")
         return [(k, f"Mission « {labels.get(k, k)} »") for k in self._keys(source)]
 
+    def _optional_keys(self, q: Question, taken: list) -> list[tuple[str, str]]:
+        """A keyed list's optional keys the user picks (the ACI's optional missions that a
+        contract may add), proposed when the projet de santé has fiches-actions for them."""
+        if not q.keyed or q.keyed.get("optional") != "aci_missions":
+            return []
+        from cpts_cli.checking.rules.engine import Context
+
+        optional = [m for m in Context(self.doc, self.today).aci.missions.values() if not m.socle]
+        choices = [(m.code, m.libelle) for m in optional if m.code not in taken]
+        if not choices:
+            return []
+        missions = _resolve(self.doc.plain, "/projet_sante/missions")
+        planned = [
+            code
+            for code, _ in choices
+            if isinstance(missions, dict)
+            and isinstance(missions.get(code), dict)
+            and missions[code].get("fiches_actions")
+        ]
+        picked = self.asker.ask(
+            Prompt(
+                "checkbox",
+                "Missions optionnelles retenues dans le contrat",
+                help="Cochez celles que le contrat signé retient (aucune si le contrat n'en "
+                "retient pas) ; celles du projet de santé sont cochées.",
+                default=planned,
+                choices=choices,
+            )
+        )
+        labels = dict(choices)
+        return [(code, f"Mission « {labels[code]} »") for code in picked or []]
+
     def _applies(self, q: Question, ctx: dict) -> bool:
         cond = q.when
         if not cond:
@@ -156,7 +244,32 @@ class ProjectContext:
             return value == cond["equals"]
         if "empty" in cond:
             return (not filled(value)) == bool(cond["empty"])
+        if "outside_territory" in cond:
+            from cpts_cli.checking.rules.mobilisation import outside_territory
+            from cpts_cli.territory.summary import derive
+
+            t = derive(self.doc.plain.get("territoire"))
+            outside = not t.is_empty and outside_territory(value, set(t.members)) is not None
+            return outside == bool(cond["outside_territory"])
         return True
+
+    def _announce(self, q: Question, item: dict) -> None:
+        """Why a field of a new element is asked when its condition is a finding's: a commune
+        outside the territory is said as « cpts validate » says it (CPTS-M005)."""
+        cond = q.when or {}
+        if cond.get("outside_territory"):
+            from cpts_cli.checking.codes import REGISTRY
+            from cpts_cli.checking.rules.mobilisation import _who, outside_territory
+            from cpts_cli.territory.summary import derive
+
+            code = item.get(cond.get("field", ""))
+            t = derive(self.doc.plain.get("territoire"))
+            commune = outside_territory(code, set(t.members))
+            if commune is not None:
+                message = REGISTRY["CPTS-M005"].template.format(
+                    nom=_who(item), commune=f"{commune.nom} ({code})"
+                )
+                self.asker.say(message, "warn")
 
     def _missing(self, q: Question, value: Any) -> bool:
         if value is _MISSING or not filled(value):
@@ -170,3 +283,13 @@ class ProjectContext:
         if q.kind == "map" and isinstance(plain, dict):
             return any(not filled(plain.get(k)) for k in self._keys(q.keys or "all", q))
         return False
+
+
+_TITLES = re.compile(r"^(?:dr|docteur|pr|professeur|mme|madame|mlle|m|mr|monsieur)\b\.?\s*")
+
+
+def _person_key(name: str) -> str:
+    """A person's name compared without titles, case, accents or word order."""
+    text = slug(name)
+    text = _TITLES.sub("", text.replace("_", " ")).strip()
+    return " ".join(sorted(text.split()))

@@ -172,6 +172,10 @@ class Filler(TreeEdits, ScalarAsker, ProjectContext):
             if picked is None:
                 return
             q = q.options[picked]
+            # The option chosen says what the list holds (« L'ARS a rendu sa décision »):
+            # its first element is asked at once, not « Ajouter une décision ? ».
+            self._fill(q, Place(split(q.at)), thorough=True, implied=True)
+            return
         self._fill(q, Place(split(q.at)), thorough=True)
 
     @contextmanager
@@ -204,11 +208,16 @@ class Filler(TreeEdits, ScalarAsker, ProjectContext):
 
     # ----------------------------------------------------------------- filling in place
 
-    def _fill(self, q: Question, place: Place, thorough: bool = False) -> None:
-        """Complete the value of ``q`` at ``place`` in the file, asking what it misses."""
+    def _fill(
+        self, q: Question, place: Place, thorough: bool = False, implied: bool = False
+    ) -> None:
+        """Complete the value of ``q`` at ``place`` in the file, asking what it misses.
+
+        ``implied``: the previous answer says the list has content (an alternative chosen):
+        an empty list gets its first element without « Ajouter … ? »."""
         kind = q.kind
         if kind == "list":
-            self._fill_list(q, place.tokens, thorough)
+            self._fill_list(q, place.tokens, thorough, implied)
         elif kind == "group":
             self._fill_group(q, place.tokens, thorough)
         elif kind == "map":
@@ -252,7 +261,9 @@ class Filler(TreeEdits, ScalarAsker, ProjectContext):
             elif self._under(sub):
                 self._fill(vq, Place(sub, self._plain(tokens) or {}))
 
-    def _fill_list(self, q: Question, tokens: list[str], thorough: bool) -> None:
+    def _fill_list(
+        self, q: Question, tokens: list[str], thorough: bool, implied: bool = False
+    ) -> None:
         about_list = bool(self._about_list(q, tokens))
         seq = self._node(tokens)
         for i, item in enumerate(list(seq) if isinstance(seq, list) else []):
@@ -261,7 +272,7 @@ class Filler(TreeEdits, ScalarAsker, ProjectContext):
         if q.keyed:
             self._add_keyed(q, tokens)
         elif about_list or not filled(self._node(tokens)):
-            self._add_items(q, tokens, thorough)
+            self._add_items(q, tokens, thorough, implied)
 
     def _about_list(self, q: Question, tokens: list[str]) -> list[Finding]:
         """The findings about a list as a whole (empty, one profession only…): they call for
@@ -297,15 +308,19 @@ class Filler(TreeEdits, ScalarAsker, ProjectContext):
             sub = [*tokens, f.key]
             self._fill(f, Place(sub, self._plain(tokens) or {}, self._plain(list_tokens), index))
 
-    def _add_items(self, q: Question, tokens: list[str], thorough: bool) -> None:
+    def _add_items(
+        self, q: Question, tokens: list[str], thorough: bool, implied: bool = False
+    ) -> None:
         """New elements, one at a time, each written when complete ("Ajouter un autre ?")."""
         added = 0
         while True:
             existing = self._node(tokens)
             siblings = self._plain(tokens) or []
             n = len(siblings) if isinstance(siblings, list) else 0
-            if not thorough and q.required and n == 0:
-                want = True  # a required list inside an element: its first item is asked
+            if n == 0 and ((not thorough and q.required) or (implied and not added)):
+                # A required list inside an element, or a list the previous answer says has
+                # content: its first item is asked without « Ajouter … ? ».
+                want = True
             else:
                 found = self._about_list(q, tokens) if thorough else []
                 still = bool(found)
@@ -329,7 +344,10 @@ class Filler(TreeEdits, ScalarAsker, ProjectContext):
         """One element per key (per socle mission, per contract indicator)."""
         assert q.keyed is not None
         key_field = q.keyed["field"]
-        for key, label in self._key_labels(q.keyed["keys"]):
+        present = [x.get(key_field) for x in self._plain(tokens) or [] if isinstance(x, dict)]
+        keys = self._key_labels(q.keyed["keys"])
+        keys += self._optional_keys(q, [*present, *(k for k, _ in keys)])
+        for key, label in keys:
             siblings = self._plain(tokens) or []
             if any(isinstance(x, dict) and x.get(key_field) == key for x in siblings):
                 continue
@@ -361,7 +379,8 @@ class Filler(TreeEdits, ScalarAsker, ProjectContext):
         if q.kind == "list":
             out: list = []
             if q.keyed:
-                for key, label in self._key_labels(q.keyed["keys"]):
+                keys = self._key_labels(q.keyed["keys"])
+                for key, label in keys + self._optional_keys(q, [k for k, _ in keys]):
                     self.asker.say(label, "section")
                     sub = Place([*place.tokens, str(len(out))], {}, out, len(out))
                     out.append(self._build_group(q, {q.keyed["field"]: key}, sub))
@@ -398,6 +417,7 @@ class Filler(TreeEdits, ScalarAsker, ProjectContext):
             if f.key in item or not self._applies(f, item):
                 continue
             sub = Place([*place.tokens, f.key], item, place.siblings, place.index)
+            self._announce(f, item)
             answer = self._build(f, sub)
             if answer is MASKED:
                 item[f.key] = None

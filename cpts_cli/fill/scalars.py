@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cpts_cli.fill.base import MASKED, NONE_LABEL, SKIP, SKIP_LABEL, Place, Prompt, slug
+from cpts_cli.fill.base import (
+    MASKED,
+    NONE_LABEL,
+    OTHER,
+    OTHER_LABEL,
+    SKIP,
+    SKIP_LABEL,
+    Place,
+    Prompt,
+    slug,
+)
 from cpts_cli.fill.base import MASKED_WORDS as _MASKED_WORDS
 from cpts_cli.fill.base import MISSING as _MISSING
 from cpts_cli.fill.base import answer_hint as _hint
@@ -28,7 +38,12 @@ class ScalarAsker:
         must = strict and q.required
         kind = q.kind
         default = self._default(q, place)
-        if kind in ("choice", "multi_choice", "boolean"):
+        if kind == "person":
+            picked = self._ask_person(q, place, default, must, strict)
+            if picked is not OTHER:
+                return picked
+            default = None  # « autre (saisir) »: typed below, checked like any text
+        elif kind in ("choice", "multi_choice", "boolean"):
             choices = [(True, "Oui"), (False, "Non")] if kind == "boolean" else self._choices(q)
             if not choices:
                 return SKIP
@@ -65,6 +80,32 @@ class ScalarAsker:
             value = self._convert(q, text)
             if value is not _MISSING:  # a name that matched nothing the user wanted: ask again
                 return value
+
+    def _ask_person(self, q: Question, place: Place, default: Any, must: bool, strict: bool):
+        """One of the people the file knows, « autre (saisir) », or nothing.
+
+        In a list of unique names (signataires), the people already given are not offered
+        again; the proposal is never one of them."""
+        from cpts_cli.fill.context import _person_key
+
+        taken = set()
+        if q.unique:
+            taken = {
+                _person_key(str(x.get(q.key)))
+                for i, x in enumerate(place.siblings)
+                if isinstance(x, dict) and i != place.index and isinstance(x.get(q.key), str)
+            }
+        choices: list = [(n, label) for n, label, _ in self._people() if _person_key(n) not in taken]
+        if not choices:
+            return OTHER
+        choices.append((OTHER, OTHER_LABEL))
+        if not must:
+            choices.append((SKIP, NONE_LABEL if strict else SKIP_LABEL))
+        if default is not None and not any(v == default for v, _ in choices):
+            default = None
+        return self.asker.ask(
+            Prompt("select", q.title, help=q.help, default=default, choices=choices)
+        )
 
     def _ask_checkbox(self, q: Question, choices, selected, must: bool) -> Any:
         def validate(values: list) -> str | None:
@@ -149,6 +190,8 @@ class ScalarAsker:
                 return None
             if kind == "date":
                 return v.check_date(text, label)
+            if kind == "month":
+                return v.check_plan_date(text, label)
             if kind in ("integer", "number"):
                 problem = v.check_number(text, label, integer=kind == "integer")
                 if problem:
@@ -209,6 +252,8 @@ class ScalarAsker:
             return MASKED
         if kind == "date":
             return v.parse_date(text)
+        if kind == "month":
+            return v.parse_plan_date(text)
         if kind in ("integer", "number"):
             return v.parse_number(text)
         if kind == "value":

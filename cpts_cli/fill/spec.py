@@ -16,8 +16,11 @@ from cpts_cli.project.positions import split
 
 #: Kinds whose answer is one value typed or chosen at one prompt.
 SCALAR_KINDS = frozenset(
-    {"text", "long_text", "date", "integer", "number", "value", "choice", "boolean", "code"}
-)
+    {
+        "text", "long_text", "date", "month", "integer", "number", "value", "choice",
+        "boolean", "code", "person",
+    }
+)  # fmt: skip
 #: Kinds whose answer is a list of scalars.
 SCALAR_LIST_KINDS = frozenset({"codes", "texts", "multi_choice"})
 KINDS = SCALAR_KINDS | SCALAR_LIST_KINDS | {"list", "group", "map", "alternatives"}
@@ -168,7 +171,7 @@ _YAML_ADVICE = (
     (re.compile(r"\s*Laissez vide \(null\)[^.]*\.", re.S), ""),
     (re.compile(r"\bMettez true (quand|si)\b"), r"Oui \1"),
     (re.compile(r"\s*\(point décimal\)"), ""),
-    (re.compile(r"\s*\(AAAA-MM-JJ\)"), ""),  # the prompt says which forms it takes
+    (re.compile(r"\s*\(AAAA-MM(?:-JJ)?\)"), ""),  # the prompt says which forms it takes
 )
 
 
@@ -268,6 +271,8 @@ def _fields(raw: dict, tokens: tuple[str, ...], where: str) -> tuple[Question, .
         keyed = raw["keyed"]
         if keyed.get("keys") not in KEY_SOURCES or not keyed.get("field"):
             raise PromptSpecError(f"{where} : keyed = {{field, keys}}.")
+        if keyed.get("optional") not in (None, "aci_missions"):
+            raise PromptSpecError(f"{where} : keyed.optional inconnu « {keyed['optional']} ».")
     fields = tuple(
         _build(f, sub, f"{where}/fields/{i}") for i, f in enumerate(raw.get("fields") or [])
     )

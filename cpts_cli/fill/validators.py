@@ -126,6 +126,56 @@ def check_date(text: str, label: str = "Date") -> str | None:
     return _template("CPTS-S005", label=label, value=text.strip(), hint=hint)
 
 
+_MONTH_NUMERIC = re.compile(r"^\s*(?:(\d{1,2})\s*[/.-]\s*(\d{4})|(\d{4})-(\d{1,2}))\s*$")
+_MONTH_NAMED = re.compile(r"^\s*([^\W\d_]+)\.?\s+(\d{4})\s*$")
+_MONTH_NAMES = (
+    "janvier", "fevrier", "mars", "avril", "mai", "juin",
+    "juillet", "aout", "septembre", "octobre", "novembre", "decembre",
+)  # fmt: skip
+
+
+def _month_number(word: str) -> int | None:
+    """« mars », « Février », « fevr », « sept » → the month's number (unambiguous prefixes
+    of three letters or more); None otherwise (« ju » could be June or July)."""
+    import unicodedata
+
+    word = unicodedata.normalize("NFKD", word.lower())
+    word = "".join(c for c in word if not unicodedata.combining(c))
+    found = [i for i, name in enumerate(_MONTH_NAMES, 1) if len(word) >= 3 and name.startswith(word)]
+    return found[0] if len(found) == 1 else None
+
+
+def parse_plan_date(text: str):
+    """A planned date: a day (as ``parse_date``) → a date; a month — « mars 2027 »,
+    « 03/2027 », « 2027-03 » — → the text ``2027-03``; anything else → None."""
+    day = parse_date(text)
+    if day is not None:
+        return day
+    year = month = None
+    m = _MONTH_NUMERIC.match(text)
+    if m:
+        month, year = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        month = int(month)
+    else:
+        m = _MONTH_NAMED.match(text)
+        if m:
+            month, year = _month_number(m.group(1)), m.group(2)
+    if month is None or not 1 <= month <= 12:
+        return None
+    return f"{int(year):04d}-{month:02d}"
+
+
+def check_plan_date(text: str, label: str = "Date") -> str | None:
+    if parse_plan_date(text) is not None:
+        return None
+    from cpts_cli.checking.schema import _guess_date
+
+    guess = _guess_date(text)
+    hint = f", par exemple « {guess} »" if guess else ""
+    hint += " ; ou un mois : « mars 2027 », 03/2027 ou 2027-03"
+    return _template("CPTS-S005", label=label, value=text.strip(), hint=hint)
+
+
 def parse_number(text: str) -> int | float | None:
     """A number as French users type it: ``8,9``, ``75 000``, ``1 234,5`` → 8.9, 75000…"""
     cleaned = "".join(text.split()).replace("\u202f", "").replace("€", "").replace("%", "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import os
+import re
 from typing import Any
 
 
@@ -43,3 +44,28 @@ def as_date(value: Any) -> _dt.date | None:
         except ValueError:
             return None
     return None
+
+
+#: A month written for a plan (« 2027-03 »): the schema's form of a planned month.
+MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+
+
+def as_month(value: Any) -> tuple[int, int] | None:
+    """``2027-03`` → (2027, 3): a month written for a plan; anything else → None."""
+    if isinstance(value, str):
+        m = MONTH_RE.match(value.strip())
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def plan_bounds(value: Any) -> tuple[_dt.date, _dt.date] | None:
+    """The first and last days a planned date covers: a day itself, or a whole month."""
+    day = as_date(value)
+    if day is not None:
+        return day, day
+    month = as_month(value)
+    if month is None:
+        return None
+    year, number = month
+    return _dt.date(year, number, 1), _dt.date(year, number, calendar.monthrange(year, number)[1])

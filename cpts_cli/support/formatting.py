@@ -30,6 +30,41 @@ def month_year(day: _dt.date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
+def plan_date(value, space: str = " ") -> str | None:
+    """A planned date as French text: a day (« 20 juin 2024 ») or a month written
+    ``2027-03`` (« mars 2027 »); None when it is neither."""
+    from cpts_cli.support.dates import as_date, as_month
+
+    day = as_date(value)
+    if day is not None:
+        return long_date(day, space)
+    month = as_month(value)
+    if month is None:
+        return None
+    return f"{MONTHS[month[1] - 1]}{space}{month[0]}"
+
+
+def from_date(value, space: str = " ") -> str | None:
+    """« du 20 juin 2024 », « de mars 2027 », « d'avril 2027 » (None: not a date);
+    ``space`` inside the date."""
+    text = plan_date(value, space)
+    if text is None:
+        return None
+    text = text.replace(" ", space)
+    if text[0].isdigit():
+        return f"du {text}"
+    return f"d'{text}" if text[0] in "aeiouyéè" else f"de {text}"
+
+
+def to_date(value, space: str = " ") -> str | None:
+    """« au 20 juin 2024 », « à mars 2027 » (None: not a date); ``space`` inside the date."""
+    text = plan_date(value, space)
+    if text is None:
+        return None
+    text = text.replace(" ", space)
+    return f"au {text}" if text[0].isdigit() else f"à {text}"
+
+
 def thousands(n: int, sep: str = NARROW_NBSP) -> str:
     """``86751`` → ``86 751``."""
     return f"{n:,}".replace(",", sep)

@@ -39,26 +39,7 @@ def status_to_dict(report: FileReport) -> dict:
     general = [f for f in report.findings if f.severity is Severity.ERROR and step_of(f) is None]
     missing = (current.missing + general) if current else []
     alerts = [f.message for f in report.findings if f.code == G_NO_LONGER_COMPLETE.code]
-    broken = next(
-        (s for s in report.steps if s.status == "terminee" and not s.complete and s.missing), None
-    )
-    if broken is not None:
-        action = (
-            f"Reprenez l'étape {broken.step.number} « {broken.step.label} » : terminée le "
-            f"{broken.done_on}, elle n'est plus complète (détail : cpts validate)."
-        )
-    elif current is None:
-        action = (
-            "Toutes les étapes sont terminées : chaque année de contrat, notez les "
-            "résultats (mise_en_oeuvre) et produisez le rapport annuel."
-        )
-    elif current.complete and not general:
-        action = (
-            f"L'étape « {current.step.label} » est complète : lancez « cpts next » "
-            "pour l'enregistrer."
-        )
-    else:
-        action = current.step.action
+    action = next_action(report)
     return {
         "fichier": report.file,
         "lisible": True,
@@ -75,6 +56,33 @@ def status_to_dict(report: FileReport) -> dict:
         "alertes": alerts,
         "prochaine_action": action,
     }
+
+
+def next_action(report: FileReport) -> str:
+    """What to do next on the project as a whole (``cpts status``, the end of ``cpts fill``)."""
+    if not report.parsed or not report.steps:
+        return "Corrigez le fichier (voir cpts validate)."
+    current = next((s for s in report.steps if s.status == "en_cours"), None)
+    general = [f for f in report.findings if f.severity is Severity.ERROR and step_of(f) is None]
+    broken = next(
+        (s for s in report.steps if s.status == "terminee" and not s.complete and s.missing), None
+    )
+    if broken is not None:
+        return (
+            f"Reprenez l'étape {broken.step.number} « {broken.step.label} » : terminée le "
+            f"{broken.done_on}, elle n'est plus complète (détail : cpts validate)."
+        )
+    if current is None:
+        return (
+            "Toutes les étapes sont terminées : chaque année de contrat, notez les "
+            "résultats (mise_en_oeuvre) et produisez le rapport annuel."
+        )
+    if current.complete and not general:
+        return (
+            f"L'étape « {current.step.label} » est complète : lancez « cpts next » "
+            "pour l'enregistrer."
+        )
+    return current.step.action
 
 
 def _territory_summary(report: FileReport) -> dict | None:

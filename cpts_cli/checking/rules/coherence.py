@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 from cpts_cli.checking.rules.engine import Context, hit, parse_date, rule
 from cpts_cli.project.positions import escape, pointer
-from cpts_cli.support.formatting import long_date
+from cpts_cli.support.dates import as_month, plan_bounds
+from cpts_cli.support.formatting import from_date, long_date
 from cpts_cli.workflow.steps import STEPS
 
 #: Lists of dated entries (histories): pointer, date key, what an entry is (for messages).
@@ -117,8 +118,8 @@ def _future_steps(ctx: Context, today: str):
     step=None,
     severity="warning",
     title="Historique dans le désordre",
-    message="{quoi} du {date} (position {position}) vient après une entrée du "
-    "{precedente} : classez la liste du plus ancien au plus récent.",
+    message="{quoi} {date} (position {position}) vient après une entrée {precedente} : "
+    "classez la liste du plus ancien au plus récent.",
 )
 def histories_in_order(ctx: Context):
     """Les listes datées (réunions, présentations, décisions, financements FIR, calendrier de
@@ -129,21 +130,30 @@ def histories_in_order(ctx: Context):
     réunion du 2022-04-07 d'abord.
     """
     for ptr, key, what in HISTORIES:
-        latest: _dt.date | None = None
+        latest: tuple[_dt.date, str] | None = None
         for i, item in ctx.items(ptr):
-            day = parse_date(item.get(key))
-            if day is None:
+            # A planned date may be a month (« 2027-03 »): it is out of order only when it
+            # ends before the latest one begins.
+            bounds = plan_bounds(item.get(key))
+            if bounds is None:
                 continue
-            if latest is not None and day < latest:
+            shown = _day_or_month(item.get(key), bounds[0])
+            if latest is not None and bounds[1] < latest[0]:
                 yield hit(
                     f"{ptr}/{i}/{key}",
                     quoi=what[:1].upper() + what[1:],
-                    date=long_date(day),
+                    date=shown,
                     position=i + 1,
-                    precedente=long_date(latest),
+                    precedente=latest[1],
                 )
                 break
-            latest = day
+            if latest is None or bounds[0] >= latest[0]:
+                latest = (bounds[0], shown)
+
+
+def _day_or_month(value: object, first: _dt.date) -> str:
+    """« du 20 juin 2024 », or « de juin 2024 » for a month."""
+    return from_date(value if as_month(value) else first) or ""
 
 
 #: A date as users write it in a sentence: « 20 juin 2024 », « 1er juin 2024 »,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cpts_cli.checking.rules.engine import Context, hit, rule, scalar
+from cpts_cli.checking.rules.engine import Context, filled, hit, rule, scalar
 from cpts_cli.project.positions import pointer
 from cpts_cli.referentiel import store
 
@@ -59,33 +59,43 @@ def at_least_one_doctor(ctx: Context):
     step=STEP,
     severity="warning",
     title="Acteur exerçant hors du territoire",
-    message="{nom} exerce à {commune}, hors du territoire de la CPTS.",
+    message="{nom} exerce à {commune}, hors du territoire de la CPTS : notez pourquoi il "
+    "participe (« hors_territoire »).",
 )
 def actor_outside(ctx: Context):
     """La commune d'exercice d'un acteur est normalement dans le territoire ; un acteur
-    extérieur est possible (spécialiste, établissement voisin) mais à vérifier.
+    extérieur est possible (spécialiste, établissement voisin) : sa raison, écrite dans
+    `hors_territoire`, lève l'avertissement.
 
-    Incorrect (avertissement) : `commune: "75113"` pour une CPTS de Côte-d'Or.
+    Incorrect (avertissement) : `commune: "75113"` pour une CPTS de Côte-d'Or, sans raison.
+    Correct : `hors_territoire: Cardiologue de recours des patients du territoire`.
     """
     t = ctx.territory
     if t.is_empty:
         return
-    inside = set(t.members)
+    members = set(t.members)
     for i, actor in ctx.items("/mobilisation/acteurs"):
-        code = actor.get("commune")
-        if not isinstance(code, str):
+        if filled(actor.get("hors_territoire")):
             continue
-        resolution = store.resolve_commune(code)
-        current = resolution.commune.code if resolution.commune else None
-        if current is None or current in inside:
-            continue
-        if resolution.commune.commune_parente in inside:
-            continue
-        yield hit(
-            pointer("mobilisation", "acteurs", i, "commune"),
-            nom=_who(actor),
-            commune=f"{resolution.commune.nom} ({code})",
-        )
+        commune = outside_territory(actor.get("commune"), members)
+        if commune is not None:
+            yield hit(
+                pointer("mobilisation", "acteurs", i, "commune"),
+                nom=_who(actor),
+                commune=f"{commune.nom} ({actor['commune']})",
+            )
+
+
+def outside_territory(code, members) -> store.Commune | None:
+    """The commune ``code`` names when it is known and outside ``members`` (a city's
+    arrondissement counts as the city), else None."""
+    if not isinstance(code, str):
+        return None
+    resolution = store.resolve_commune(code)
+    commune = resolution.commune
+    if commune is None or commune.code in members or commune.commune_parente in members:
+        return None
+    return commune
 
 
 def _who(actor: dict) -> str:

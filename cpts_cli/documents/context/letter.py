@@ -16,7 +16,13 @@ def letter(src: Source, territory: dict) -> dict:
         recipients = [a["libelle"] for a in territory["ars"]]
     orientations = _orientations(src, values.mapping(node.get("orientations")))
     calendar = [
-        {"echeance": values.date(c.get("echeance")), "etape": values.text(c.get("etape"))}
+        {
+            "echeance": values.date(c.get("echeance")),
+            # The last day a planned month covers (the day itself for a date): a month is
+            # past only once it is over.
+            "echeance_fin": _last_day(c.get("echeance")),
+            "etape": values.text(c.get("etape")),
+        }
         for c in values.mappings(node.get("calendrier"))
     ]
     calendar.sort(key=lambda c: c["echeance"] or "")
@@ -107,3 +113,10 @@ def _orientations(src: Source, orientations_node: dict) -> list[dict]:
             }
         )
     return orientations
+
+
+def _last_day(value) -> str | None:
+    from cpts_cli.support.dates import plan_bounds
+
+    bounds = plan_bounds(value)
+    return bounds[1].isoformat() if bounds else None
