@@ -153,20 +153,20 @@ def draw(req: dict[str, Any], fmt: str = "png", selection=None) -> bytes:
     bottom_in = legend_in + CAPTION_LINE_IN * len(caption) + 0.1
     top_in = 0.3 if req["titre"] else 0.08
     map_w = WIDTH_IN - 0.16
-    widths = [p.view[2] - p.view[0] for p in panels] or [1.0]
-    heights = [p.view[3] - p.view[1] for p in panels] or [1.0]
-    # Every panel drawn at the same scale when they fit; the height follows the widest.
-    per_unit = map_w / sum(widths)
-    map_h = min(max(max(heights) * per_unit, 2.4), 7.5)
+    # One height for the panels (each at its own scale), their widths in proportion.
+    ratios = [(p.view[2] - p.view[0]) / (p.view[3] - p.view[1]) for p in panels] or [1.0]
+    map_h = min(max(map_w / sum(ratios), 2.4), 7.5)
     height = map_h + bottom_in + top_in
     fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     FigureCanvasAgg(fig)
     left = 0.08
-    for panel, w in zip(panels, widths, strict=False):
-        share = map_w * w / sum(widths)
+    for panel, ratio in zip(panels, ratios, strict=False):
+        share = map_w * ratio / sum(ratios)
         ax = fig.add_axes((left / WIDTH_IN, bottom_in / height, share / WIDTH_IN, map_h / height))
         left += share
-        _draw_panel(ax, panel, selection, req["points"])
+        _fit(panel, share / map_h)
+        _surroundings(panel)
+        _draw_panel(ax, panel, req["points"], len(panels) > 1)
     if not panels:
         fig.text(0.5, 0.5, "Aucune commune du territoire n’a de contour.", ha="center",
                  va="center", fontsize=9, color=COLORS["note"], family="DejaVu Sans")  # fmt: skip
@@ -204,19 +204,39 @@ def _layout(panel: _Panel) -> _Panel:
         grow = (0.45 * (x1 - x0) - (y1 - y0)) / 2
         y0, y1 = y0 - grow, y1 + grow
     panel.view = (x0, y0, x1, y1)
+    return panel
+
+
+def _fit(panel: _Panel, ratio: float) -> None:
+    """Widen or heighten the view, around its centre, to the ``ratio`` (width / height) of
+    its axes: one unit of x is then one of y (distances true in every direction)."""
+    x0, y0, x1, y1 = panel.view
+    w, h = x1 - x0, y1 - y0
+    if w / h < ratio:
+        grow = (h * ratio - w) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    else:
+        grow = (w / ratio - h) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    panel.view = (x0, y0, x1, y1)
+
+
+def _surroundings(panel: _Panel) -> None:
+    """The other communes in view (of any department of the same frame) and the outlines
+    of the departments in view."""
+    x0, y0, x1, y1 = panel.view
     inner = {p for parts in panel.members.values() for p in parts}
     box = (x0 / panel.scale, y0, x1 / panel.scale, y1)
     for dep in contours.department_codes():
-        if contours.frame_of(dep) != panel.frame or not _overlaps(
-            contours.department_bbox(dep), box
-        ):
+        if contours.frame_of(dep) != panel.frame:
+            continue
+        if not _overlaps(contours.department_bbox(dep), box):
             continue
         department = contours.department(dep)
         for code, parts in department.communes.items():
             if code not in inner and any(_ring_overlaps(r, box) for r in parts):
                 panel.neighbours.extend(parts)
         panel.borders.extend(department.outline)
-    return panel
 
 
 def _overlaps(a, b) -> bool:
@@ -234,14 +254,14 @@ def _xy(ring, scale: float):
     return np.column_stack((ring[0] * scale, ring[1].astype(float)))
 
 
-def _draw_panel(ax, panel: _Panel, selection, points) -> None:
-    from matplotlib.collections import LineCollection, PathCollection  # noqa: F401
+def _draw_panel(ax, panel: _Panel, points, named: bool) -> None:
+    from matplotlib.collections import LineCollection
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MplPath
 
     ax.set_xlim(panel.view[0], panel.view[2])
     ax.set_ylim(panel.view[1], panel.view[3])
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_aspect("equal", adjustable="box")
     ax.set_axis_off()
     s = panel.scale
 
@@ -265,6 +285,19 @@ def _draw_panel(ax, panel: _Panel, selection, points) -> None:
     _draw_points(ax, panel, points)
     _draw_towns(ax, panel)
     _draw_scale(ax, panel)
+    if named:  # several frames: each says where it is
+        ax.text(0.02, 0.98, _frame_name(panel.frame), transform=ax.transAxes, ha="left",
+                va="top", fontsize=8, fontweight="bold", color=COLORS["texte"],
+                family="DejaVu Sans", zorder=10)  # fmt: skip
+
+
+def _frame_name(frame: str) -> str:
+    from cpts_cli.referentiel import store
+
+    if frame == "metropole":
+        return "France métropolitaine"
+    found = store.departement(frame)
+    return found.nom if found else frame
 
 
 def _outline(rings, scale: float) -> list:

@@ -70,8 +70,9 @@ class Department:
 class _Dataset:
     """The index, read at once; each department's block read and inflated when asked."""
 
-    def __init__(self) -> None:
-        with data_path().open("rb") as handle:
+    def __init__(self, path=None) -> None:
+        self.path = path or data_path()  # a Traversable or a Path
+        with self.path.open("rb") as handle:
             head = handle.read(14)
             if head[:8] != MAGIC:
                 raise ValueError("contours.bin: not a contour dataset")
@@ -86,7 +87,7 @@ class _Dataset:
         found = self.departments.get(dep)
         if found is None and dep in self.index["departements"]:
             offset, length = self.index["departements"][dep][:2]
-            with data_path().open("rb") as handle:
+            with self.path.open("rb") as handle:
                 handle.seek(self.start + offset)
                 block = handle.read(length)
             found = _decode(dep, zlib.decompress(block))
@@ -236,8 +237,8 @@ def select(codes: list[str]) -> Selection:
     result = Selection()
     merged = []
     for code in dict.fromkeys(codes):
-        commune = store.commune(code)
-        drawn = code
+        commune = store.commune(code) or store.resolve_commune(code).commune
+        drawn = commune.code if commune is not None else code
         if commune is not None and commune.is_arrondissement and commune.commune_parente:
             drawn = commune.commune_parente
             result.cities.setdefault(drawn, []).append(code)
