@@ -24,7 +24,11 @@ Today's communes are mapped to the 2018 contours through the reference store's h
 codes (:func:`cpts_cli.referentiel.store.former_codes`): a commune nouvelle created since
 2018 is the union of its old communes. Paris, Lyon and Marseille have no arrondissement
 contours: an arrondissement is drawn as its whole city (:attr:`Selection.notes` says so).
-The collectivités d'outre-mer (975, 977, 978, 986, 987) have none.
+The collectivités d'outre-mer (975, 977, 978, 986, 987) have none. Nor have the seven
+communes restored since 2018 out of a commune nouvelle (Celles, Chalinargues, Chavagnac and
+Sainte-Anastasie out of Neussargues en Pinatelle, 15; Sannerville, 14; L'Oie and
+Sainte-Florence, 85): the store no longer links them to it, and the commune that kept the
+2018 code is drawn with the 2018 outline of the whole commune nouvelle.
 """
 
 from __future__ import annotations
