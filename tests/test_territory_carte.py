@@ -237,3 +237,13 @@ def test_carte_of_paris_says_the_city_is_whole(cli, tmp_path):
     assert result.code == 0, result.err
     assert "Paris est dessinée entière" in result.out
     assert (tmp_path / "carte-territoire.png").read_bytes().startswith(PNG)
+
+
+def test_a_territory_without_any_contour_still_gets_a_picture_that_says_so(cli, tmp_path):
+    path = write_project(tmp_path / "cpts.yaml", "CPTS de Papeete", ["98735"])
+    result = cli("territory", "carte", "-f", path, "--format", "json")
+    assert result.code == 0, result.err
+    said = result.json()
+    assert said["sans_contour"] == ["98735"]
+    assert "collectivités d’outre-mer" in said["legende"]
+    assert (tmp_path / "carte-territoire.png").read_bytes().startswith(PNG)

@@ -155,7 +155,7 @@ def draw(req: dict[str, Any], fmt: str = "png", selection=None) -> bytes:
     map_w = WIDTH_IN - 0.16
     # One height for the panels (each at its own scale), their widths in proportion.
     ratios = [(p.view[2] - p.view[0]) / (p.view[3] - p.view[1]) for p in panels] or [1.0]
-    map_h = min(max(map_w / sum(ratios), 2.4), 7.5)
+    map_h = min(max(map_w / sum(ratios), 2.4), 7.5) if panels else 0.8
     height = map_h + bottom_in + top_in
     fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     FigureCanvasAgg(fig)
@@ -168,7 +168,7 @@ def draw(req: dict[str, Any], fmt: str = "png", selection=None) -> bytes:
         _surroundings(panel)
         _draw_panel(ax, panel, req["points"], len(panels) > 1)
     if not panels:
-        fig.text(0.5, 0.5, "Aucune commune du territoire n’a de contour.", ha="center",
+        fig.text(0.5, (bottom_in + map_h / 2) / height, "Aucune commune du territoire n’a de contour.", ha="center",
                  va="center", fontsize=9, color=COLORS["note"], family="DejaVu Sans")  # fmt: skip
     _frame_text(fig, req["titre"], caption, height, bottom_in, legend_in, bool(req["points"]))
     return _render(fig, fmt)
@@ -177,14 +177,14 @@ def draw(req: dict[str, Any], fmt: str = "png", selection=None) -> bytes:
 def _panels(selection: contours.Selection) -> list[_Panel]:
     by_frame: dict[str, dict[str, list[str]]] = {}
     for code, parts in selection.shapes.items():
-        frame = contours.frame_of(contours._dep_of(parts[0]))
+        frame = contours.frame_of(contours.department_of(parts[0]))
         by_frame.setdefault(frame, {})[code] = parts
     order = sorted(by_frame, key=lambda f: (-len(by_frame[f]), f))
     return [_layout(_Panel(f, by_frame[f])) for f in order]
 
 
 def _rings(code_2018: str):
-    return contours.department(contours._dep_of(code_2018)).communes[code_2018]
+    return contours.department(contours.department_of(code_2018)).communes[code_2018]
 
 
 def _layout(panel: _Panel) -> _Panel:

@@ -171,7 +171,8 @@ def department(dep: str) -> Department | None:
         return data.department(dep)
 
 
-def _dep_of(code: str) -> str:
+def department_of(code: str) -> str:
+    """The department of a commune code (3 characters overseas: 974, 2 else: 21, 2A)."""
     return code[:3] if code[:2] in ("97", "98") else code[:2]
 
 
@@ -201,7 +202,7 @@ def parts_2018(code: str) -> list[str]:
         code = commune.commune_parente
     parts = []
     for old in store.former_codes(code):
-        dep = department(_dep_of(old))
+        dep = department(department_of(old))
         if dep is not None and old in dep.communes and today_code(old) == code:
             parts.append(old)
     return parts
@@ -211,7 +212,7 @@ def contour(code: str) -> tuple[Ring, ...]:
     """The rings of today's commune ``code`` (its 2018 parts'), empty when it has none."""
     rings: list[Ring] = []
     for old in parts_2018(code):
-        rings.extend(department(_dep_of(old)).communes[old])
+        rings.extend(department(department_of(old)).communes[old])
     return tuple(rings)
 
 
@@ -231,7 +232,7 @@ class Selection:
 
     @property
     def departments(self) -> list[str]:
-        return sorted({_dep_of(p) for parts in self.shapes.values() for p in parts})
+        return sorted({department_of(p) for parts in self.shapes.values() for p in parts})
 
 
 def select(codes: list[str]) -> Selection:
@@ -268,7 +269,7 @@ def select(codes: list[str]) -> Selection:
         names = ", ".join(_name(c) for c in merged[:4]) + ("…" if len(merged) > 4 else "")
         result.notes.append(f"Communes nouvelles dessinées par leurs communes de 2018 : {names}.")
     if result.missing:
-        far = [c for c in result.missing if _dep_of(c) in NO_CONTOUR]
+        far = [c for c in result.missing if department_of(c) in NO_CONTOUR]
         names = ", ".join(_name(c) for c in result.missing[:5])
         names += "…" if len(result.missing) > 5 else ""
         why = " (collectivités d’outre-mer : absentes de la source)" if far else ""
