@@ -44,6 +44,7 @@ def test_wheel_ships_schema_templates_and_data(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "cpts_cli/schemas/cpts.schema.json" in names
     assert "cpts_cli/referentiel/data/referentiel.sqlite" in names
+    assert "cpts_cli/referentiel/data/contours.bin" in names
     assert "cpts_cli/referentiel/aci.yaml" in names
     assert "cpts_cli/data/guide.yaml" in names
     assert "cpts_cli/examples/sud-dijonnais.yaml" in names

@@ -1,4 +1,4 @@
-"""``cpts territory``: info, add, remove, search, coverage (core in ``cpts_cli.territory``)."""
+"""``cpts territory``: info, add, remove, search, coverage, carte (core in ``cpts_cli.territory``)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from cpts_cli.support.formatting import counted, date_text, fmt_int
 
 HELP = (
     "Le territoire de la CPTS : communes, population, départements, ARS, taille ACI ; "
-    "ajouter ou retirer des communes ; chercher un code ; couverture d'un département."
+    "ajouter ou retirer des communes ; chercher un code ; couverture d'un département ; "
+    "carte du territoire."
 )
 
 sub = typer.Typer(
@@ -500,3 +501,47 @@ def _print_coverage(report, quiet: bool) -> None:
         for c in report.blanks:
             table.add_row(c.code, escape(c.nom), fmt_int(c.population))
         out.print(table)
+
+
+# --------------------------------------------------------------------------- carte
+
+
+@sub.command("carte")
+def carte(
+    fichier: Path = FILE_OPTION,
+    sortie: Path | None = typer.Option(
+        None,
+        "--sortie",
+        "-o",
+        help="Image à écrire : .png ou .svg (défaut : carte-territoire.png à côté du "
+        "fichier projet).",
+        dir_okay=False,
+        show_default=False,
+    ),
+    fmt: OutputFormat = FORMAT_OPTION,
+    quiet: bool = QUIET_OPTION,
+) -> None:
+    """Dessiner la carte du territoire : communes membres, communes voisines, limites des
+    départements, villes principales, structures situées, échelle et source (IGN — Admin
+    Express COG 2018).
+
+    Une commune nouvelle créée depuis 2018 est dessinée par ses anciennes communes ; Paris,
+    Lyon et Marseille sont dessinées entières (la source n'a pas leurs arrondissements) ; un
+    territoire d'outre-mer a son propre cadre. L'image est écrite en entier ou pas du tout.
+    """
+    from cpts_cli.territory import carte as territory_carte
+
+    result = territory_carte.write_project_map(fichier, sortie)
+    show(result, fmt, lambda: _print_carte(result, quiet))
+
+
+def _print_carte(result, quiet: bool) -> None:
+    from rich.markup import escape
+
+    out = console()
+    what = counted(result.communes, "commune", "communes")
+    out.print(f"Carte du territoire écrite : [bold]{escape(result.sortie)}[/] ({what}).")
+    if quiet:
+        return
+    for note in result.notes:
+        out.print(f"  {escape(note)}")

@@ -50,6 +50,7 @@ __all__ = [
     "departement",
     "epci",
     "epci_for_commune",
+    "former_codes",
     "meta",
     "normalise",
     "postal_codes",
@@ -314,6 +315,18 @@ def arrondissements(code: str) -> list[Commune]:
         (code,),
     )
     return [_commune_from_row(r) for r in rows]
+
+
+def former_codes(code: str) -> list[str]:
+    """The codes that stand for commune ``code`` today, sorted: its own, its old codes and
+    those of its communes déléguées or associées (what a commune nouvelle was made of)."""
+    code = _clean_code(code)
+    rows = _all(
+        "SELECT ancien_code FROM anciens_codes WHERE commune = ? UNION "
+        "SELECT code FROM communes WHERE commune_parente = ? AND type IN ('COMD', 'COMA')",
+        (code, code),
+    )
+    return sorted({code, *(r[0] for r in rows)})
 
 
 def communes_in(
