@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cpts_cli.support.formatting import french_typography as fr
 
@@ -461,7 +463,10 @@ def test_a_document_is_dated_from_its_step_not_from_the_render(tmp_path):
     ("created", "expected"),
     [
         ("2022-12-13", "se sont constitués en association (association loi 1901, déclarée en"),
-        ("2023-03-14", "se constituent en association (association loi 1901, en cours de création)"),
+        (
+            "2023-03-14",
+            "se constituent en association (association loi 1901, en cours de création)",
+        ),
     ],
 )
 def test_letter_shows_the_association_as_it_was_on_the_letters_date(tmp_path, created, expected):
@@ -506,7 +511,9 @@ def test_each_fiche_action_is_kept_on_one_page(rendered):
     for start in starts:
         end = next(j for j in range(start + 1, len(body)) if heading(body[j]).startswith("Heading"))
         fiche = [el for el in body[start:end] if el.tag in (qn("w:p"), qn("w:tbl"))]
-        paragraphs = [p for el in fiche for p in (el.iter(qn("w:p")) if el.tag == qn("w:tbl") else [el])]
+        paragraphs = [
+            p for el in fiche for p in (el.iter(qn("w:p")) if el.tag == qn("w:tbl") else [el])
+        ]
         last_row = list(fiche[-1].findall(qn("w:tr"))[-1].iter(qn("w:p")))
         assert all(keeps(p) for p in paragraphs if p not in last_row), start
         assert not any(keeps(p) for p in last_row)
@@ -538,13 +545,20 @@ def test_a_long_table_keeps_its_last_rows_together(rendered):
     for table in calendars:
         rows = table._tbl.findall(qn("w:tr"))
         keeps = [
-            all(p.find(qn("w:pPr")) is not None and p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
-                for p in tr.iter(qn("w:p")))
+            all(
+                p.find(qn("w:pPr")) is not None
+                and p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+                for p in tr.iter(qn("w:p"))
+            )
             for tr in rows
         ]
         assert keeps[-3:] == [True, True, False]
         assert not any(keeps[1:-3])  # the header keeps with the first row; the body flows
-        assert all("(au plus) (au plus)" not in c.text and ") (au plus)" not in c.text for r in table.rows for c in r.cells)
+        assert all(
+            "(au plus) (au plus)" not in c.text and ") (au plus)" not in c.text
+            for r in table.rows
+            for c in r.cells
+        )
 
 
 def test_a_draft_gap_on_an_absent_section_has_no_line(tmp_path):
@@ -580,7 +594,9 @@ def test_a_final_document_with_an_unasked_gap_is_written_as_a_draft(tmp_path):
     text = (out / "lettre-intention-brouillon.md").read_text(encoding="utf-8")
     assert "brouillon: true" in text and "passage oublié" in text
     said = " ".join((result.out + result.err).split())
-    assert "vérifications n’ont pas signalés : il est écrit comme brouillon" in said.replace("'", "’")
+    assert "vérifications n’ont pas signalés : il est écrit comme brouillon" in said.replace(
+        "'", "’"
+    )
     assert "lettre-intention : brouillon (des passages restent à compléter)" in said
 
 
@@ -598,3 +614,18 @@ def test_a_document_of_one_part_has_no_contents_page(tmp_path):
     }
     assert "TOC Heading" not in styles["rapport-annuel"]
     assert "TOC Heading" in styles["projet-sante"]
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+@settings(max_examples=200, deadline=None)
+def test_euros_writes_any_amount(value):
+    """Found by the hostile-values test: −1e30 € in a contract's mission crashed the rapport
+    annuel (Decimal's default precision is 28 digits)."""
+    from decimal import ROUND_HALF_UP, Context, Decimal
+
+    from cpts_cli.support.formatting import euros
+
+    text = euros(value)
+    assert text.endswith("\u00a0€")
+    written = Decimal(text[:-2].replace("\u202f", "").replace(",", "."))
+    assert written == Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP, Context(prec=400))

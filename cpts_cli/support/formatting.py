@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -88,8 +88,13 @@ def decimal(value: int | float, decimals: int | None = None, sep: str = NARROW_N
 
 
 def euros(value: int | float | Decimal, sep: str = NARROW_NBSP) -> str:
-    """``75000`` → ``75 000 €``; cents, rounded half up, only when there are some."""
-    d = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """``75000`` → ``75 000 €``; cents, rounded half up, only when there are some. Any
+    magnitude (the precision grows with it); a value that is not a number is written as is."""
+    d = Decimal(str(value))
+    if not d.is_finite():
+        return f"{value}{NBSP}€"
+    precision = Context(prec=max(28, d.adjusted() + 4))
+    d = d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=precision)
     units = int(d)
     cents = int(abs(d - units) * 100)
     text = ("-" if d < 0 and units == 0 else "") + thousands(units, sep)
