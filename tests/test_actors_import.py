@@ -830,3 +830,20 @@ def test_every_commune_written_carries_its_name_as_a_comment(project, tmp_path, 
     text = project.read_text(encoding="utf-8")
     assert '      commune: "21355"  # Longvic\n      origine: import' in text
     assert "Chenôve" not in text
+
+
+def test_a_new_commune_keeps_the_comment_lines_after_it(project, tmp_path, cli):
+    source = tmp_path / "equipe.csv"
+    source.write_text("nom,prenom,profession,commune\nLambert,Nadia,IDE,Chenôve\n")
+    assert cli("actors", "import", source, "-f", project).code == 0
+    text = project.read_text(encoding="utf-8").replace(
+        "  # Chenôve\n      origine: import",
+        "  # Chenôve\n      # vue le 3 mars\n      origine: import",
+    )
+    project.write_text(text, encoding="utf-8")
+    source.write_text("nom,prenom,profession,commune\nLambert,Nadia,IDE,Longvic\n")
+    assert cli("actors", "import", source, "-f", project).code == 0
+    assert (
+        '      commune: "21355"  # Longvic\n      # vue le 3 mars\n      origine: import'
+        in project.read_text(encoding="utf-8")
+    )

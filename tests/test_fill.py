@@ -92,8 +92,8 @@ def test_step_1_fills_communes_and_justification(project, cli):
     assert removed == ["  communes: []", '  justification: ""']
     assert added == [
         "  communes:",
-        '    - "21166"',
-        '    - "21355"',
+        '    - "21166"  # Chenôve',
+        '    - "21355"  # Longvic',
         "  justification: >-",
         "    Bassin de vie commun : les habitants consultent dans les mêmes cabinets et les mêmes",
         "    pharmacies, et les professionnels travaillent déjà ensemble.",
@@ -206,7 +206,7 @@ def test_step_2_every_kind_of_question(step2, cli):
         "      prenom: Claire\n"
         "      profession: medecin_generaliste\n"
         "      mode_exercice: liberal\n"
-        '      commune: "21166"\n'
+        '      commune: "21166"  # Chenôve\n'
         '      rpps: "10101234567"\n'
         "      email: claire.martin@exemple.fr\n"
         "      role: Présidente\n"
@@ -237,7 +237,7 @@ def test_a_name_matching_several_communes_is_chosen_from_a_list(step2):
     )
     _, printed = run_fill(step2, keys, "mobilisation")
     assert "Martin exerce à Neuilly-Crimolois (21452), hors du territoire" in printed
-    assert 'commune: "21452"' in step2.read_text(encoding="utf-8")
+    assert 'commune: "21452"  # Neuilly-Crimolois\n' in step2.read_text(encoding="utf-8")
 
 
 @pytest.fixture

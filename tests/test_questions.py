@@ -100,6 +100,27 @@ def test_typing_filters_a_long_list_whatever_the_accents_and_case(typed, value):
     assert f"? Thème {dict(THEMES)[value]}" in screen
 
 
+@pytest.mark.parametrize(
+    "typed, first",
+    [
+        ("infirmière", "Infirmier (y compris infirmier psychiatrique)"),
+        ("pharmacienne", "Pharmacien"),
+        ("coordinatrice", "Coordinateur ou coordinatrice (CPTS, MSP, parcours)"),
+        ("généraliste médecin", "Médecin généraliste"),
+        ("diététicienne", "Diététicien"),
+        ("kiné", "Masseur-kinésithérapeute"),
+    ],
+)
+def test_a_profession_is_found_as_people_type_it(typed, first):
+    """The professions are listed in the masculine; people type their own title."""
+    from cpts_cli.checking.schema import vocabulary
+    from cpts_cli.cli.questions import ChoiceList
+
+    choices = ChoiceList(list(vocabulary("profession").values()))
+    choices.type(typed)
+    assert choices.labels[choices.pointed()] == first
+
+
 def test_a_filter_that_matches_nothing_records_nothing():
     keys = "zzz" + ENTER + ENTER + BACKSPACE * 3 + DOWN + ENTER
     (answer,), _ = ask([theme()], keys)
@@ -248,7 +269,7 @@ def test_init_offers_the_places_a_name_may_designate_and_none_of_them():
         "Anecy"
         + ENTER  # a typo: Annecy, Ancy, Ancey
         + DOWN * 3
-        + ENTER  # (aucun de ceux-ci : corriger la réponse): asked again, ready to correct
+        + ENTER  # (aucune de celles-ci : corriger la réponse): asked again, ready to correct
         + BACKSPACE * 5
         + "Chnove"
         + ENTER  # one close name: taken
@@ -359,8 +380,8 @@ def test_init_in_a_terminal_filters_with_accents_and_takes_names(tmp_path):
     term.send(ENTER)
     term.wait("Premières communes")
     term.send("Annecy, St Jorioz, 74010, Faverges" + ENTER)
-    term.wait("« Faverges » : lequel ?")
-    term.wait("(aucun de ceux-ci : corriger la réponse)")
+    term.wait("« Faverges » : laquelle ?")
+    term.wait("(aucune de celles-ci : corriger la réponse)")
     term.send(ENTER)
     term.wait("Fichier projet créé")
     screen = term.finish()
@@ -369,7 +390,7 @@ def test_init_in_a_terminal_filters_with_accents_and_takes_names(tmp_path):
         "? Profession du porteur : Médecin généraliste",
         "✔ « Annecy » : commune 74010 Annecy, 74, 132 117 habitants.",
         "✔ « St Jorioz » : commune 74242 Saint-Jorioz, 74, 6 390 habitants.",
-        "? « Faverges » : lequel ? commune 74123 Faverges-Seythenex, 74, 7 545 habitants",
+        "? « Faverges » : laquelle ? commune 74123 Faverges-Seythenex, 74, 7 545 habitants",
     ):
         assert line in screen.replace("\u202f", " "), screen
     assert not ENGLISH.search(screen), ENGLISH.search(screen)

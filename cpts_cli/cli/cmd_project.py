@@ -38,7 +38,9 @@ def register(app: typer.Typer) -> None:
     app.command("next")(next_step)
 
 
-COMMUNES_HELP = "Codes INSEE ou noms de communes, séparés par des virgules (« 74010, Saint Jorioz »)."
+COMMUNES_HELP = (
+    "Codes INSEE ou noms de communes, séparés par des virgules (« 74010, Saint Jorioz »)."
+)
 EPCI_HELP = "SIREN ou noms d'intercommunalités, séparés par des virgules (« Grand Lyon »)."
 
 

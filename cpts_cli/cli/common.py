@@ -60,7 +60,11 @@ def console(stderr: bool = False, wrap: bool = False):
     from rich.console import Console
 
     return Console(
-        stderr=stderr, highlight=False, emoji=False, soft_wrap=not wrap, no_color="NO_COLOR" in os.environ
+        stderr=stderr,
+        highlight=False,
+        emoji=False,
+        soft_wrap=not wrap,
+        no_color="NO_COLOR" in os.environ,
     )
 
 

@@ -159,6 +159,6 @@ class Places:
             self.say(f"« {quoted} » : {describe(found[0])}.", "ok")
             return found[0].code
         choices = [(r.code, describe(r)) for r in found]
-        choices.append((None, "(aucun de ceux-ci : corriger la réponse)"))
+        choices.append((None, "(aucune de celles-ci : corriger la réponse)"))
         # The answered line says which place was chosen.
-        return questions.select(f"« {quoted} » : lequel ?", choices, **self.io).unsafe_ask()
+        return questions.select(f"« {quoted} » : laquelle ?", choices, **self.io).unsafe_ask()

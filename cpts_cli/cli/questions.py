@@ -56,6 +56,37 @@ def folded(text: str) -> str:
     return " ".join(text.replace("-", " ").split())
 
 
+#: Feminine endings and the masculine the lists are written in (« infirmière » finds
+#: « Infirmier », « pharmacienne » « Pharmacien », « coordinatrice » « coordinateur »).
+_FEMININE = (
+    ("iere", "ier"),
+    ("ere", "er"),
+    ("enne", "en"),
+    ("euse", "eur"),
+    ("trice", "teur"),
+    ("ve", "f"),
+    ("e", ""),
+)
+
+
+def _forms(word: str) -> set[str]:
+    forms = {word}
+    for feminine, masculine in _FEMININE:
+        if word.endswith(feminine) and len(word) - len(feminine) >= 3:
+            forms.add(word[: -len(feminine)] + masculine)
+    return forms
+
+
+def matches(wanted: str, text: str) -> bool:
+    """Whether a folded label ``text`` answers the folded typed ``wanted``: it contains it, or
+    each typed word in any order (« generaliste medecin »), a feminine form finding the
+    masculine label (« infirmiere » → « infirmier »). A list shows the labels that contain the
+    whole text when there are some, else those that match word by word."""
+    if wanted in text:
+        return True
+    return all(any(form in text for form in _forms(word)) for word in wanted.split())
+
+
 class ChoiceList:
     """What a list question shows and where its pointer is: no terminal here (tested alone).
 
@@ -84,7 +115,8 @@ class ChoiceList:
         wanted = folded(self.typed)
         if not wanted:
             return list(range(len(self.labels)))
-        return [i for i, text in enumerate(self.folded) if wanted in text]
+        whole = [i for i, text in enumerate(self.folded) if wanted in text]
+        return whole or [i for i, text in enumerate(self.folded) if matches(wanted, text)]
 
     def type(self, text: str) -> None:
         typed = "".join(c for c in text if c.isprintable())

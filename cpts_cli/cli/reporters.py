@@ -39,7 +39,9 @@ def _ansi(style: str, console) -> tuple[str, str]:
     from rich.style import Style
 
     # The styles used here are the basic ones: the same codes for every colour system.
-    before, _, after = Style.parse(style).render("\0", color_system=ColorSystem.STANDARD).partition("\0")
+    before, _, after = (
+        Style.parse(style).render("\0", color_system=ColorSystem.STANDARD).partition("\0")
+    )
     return before, after
 
 

@@ -498,9 +498,7 @@ def _publish(run: _Run, planned: Planned, extension: str, data: bytes) -> Writte
 
     doc_id = planned.deliverable.id
     target = _target(run.out, file_name(doc_id, extension, planned.draft))
-    return publish(
-        run.out, target, data, doc_id=doc_id, draft=planned.draft, sent=planned.sent
-    )
+    return publish(run.out, target, data, doc_id=doc_id, draft=planned.draft, sent=planned.sent)
 
 
 def _write_markdown(run: _Run) -> list[Path]:

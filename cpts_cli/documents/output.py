@@ -99,9 +99,7 @@ def _refuse_unwritable(target: Path) -> None:
 
 # ------------------------------------------------------------------------------ content
 
-_CORE_DATES = re.compile(
-    rb"<(dcterms:created|dcterms:modified|cp:lastPrinted)\b[^>]*>[^<]*</\1>"
-)
+_CORE_DATES = re.compile(rb"<(dcterms:created|dcterms:modified|cp:lastPrinted)\b[^>]*>[^<]*</\1>")
 _PDF_DATES = re.compile(rb"/(CreationDate|ModDate)\s*\([^)]*\)")
 _PDF_ID = re.compile(rb"/ID\s*\[\s*<[0-9A-Fa-f]*>\s*<[0-9A-Fa-f]*>\s*\]")
 #: LibreOffice's checksum of the document, its date included.

@@ -95,7 +95,9 @@ class ScalarAsker:
                 for i, x in enumerate(place.siblings)
                 if isinstance(x, dict) and i != place.index and isinstance(x.get(q.key), str)
             }
-        choices: list = [(n, label) for n, label, _ in self._people() if _person_key(n) not in taken]
+        choices: list = [
+            (n, label) for n, label, _ in self._people() if _person_key(n) not in taken
+        ]
         if not choices:
             return OTHER
         choices.append((OTHER, OTHER_LABEL))
@@ -172,7 +174,7 @@ class ScalarAsker:
         for entry in _entries(raw or ""):
             code = self._resolve_code(q, entry)
             if code and code not in current and code not in out:
-                out.append(edit.Quoted(code))
+                out.append(_code_value(code, q))
         return out
 
     def _checker(
@@ -261,7 +263,7 @@ class ScalarAsker:
             return number if number is not None else text
         if kind == "code":
             code = self._resolve_code(q, text)
-            return edit.Quoted(code) if code else _MISSING
+            return _code_value(code, q) if code else _MISSING
         if kind == "long_text":
             return edit.Folded(text)
         return text
@@ -329,3 +331,10 @@ class ScalarAsker:
             word = "département" if len(t.departements) == 1 else "départements"
             parts.append(f"{word} {', '.join(t.departements)}")
         self.asker.say(f"Ajouté : {', '.join(names)}. Territoire : {', '.join(parts)}.", "ok")
+
+
+def _code_value(code: str, q: Question):
+    """A code to write: a commune's or an EPCI's carries its name as a comment."""
+    if q.search in ("commune", "epci"):
+        return edit.named_code(code, q.search)
+    return edit.Quoted(code)

@@ -83,6 +83,9 @@ class TreeEdits:
             edit.add_section(parent, key, node)  # a section the user deleted: with its header
             return
         edit.set_key(parent, key, node, property_order(_schema_tokens(tokens[:depth])))
+        if isinstance(value, edit.Named):
+            column = 2 * depth + len(f"{key}: ") + len(value) + 2 + 2
+            edit.name_key(parent, key, value.name, column)
 
     def _sibling_value(self, tokens: list[str]) -> Any:
         """The same key in the previous item of the enclosing list (to copy its style)."""
@@ -104,6 +107,11 @@ class TreeEdits:
         seq = self._node(tokens)
         if isinstance(seq, list):
             like = seq[-1] if len(seq) else None
-            edit.append(seq, self.style.node(value, like, indent=2 * len(tokens)))
+            # The item's content starts after « - », under the list's key (as cpts init
+            # writes lists: ``  acteurs:`` then ``    - nom: …``).
+            column = 2 * len(tokens) + 2
+            edit.append(seq, self.style.node(value, like, indent=column))
+            if isinstance(value, edit.Named) and not seq.fa.flow_style():
+                edit.label_items(seq, {len(seq) - 1: value.name}, column + 4)
         else:
             self._set(tokens, [value])

@@ -141,7 +141,9 @@ def _month_number(word: str) -> int | None:
 
     word = unicodedata.normalize("NFKD", word.lower())
     word = "".join(c for c in word if not unicodedata.combining(c))
-    found = [i for i, name in enumerate(_MONTH_NAMES, 1) if len(word) >= 3 and name.startswith(word)]
+    found = [
+        i for i, name in enumerate(_MONTH_NAMES, 1) if len(word) >= 3 and name.startswith(word)
+    ]
     return found[0] if len(found) == 1 else None
 
 

@@ -139,9 +139,7 @@ def _earned_year(b: Builder, index: int, year: dict) -> YearEarned:
         fin=span.end.isoformat() if span else None,
         crise_reconnue=crisis,
         statut=CALCULE,
-        source=(
-            f"résultats de l'année {index} et indicateurs du {b.contract_source}"
-        ),
+        source=(f"résultats de l'année {index} et indicateurs du {b.contract_source}"),
         note=(
             "Montant estimé à partir des niveaux atteints : le montant versé "
             "est arrêté par la CPAM au dialogue de gestion."

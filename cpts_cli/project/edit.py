@@ -53,6 +53,30 @@ class Quoted(str):
     """Marks a code (INSEE, RPPS…): always written quoted, so it stays a string."""
 
 
+class Named(Quoted):
+    """A code written with its place's name as an end-of-line comment (``"74010"  # Annecy``)."""
+
+    name: str
+
+    def __new__(cls, value: str, name: str) -> Named:
+        self = super().__new__(cls, value)
+        self.name = name
+        return self
+
+
+def named_code(value: str, kind: str) -> Quoted:
+    """A commune's INSEE code or an EPCI's SIREN, with the name the reference data gives it
+    (``kind``: "commune" or "epci"); a code it does not know stays a bare ``Quoted``."""
+    from cpts_cli.referentiel import store
+
+    place = store.commune(value) if kind == "commune" else store.epci(value)
+    return Named(value, place.nom) if place is not None else Quoted(value)
+
+
+#: A comment after a code: two spaces after the quoted value (``- "74010"  # Annecy``).
+_CODE_GAP = 2
+
+
 # --------------------------------------------------------------------------- style
 
 
@@ -98,6 +122,9 @@ class FileStyle:
             for k, v in value.items():
                 sibling = like.get(k) if isinstance(like, dict) else None
                 out[k] = self.node(v, sibling, indent + 2)
+                if isinstance(v, Named) and not _is_flow(like):
+                    column = indent + len(f"{k}: ") + len(v) + 2 + _CODE_GAP
+                    out.yaml_add_eol_comment(f"# {v.name}", k, column=column)
             if _is_flow(like):
                 out.fa.set_flow_style()
             return out
@@ -110,6 +137,10 @@ class FileStyle:
                 out.fa.set_flow_style()
             else:
                 out.fa.set_block_style()
+                for i, v in enumerate(value):
+                    if isinstance(v, Named):
+                        column = indent + 2 + len(v) + 2 + _CODE_GAP
+                        out.yaml_add_eol_comment(f"# {v.name}", i, column=column)
             return out
         return self.scalar(value, like, indent)
 
@@ -475,6 +506,14 @@ def append_code(seq: CommentedSeq, value: str, label: str | None, label_offset: 
     if label or rest:
         column = len(value) + (label_offset if offset is None else offset)
         _padded(seq.ca.items, n)[0] = _make_token(head + rest, column)
+
+
+def name_key(mapping: CommentedMap, key: Any, name: str, column: int) -> None:
+    """``mapping[key]``'s end-of-line comment becomes ``# name`` (at ``column``, or after the
+    value when the line is longer); the comment lines that follow the entry stay."""
+    token = _token(key_slot(mapping, key))
+    rest = split_comment(token.value)[1] if token is not None else ""
+    _padded(mapping.ca.items, key)[2] = _make_token(f"# {name}\n" + rest, column)
 
 
 def label_items(seq: CommentedSeq, labels: dict[int, str], label_offset: int) -> None:

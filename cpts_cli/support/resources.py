@@ -35,4 +35,3 @@ def schema_text() -> str:
 @lru_cache(maxsize=1)
 def schema() -> dict:
     return json.loads(schema_text())
-

@@ -30,10 +30,27 @@ def _wanted(kind: str, which: str | None) -> bool:
     return (kind == "epci") == (which == EPCI)
 
 
+_KIND_WORDS = {
+    "epci": "intercommunalité",
+    "commune-deleguee": "commune déléguée",
+    "commune-associee": "commune associée",
+}
+
+
 def describe(r) -> str:
-    """« commune 74010 Annecy, 74, 132 117 habitants »."""
-    what = "intercommunalité" if r.kind == "epci" else "commune"
+    """« commune 74010 Annecy, 74, 132 117 habitants »; a déléguée or associée names the
+    commune whose code is written: « commune déléguée Talloires, de la commune 74275
+    Talloires-Montmin, 74, 1 903 habitants »."""
+    from cpts_cli.referentiel import store
+
+    what = _KIND_WORDS.get(r.kind, "commune")
     where = f", {r.departement}" if r.departement else ""
+    parent = (
+        store.commune(r.commune_parente) if r.kind in _KIND_WORDS and r.kind != "epci" else None
+    )
+    if parent is not None and r.commune_parente:
+        people = f", {fmt_int(parent.population)} habitants" if parent.population else ""
+        return f"{what} {r.nom}, de la commune {parent.code} {parent.nom}{where}{people}"
     people = f", {fmt_int(r.population)} habitants" if r.population is not None else ""
     return f"{what} {r.code} {r.nom}{where}{people}"
 

@@ -222,7 +222,7 @@ def _commune_comment_column(seq, parent) -> int:
 def _name_comment(entry, commune: str, column: int) -> None:
     found = store.commune(commune)
     if found is not None:
-        entry.yaml_add_eol_comment(f"# {found.nom}", "commune", column=column)
+        edit.name_key(entry, "commune", found.nom, column)
 
 
 def _new_entry(actor: ImportedActor, style, comment_column: int):

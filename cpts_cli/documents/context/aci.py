@@ -53,6 +53,4 @@ def _name(r) -> str:
         return f"Accord conventionnel interprofessionnel du {long_date(r.texte.signature, NBSP)}"
     base = aci_rules.load(r.texte.modifie)
     number = r.code.rpartition("-")[2]
-    return (
-        f"{_name(base)}, modifié par l'avenant {number} du {long_date(r.texte.signature, NBSP)}"
-    )
+    return f"{_name(base)}, modifié par l'avenant {number} du {long_date(r.texte.signature, NBSP)}"
