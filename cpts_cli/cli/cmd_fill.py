@@ -195,4 +195,7 @@ def completed_hint(result) -> str:
     if current is None:
         return f"{done} {next_action(report)}"
     c = current.step
-    return f"{done} Le projet est à l'étape {c.number} « {c.label} » : {next_action(report)}"
+    action = next_action(report)
+    if action[:1].isupper() and not action[1:2].isupper():  # after a colon, not an acronym
+        action = action[0].lower() + action[1:]
+    return f"{done} Le projet est à l'étape {c.number} « {c.label} » : {action}"
