@@ -628,4 +628,40 @@ def test_euros_writes_any_amount(value):
     text = euros(value)
     assert text.endswith("\u00a0€")
     written = Decimal(text[:-2].replace("\u202f", "").replace(",", "."))
-    assert written == Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP, Context(prec=400))
+    assert written == Decimal(str(value)).quantize(
+        Decimal("0.01"), ROUND_HALF_UP, Context(prec=400)
+    )
+
+
+def test_letter_says_what_short_answers_of_fill_mean(tmp_path):
+    """Seen driving « cpts fill lettre_intention » for a new project: « Non » to the existing
+    projects printed « [À COMPLÉTER : projets existants…] », a one-line list of actors to
+    associate stood alone as a paragraph, a description typed without a full stop ran into
+    « Montant demandé », and « porté par Dr … » lacked its article."""
+    source = (EXAMPLES / "sud-dijonnais.yaml").read_text(encoding="utf-8")
+    start = source.index("  projets_existants:\n")
+    end = source.index("  signataires:", start)
+    source = (
+        source[:start]
+        + "  projets_existants: []\n"
+        + "  acteurs_a_associer: Pharmaciens, kinésithérapeutes, EHPAD du territoire\n"
+        + source[end:]
+    ).replace(
+        "      description: Accompagnement juridique pour le règlement intérieur de l'association "
+        "et les conventions avec les partenaires.",
+        "      description: Accompagnement juridique\n      montant: 5000",
+    )
+    (tmp_path / "cpts.yaml").write_text(source, encoding="utf-8")
+    out = tmp_path / "md"
+    args = ["render", tmp_path / "cpts.yaml", "--doc", "lettre-intention", "--format", "md"]
+    result = run_cli([*args, "--out", out])
+    assert result.code == 0, result
+    text = (out / "lettre-intention.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "À COMPLÉTER" not in text
+    assert "Le territoire ne compte pas encore de démarche coordonnée" in text
+    assert (
+        "Restent à associer au projet : pharmaciens, kinésithérapeutes, EHPAD du territoire."
+        in text
+    )
+    assert "Accompagnement juridique. Montant demandé : 5 000 €." in text
+    assert "Le projet est porté par le Dr Claire Morel" in text

@@ -229,6 +229,26 @@ def lower_first(value: Any) -> Md:
     return Md(_format.lower_first(str(value if isinstance(value, Md) else escape_md(value))))
 
 
+def sentence(value: Any) -> Any:
+    """A user's text ended as a sentence: a full stop added when it has no final
+    punctuation (« Financement de la coordination » → « … coordination. »)."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    text = value.rstrip()
+    return text if text[-1] in ".!?…" else text + "."
+
+
+_TITLES = ("Dr ", "Dr. ", "Pr ", "Pr. ", "Docteur ", "Professeur ")
+
+
+def with_article(value: Any) -> Any:
+    """A person's name after « par », « avec »…: a title takes its article (« Dr Favre » →
+    « le Dr Favre »)."""
+    if isinstance(value, str) and value.startswith(_TITLES):
+        return "le " + value
+    return value
+
+
 def agreed_unit(unit: Any, value: Any) -> Md:
     """« patients » after 0 or 1 → « patient » (:func:`cpts_cli.support.formatting.unit_agreed`)."""
     if unit in (None, ""):
@@ -304,6 +324,8 @@ FILTERS = {
     "liste_fr": list_fr,
     "pluriel": plural,
     "minuscule": lower_first,
+    "phrase": sentence,
+    "avec_article": with_article,
     "accord": agreed_unit,
     "dit_unite": _format.label_says_unit,
     "de": of_place,

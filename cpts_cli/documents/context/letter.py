@@ -49,6 +49,7 @@ def letter(src: Source, territory: dict) -> dict:
             }
         )
     signatories = [src.person(s) for s in values.mappings(node.get("signataires"))]
+    to_associate = values.text(node.get("acteurs_a_associer"))
     return {
         "date": values.date(node.get("date")),
         **_association_at_letter_date(src, node.get("date")),
@@ -59,7 +60,14 @@ def letter(src: Source, territory: dict) -> dict:
         "moyens": means,
         "total_moyens": sum(amounts) if amounts else None,
         "projets_existants": projects,
-        "acteurs_a_associer": values.text(node.get("acteurs_a_associer")),
+        "acteurs_a_associer": to_associate,
+        # A list typed on one line (« Pharmaciens, kinésithérapeutes, EHPAD »), not sentences:
+        # introduced by « Restent à associer au projet : ».
+        "acteurs_a_associer_liste": bool(to_associate)
+        and "\n" not in to_associate.strip()
+        and to_associate.rstrip()[-1] not in ".!?…",
+        # « Non » to « Y a-t-il des projets existants… ? » (an empty list written on purpose)
+        "aucun_projet_existant": node.get("projets_existants") == [],
         "signataires": [s for s in signatories if s],
     }
 
