@@ -443,3 +443,31 @@ def test_fill_in_a_terminal_filters_the_themes_with_accents(tmp_path, cli):
     assert not ENGLISH.search(screen), ENGLISH.search(screen)
     text = (tmp_path / "cpts.yaml").read_text(encoding="utf-8")
     assert "      libelle: Part des 75 ans et plus\n      theme: etablissements\n" in text
+
+
+def test_territory_add_in_a_terminal_offers_a_choice_among_several_places(tmp_path, cli):
+    """« cpts territory add Neuilly » in a terminal: a choice (code, department,
+    population); « aucune » writes nothing. Without a terminal: the listing and exit 2
+    (tests/test_names.py)."""
+    args = ("init", "--no-input", "--nom", "CPTS du Lac", "--communes", "74010", tmp_path)
+    assert cli(*args).code == 0
+    before = (tmp_path / "cpts.yaml").read_text(encoding="utf-8")
+    term = Terminal(["territory", "add", "Neuilly"], tmp_path)
+    term.wait("? « Neuilly » : laquelle ? (flèches ↑ ↓ puis Entrée)")
+    term.wait("(aucune de celles-ci : ne rien écrire)")
+    assert " » commune 27429 Neuilly, 27, 168 habitants" in term.screen.text()
+    term.send(DOWN + ENTER)
+    term.wait("mis à jour")
+    screen = term.finish()
+    assert term.child.exitstatus == 0, screen
+    assert '    - "58191"  # Neuilly\n' in (tmp_path / "cpts.yaml").read_text(encoding="utf-8")
+    assert not ENGLISH.search(screen), ENGLISH.search(screen)
+
+    (tmp_path / "cpts.yaml").write_text(before, encoding="utf-8")
+    term = Terminal(["territory", "add", "Neuilly"], tmp_path)
+    term.wait("(aucune de celles-ci : ne rien écrire)")
+    term.send(DOWN * 3 + ENTER)
+    screen = term.finish()
+    assert term.child.exitstatus == 2, screen
+    assert "« Neuilly » : aucun lieu choisi (rien n'a été écrit)." in screen
+    assert (tmp_path / "cpts.yaml").read_text(encoding="utf-8") == before

@@ -99,10 +99,10 @@ def init(
                 "Pas de terminal pour poser les questions : relancez avec --no-input et les "
                 "options (--nom, --porteur, --email, --communes…), ou dans un terminal."
             )
-        from cpts_cli.cli.prompts import ask_init
+        from cpts_cli.cli.prompts import ask_init, choose_place
 
         answers = ask_init(answers)
-    _validate_init(answers)
+    _validate_init(answers, None if no_input else choose_place)
     text = scaffold.new_project_text(
         answers["nom"],
         answers.get("porteur") or "",
@@ -127,7 +127,7 @@ def _split(value: str | None) -> list[str]:
     return split_entries(value)
 
 
-def _validate_init(answers: dict) -> None:
+def _validate_init(answers: dict, choose=None) -> None:
     from cpts_cli.fill.validators import check_commune, check_email, check_epci, check_profession
 
     if not answers.get("nom") or not str(answers["nom"]).strip():
@@ -137,7 +137,7 @@ def _validate_init(answers: dict) -> None:
     said = []
     for key, which in (("communes", COMMUNES), ("epci", EPCI)):
         if answers.get(key):
-            answers[key], understood = codes_for(answers[key], which)
+            answers[key], understood = codes_for(answers[key], which, choose)
             said.extend(understood)
     from rich.markup import escape
 

@@ -13,6 +13,7 @@ from cpts_cli.cli.common import (
     QUIET_OPTION,
     OutputFormat,
     console,
+    is_interactive,
     print_json,
     project_files,
     show,
@@ -223,7 +224,7 @@ def add(
     """
     from cpts_cli.territory import edit as territory_edit
 
-    codes = _codes_from_names(codes, quiet)
+    codes = _codes_from_names(codes, quiet, fmt)
     result = territory_edit.add(fichier, codes, dry_run=dry_run)
     show(result, fmt, lambda: _print_edit(result, quiet))
 
@@ -250,12 +251,12 @@ def remove(
     """
     from cpts_cli.territory import edit as territory_edit
 
-    codes = _codes_from_names(codes, quiet)
+    codes = _codes_from_names(codes, quiet, fmt)
     result = territory_edit.remove(fichier, codes, dry_run=dry_run, split_epci=detailler_epci)
     show(result, fmt, lambda: _print_edit(result, quiet))
 
 
-def _codes_from_names(texts: list[str], quiet: bool) -> list[str]:
+def _codes_from_names(texts: list[str], quiet: bool, fmt: OutputFormat) -> list[str]:
     """Names resolved to codes (:mod:`cpts_cli.territory.names`), what was understood said on
     the error stream (the JSON output stays clean)."""
     from rich.markup import escape
@@ -263,7 +264,13 @@ def _codes_from_names(texts: list[str], quiet: bool) -> list[str]:
     from cpts_cli.cli.reporters import visible
     from cpts_cli.territory.names import codes_for
 
-    codes, said = codes_for(texts)
+    # In a terminal, a name that designates several places is a choice; else a listing.
+    choose = None
+    if fmt is not OutputFormat.json and is_interactive():
+        from cpts_cli.cli.prompts import choose_place
+
+        choose = choose_place
+    codes, said = codes_for(texts, choose=choose)
     if not quiet:
         err = console(stderr=True)
         for line in said:

@@ -162,3 +162,14 @@ class Places:
         choices.append((None, "(aucune de celles-ci : corriger la réponse)"))
         # The answered line says which place was chosen.
         return questions.select(f"« {quoted} » : laquelle ?", choices, **self.io).unsafe_ask()
+
+
+def choose_place(text: str, found: list, **io) -> str | None:
+    """A person in a terminal picks the place a name designates among several (``cpts
+    territory add Saint-Jean``, ``cpts init --communes …``); ``None``: none of them."""
+    from cpts_cli.support.formatting import shortened
+    from cpts_cli.territory.names import describe
+
+    choices = [(r.code, describe(r)) for r in found[:30]]
+    choices.append((None, "(aucune de celles-ci : ne rien écrire)"))
+    return questions.select(f"« {shortened(text)} » : laquelle ?", choices, **io).unsafe_ask()

@@ -7,7 +7,7 @@ unknown name stops the command before anything is written (exit 2)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from cpts_cli.support.errors import CptsError
 from cpts_cli.support.formatting import fmt_int, shortened
@@ -122,10 +122,17 @@ def unknown_name(text: str, which: str | None = None, note: str = "") -> str:
     return f"« {shortened(text.strip())} » : aucune {kind} de ce nom{note}.{hint}"
 
 
-def codes_for(texts: Iterable[str], which: str | None = None) -> tuple[list[str], list[str]]:
+#: Picks the code of one of several places a name designates (``None``: none of them).
+Choose = Callable[[str, list], "str | None"]
+
+
+def codes_for(
+    texts: Iterable[str], which: str | None = None, choose: Choose | None = None
+) -> tuple[list[str], list[str]]:
     """The codes ``texts`` designate, and what was understood of each name (« « Annecy » :
-    commune 74010 Annecy, 74, 132 117 habitants »). Raises CptsError on a name that designates
-    several places or none."""
+    commune 74010 Annecy, 74, 132 117 habitants »). A name that designates several places is
+    given to ``choose`` (a person in a terminal picks one, or none); without it, or when none
+    is picked, and for a name that designates no place: CptsError, nothing decided."""
     codes: list[str] = []
     said: list[str] = []
     for given in texts:
@@ -139,6 +146,12 @@ def codes_for(texts: Iterable[str], which: str | None = None) -> tuple[list[str]
         if len(found) == 1:
             codes.append(found[0].code)
             said.append(f"« {shortened(text)} » : {describe(found[0])}.")
+            continue
+        if found and choose is not None:
+            code = choose(text, found)
+            if code is None:
+                raise CptsError(f"« {shortened(text)} » : aucun lieu choisi (rien n'a été écrit).")
+            codes.append(code)
             continue
         if found:
             raise CptsError(several_places(text, found))
