@@ -14,6 +14,7 @@ from cpts_cli.funding.model import CRISIS
 from cpts_cli.funding.yearly import cumulative_reason
 from cpts_cli.funding.yearly import number as _numeric
 from cpts_cli.project.positions import pointer
+from cpts_cli.support import formatting as _format
 
 STEP = "mise_en_oeuvre"
 
@@ -58,7 +59,7 @@ def every_indicator(ctx: Context):
     step=STEP,
     severity="warning",
     title="Année de contrat écoulée sans bilan",
-    message="L'année de contrat {annee} ({debut} → {fin}) est écoulée : notez ses résultats.",
+    message="L'année de contrat {annee} (du {debut} au {fin}) est écoulée : notez ses résultats.",
 )
 def elapsed_years(ctx: Context):
     """Une année de contrat court d'un anniversaire de la signature au suivant ; une fois
@@ -73,7 +74,10 @@ def elapsed_years(ctx: Context):
     for index, start, end in contract_years(signature):
         if end < ctx.today and index not in recorded:
             yield hit(
-                "/mise_en_oeuvre/annees", annee=index, debut=start.isoformat(), fin=end.isoformat()
+                "/mise_en_oeuvre/annees",
+                annee=index,
+                debut=_format.date_text(start),
+                fin=_format.date_text(end),
             )
 
 

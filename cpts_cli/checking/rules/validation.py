@@ -49,8 +49,8 @@ def decision(ctx: Context):
         yield hit(
             "/validation/envoi_projet",
             detail=(
-                f"Projet envoyé le {sent.isoformat()} : sans décision, la validation tacite "
-                f"sera acquise le {tacit.isoformat()}."
+                f"Projet envoyé le {_format.date_text(sent)} : sans décision, la validation "
+                f"tacite sera acquise le {_format.date_text(tacit)}."
             ),
         )
 
@@ -199,8 +199,8 @@ def signature_after_validation(ctx: Context):
     if d.get("decision") == "validation" and validated and signature < validated:
         yield hit(
             "/validation/contrat/date_signature",
-            signature=signature.isoformat(),
-            validation=validated.isoformat(),
+            signature=_format.date_text(signature),
+            validation=_format.date_text(validated),
         )
 
 
