@@ -658,3 +658,25 @@ def test_any_text_gives_a_day_a_month_or_a_refusal():
 
     anything()
     every_month()
+
+
+def test_a_share_is_typed_as_a_percentage_or_a_fraction(at_validation):
+    """Seen in a terminal: people type a level's share in percent. « 25 % » is 0.25, « 0,75 »
+    stays 0.75, « 100 % » is 1; « 25 » alone is refused (a share is at most 1)."""
+
+    def answer(p):
+        if p.message.startswith("Part versée au niveau"):
+            return {"socle": "25 %", "intermédiaire": "0,75", "objectif": "100%"}[p.message[22:]]
+        return contract_answers(p)
+
+    result = fill(read_path(at_validation), Script(answer), "validation", today=TODAY, write=False)
+    levels = result.report.document.plain["validation"]["contrat"]["missions"][0]["indicateurs"][0]
+    assert levels["niveaux"] == {
+        "socle": {"cible": 40, "part": 0.25},
+        "intermediaire": {"cible": 60, "part": 0.75},
+        "objectif": {"cible": 80, "part": 1},
+    }
+    asker = Script(contract_answers)
+    fill(read_path(at_validation), asker, "validation", today=TODAY, write=False)
+    share = next(p for p in asker.asked if p.message.startswith("Part versée au niveau"))
+    assert "(maximum 1)" in share.validate("25") and share.validate("25 %") is None

@@ -198,7 +198,7 @@ class ScalarAsker:
                 problem = v.check_number(text, label, integer=kind == "integer")
                 if problem:
                     return problem
-                problem = v.check_range(v.parse_number(text), label, q.minimum, q.maximum)
+                problem = v.check_range(_number(text, q), label, q.minimum, q.maximum)
                 if problem:
                     return problem
             if q.search and not _looks_like_code(text, q.search):
@@ -257,7 +257,7 @@ class ScalarAsker:
         if kind == "month":
             return v.parse_plan_date(text)
         if kind in ("integer", "number"):
-            return v.parse_number(text)
+            return _number(text, q)
         if kind == "value":
             number = v.parse_number(text)
             return number if number is not None else text
@@ -338,3 +338,14 @@ def _code_value(code: str, q: Question):
     if q.search in ("commune", "epci"):
         return edit.named_code(code, q.search)
     return edit.Quoted(code)
+
+
+def _number(text: str, q: Question):
+    """A number typed; for a share between 0 and 1, « 25 % » is 0.25."""
+    from cpts_cli.fill import validators as v
+
+    value = v.parse_number(text)
+    if value is not None and "%" in text and q.minimum == 0 and q.maximum == 1:
+        share = round(value / 100, 6)
+        return int(share) if share.is_integer() else share
+    return value
