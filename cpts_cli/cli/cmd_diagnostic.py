@@ -138,11 +138,11 @@ def _list_changes(out, item, dry_run: bool) -> None:
 
     i = item.indicators
     lines = [f"  [green]+[/] {escape(c)}" for c in i.added]
-    lines += [f"  [yellow]~[/] {escape(c)} : remplace le {escape(old)}" for c, old in i.replaced]
+    lines += [f"  [yellow]~[/] {escape(c)} : remplace {_the(old)}" for c, old in i.replaced]
     lines += [f"  [yellow]~[/] {escape(c)} : valeurs mises à jour" for c in i.updated]
     lines += [f"  [dim]= {escape(c)} (saisi à la main, laissé tel quel)[/]" for c in i.kept]
     lines += [
-        f"  [red]×[/] {escape(c)} : refusé, le {escape(kept)} est plus récent"
+        f"  [red]×[/] {escape(c)} : refusé, les valeurs en place ({escape(kept)}) sont plus récentes"
         for c, kept in i.refused
     ]
     if item.structures is not None and dry_run:
@@ -153,3 +153,10 @@ def _list_changes(out, item, dry_run: bool) -> None:
         out.print(line)
     if len(lines) > MAX_SHOWN:
         out.print(f"  … et {len(lines) - MAX_SHOWN} autres (--format json pour la liste complète).")
+
+
+def _the(label: str) -> str:
+    """« le millésime 2021 », « l'extraction du 2024-03-15 » (escaped for Rich)."""
+    from rich.markup import escape
+
+    return escape(("l'" if label[:1] in "aeéiou" else "le ") + label)
