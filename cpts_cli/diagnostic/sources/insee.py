@@ -100,10 +100,30 @@ def _from_text(opener, name: str, scope: Scope) -> SourceFile:
 
 
 def _csv_rows(lines):
-    first = next(lines, "")
+    """The header, then the rows cut after the last column read: the file has some 100
+    columns and the population by age comes first; a line with a ``"`` goes through the
+    CSV parser."""
+    first = next(lines, "").lstrip("\ufeff")
     delimiter = max((";", ",", "\t"), key=first.count)
-    yield next(csv.reader([first], delimiter=delimiter))
-    yield from csv.reader(lines, delimiter=delimiter)
+    header = next(csv.reader([first], delimiter=delimiter))
+    yield header
+    names = [h.strip().upper() for h in header]
+    years = [int(m.group(1)) for h in names if (m := _PREFIX.match(h))]
+    wanted = (
+        [
+            names.index(f"P{max(years):02d}_{c}")
+            for c in COLUMNS
+            if f"P{max(years):02d}_{c}" in names
+        ]
+        if years
+        else []
+    )
+    width = max(wanted, default=len(header)) + 1
+    for line in lines:
+        if '"' in line:
+            yield next(csv.reader([line], delimiter=delimiter), [])
+        else:
+            yield line.rstrip("\r").split(delimiter, width)[:width]
 
 
 def _sheet_names(path: Path) -> list[str]:
