@@ -260,6 +260,43 @@ def test_territory_on_two_departments_is_compared_with_the_most_populated(cli, t
     )
 
 
+@pytest.mark.parametrize("commune", ["112", "056"])
+def test_paris_arrondissement_by_its_code_or_by_the_postcode(cli, tmp_path, commune):
+    project = tmp_path / "cpts.yaml"
+    project.write_text('territoire:\n  communes: ["75112"]\n', encoding="utf-8")
+    rows = [
+        structureet("750000001", "PHARMACIE", "75", commune, "620"),
+        structureet("750000002", "PHARMACIE", "75", commune, "620"),
+    ]
+    rows[0][15] = "75012 PARIS"
+    rows[1][15] = "75015 PARIS"
+    assert (
+        cli("diagnostic", "import", "-f", project, write_finess(tmp_path / "f.csv", rows)).code == 0
+    )
+    expected = 1 if commune == "056" else 2  # the postcode places the whole city's lines
+    assert _indicator(project, "etablissements_pharmacies")["valeur"] == expected
+    assert {s["commune"] for s in _structures(project)} == {"75112"}
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40))
+def test_any_establishment_name_comes_back_as_written(tmp_path_factory, name):
+    from tests.conftest import run_cli
+
+    name = name.strip()
+    if not name:
+        return
+    tmp = tmp_path_factory.mktemp("name")
+    project = tmp / "cpts.yaml"
+    project.write_text('territoire:\n  communes: ["21005"]\n', encoding="utf-8")
+    rows = [structureet("210000001", name, "21", "005", "620")]
+    result = run_cli(["diagnostic", "import", "-f", project, write_finess(tmp / "f.csv", rows)])
+    assert result.code == 0, result.err
+    assert _structures(project)[0]["nom"] == name
+    # The file is still valid where the import wrote (the rest of this tiny project is not).
+    assert "mobilisation" not in run_cli(["validate", project]).out
+
+
 # --------------------------------------------------------------------------- INSEE
 
 BANDS = {AISEREY: (300, 250, 300, 320, 200, 100, 30), AUBIGNY: (100, 80, 110, 120, 80, 40, 11)}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from cpts_cli.diagnostic import reading
@@ -123,6 +124,8 @@ def _read_lines(lines, name: str, scope: Scope) -> SourceFile:
             cat = row[18].strip()
             group = _GROUP.get(cat)
             target = wanted.get(code)
+            if target is None and code in _CITIES:
+                target = wanted.get(_arrondissement(row[15]))
             if group is not None:
                 dep = reading.departement_of(code)
                 counts = by_dep.get(dep)
@@ -144,6 +147,25 @@ def _read_lines(lines, name: str, scope: Scope) -> SourceFile:
             "une extraction FINESS des établissements lisible.",
         )
     return _source(year, date, territory, by_dep, scope, kept)
+
+
+#: Paris, Lyon, Marseille: a line may give the whole city; a territory made of some of
+#: its arrondissements finds its establishments through their postcode.
+_CITIES = ("75056", "69123", "13055")
+
+
+@lru_cache(maxsize=512)
+def _arrondissement_of(postcode: str) -> str:
+    from cpts_cli.referentiel import store
+
+    found = [c for c in store.postal_codes(postcode) if c[:3] in ("751", "693", "132")]
+    return found[0] if len(found) == 1 else ""
+
+
+def _arrondissement(acheminement: str) -> str:
+    """The arrondissement of a ``ligneacheminement`` (``75012 PARIS``, ``69003 LYON``)."""
+    postcode = acheminement.strip()[:5]
+    return _arrondissement_of(postcode) if postcode.isdigit() else ""
 
 
 def _chain(first: list[str], rest):
