@@ -77,7 +77,10 @@ def child_pandas_insee(source: Path, project: Path) -> dict:
 
 
 def child_cpts(source: Path, project: Path) -> dict:
-    from cpts_cli.diagnostic.run import import_files
+    from cpts_cli.diagnostic.run import import_files, recognise
+    from cpts_cli.diagnostic.scope import scope_of
+    from cpts_cli.project.load import read_path
+    from cpts_cli.territory.summary import derive
 
     work = project.with_name(f"run-{os.getpid()}.yaml")
     shutil.copy(project, work)
@@ -85,13 +88,18 @@ def child_cpts(source: Path, project: Path) -> dict:
     report = import_files(work, [source])
     seconds = time.perf_counter() - start
     work.unlink()
+    # The reader alone (what pandas is compared with, beside the whole command).
+    scope = scope_of(derive(read_path(project).plain["territoire"]))
+    start = time.perf_counter()
+    recognise(source).read(source, scope)
+    read_seconds = time.perf_counter() - start
     item = report.imports[0]
+    counted = ("établissements", "habitants")
     return {
         "seconds": seconds,
+        "read_seconds": read_seconds,
         "peak_mb": _peak_mb(),
-        "territory": sum(
-            f.territoire or 0 for f in item.source.figures if f.unite == "établissements"
-        ),
+        "territory": sum(f.territoire or 0 for f in item.source.figures if f.unite in counted),
         "structures": len(item.source.structures),
     }
 
@@ -154,11 +162,14 @@ def compare(source: Path, project: Path, runs: int, pandas_python: str | None, k
         print(
             f"{kind:7s} médiane {medians[kind]:6.2f} s  ({times})  mémoire max {peak:6.0f} Mo  {rows[0]}"
         )
+    reader = statistics.median(r["read_seconds"] for r in results["cpts"])
+    print(f"cpts, lecteur seul (sans lire ni écrire le fichier projet) : médiane {reader:.2f} s")
     peak = max(r["peak_mb"] for r in results["cpts"])
     print(
         f"cpts: mémoire {peak:.0f} Mo (cible < {TARGET_MB:.0f} Mo) : {'OK' if peak < TARGET_MB else 'DÉPASSÉE'}"
     )
     if "pandas" in medians:
+        print(f"rapport lecteur seul / pandas = {reader / medians['pandas']:.2f}")
         ratio = medians["cpts"] / medians["pandas"]
         print(
             f"rapport cpts / pandas = {ratio:.2f} (cible ≤ {TARGET_RATIO:.1f}) : {'OK' if ratio <= TARGET_RATIO else 'DÉPASSÉE'}"

@@ -18,7 +18,9 @@ when the file has it, else its arrondissements).
 from __future__ import annotations
 
 import csv
+import math
 import re
+from operator import itemgetter
 from pathlib import Path
 
 from cpts_cli.diagnostic import reading
@@ -40,6 +42,7 @@ BANDS = (
 COLUMNS = ("POP", "POP0014", "POP1529", "POP3044", "POP4559", "POP6074", "POP7589", "POP90P")
 _PREFIX = re.compile(r"^P(\d\d)_POP$")
 _CITIES = {"751": "75056", "693": "69123", "132": "13055"}  # arrondissement code prefixes
+_CITY_CODES = frozenset(_CITIES.values())
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -196,10 +199,12 @@ def _vintage(header: list[str], name: str) -> tuple[int, dict[str, int]]:
 
 
 def _number(text: str) -> float:
-    text = text.strip().replace("\u202f", "").replace(" ", "")
-    if not text:
+    """A value written with a decimal comma, spaces, or nothing (0); not a number: 0."""
+    text = text.strip().strip('"').replace("\u202f", "").replace(" ", "").replace(",", ".")
+    try:
+        return float(text) if text else 0.0
+    except ValueError:
         return 0.0
-    return float(text.replace(",", "."))
 
 
 def _compute(rows, name: str, scope: Scope) -> SourceFile:
@@ -209,55 +214,65 @@ def _compute(rows, name: str, scope: Scope) -> SourceFile:
     year, cols = _vintage(header, name)
     wanted = reading.territory_codes(scope)
     width = max(cols.values()) + 1
-    by_dep: dict[str, list[float]] = {}
-    arm: dict[str, list[float]] = {}  # city → its arrondissements' sums
+    pick = itemgetter(*cols.values())
+    # Values stay text until the end, where each column is summed at once (much faster
+    # than adding row by row).
+    by_dep: dict[str, list[tuple[str, ...]]] = {}
+    arm: dict[str, list[tuple[str, ...]]] = {}  # city → its arrondissements' rows
     cities: set[str] = set()
-    found: dict[str, dict[str, list[float]]] = {}  # territory commune → file code → values
-    bad = 0
+    found: dict[str, dict[str, tuple[str, ...]]] = {}  # territory commune → file code → row
     for row in rows:
-        if len(row) < width or not row[0].strip():
-            bad += 1
+        if len(row) < width:
             continue
-        code = row[0].strip().upper().zfill(5)
-        try:
-            values = [_number(row[i]) for i in cols.values()]
-        except ValueError:
-            bad += 1
-            continue
+        code = row[0]
+        if len(code) != 5:
+            code = code.strip().upper().zfill(5)
+            if not code.strip("0"):
+                continue
+        values = pick(row)
         target = wanted.get(code)
         if target is not None:
             found.setdefault(target, {})[code] = values
-        city = _CITIES.get(code[:3]) if code[:3] in _CITIES and code != _CITIES[code[:3]] else None
-        if city is not None:
-            _add(arm.setdefault(city, [0.0] * len(cols)), values)
+        prefix = code[:3]
+        if prefix in _CITIES and code != _CITIES[prefix]:
+            arm.setdefault(_CITIES[prefix], []).append(values)
             continue
-        if code in _CITIES.values():
+        if code in _CITY_CODES:
             cities.add(code)
-        _add(by_dep.setdefault(reading.departement_of(code), [0.0] * len(cols)), values)
+        dep = code[:3] if code[:2] in ("97", "98") else code[:2]
+        by_dep.setdefault(dep, []).append(values)
     if not by_dep and not arm:
         raise reading.refuse(name, "aucune ligne de commune lisible.")
     for city, values in arm.items():
         if city not in cities:
-            _add(by_dep.setdefault(reading.departement_of(city), [0.0] * len(cols)), values)
-    return _source(year, _territory(found, scope, len(cols)), by_dep, scope)
+            by_dep.setdefault(reading.departement_of(city), []).extend(values)
+    totals = {dep: _sums(values) for dep, values in by_dep.items()}
+    return _source(year, _territory(found, scope), totals, scope)
 
 
-def _add(total: list[float], values: list[float]) -> None:
-    for i, v in enumerate(values):
-        total[i] += v
+def _sums(rows: list[tuple[str, ...]]) -> list[float]:
+    """Each column of ``rows`` summed (a decimal comma or an empty cell read too)."""
+    try:
+        return [math.fsum(map(float, column)) for column in zip(*rows, strict=True)]
+    except ValueError:
+        return [math.fsum(map(_number, column)) for column in zip(*rows, strict=True)]
 
 
-def _territory(found, scope: Scope, width: int) -> tuple[list[float], tuple[str, ...]]:
-    total = [0.0] * width
+def _territory(found, scope: Scope) -> tuple[list[float], tuple[str, ...]]:
+    chosen: list[tuple[str, ...]] = []
     missing: list[str] = []
     for commune in scope.communes:
         lines = found.get(commune)
         if not lines:
             missing.append(commune)
             continue
-        for values in [lines[commune]] if commune in lines else lines.values():
-            _add(total, values)
-    return total, tuple(missing)
+        chosen.extend([lines[commune]] if commune in lines else lines.values())
+    return (_sums(chosen) if chosen else [0.0] * len(COLUMNS)), tuple(missing)
+
+
+def _add(total: list[float], values: list[float]) -> None:
+    for i, v in enumerate(values):
+        total[i] += v
 
 
 def _source(year: int, territory, by_dep, scope: Scope) -> SourceFile:
