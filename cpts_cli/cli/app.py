@@ -59,6 +59,7 @@ def root(
 def _register() -> None:
     from cpts_cli.cli import (
         cmd_actors,
+        cmd_diagnostic,
         cmd_fill,
         cmd_funding,
         cmd_info,
@@ -74,6 +75,7 @@ def _register() -> None:
     cmd_fill.register(app)
     cmd_render.register(app)
     cmd_actors.register(app)
+    cmd_diagnostic.register(app)
 
 
 _register()

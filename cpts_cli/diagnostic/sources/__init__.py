@@ -54,3 +54,6 @@ class SourceFile:
     figures: tuple[Figure, ...]
     #: FINESS only: the territory's establishments, for mobilisation.structures
     structures: tuple[dict, ...] = ()
+    #: optional, finer than ``millesime``: orders two files of the same year (FINESS: the
+    #: extraction date, ``YYYY-MM-DD``); written in the indicators' ``source``
+    version: str = ""
