@@ -31,7 +31,6 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -178,9 +177,15 @@ class _Areas:
 _CITIES = ("75056", "69123", "13055")
 
 
+@lru_cache(maxsize=1 << 16)
 def _name(code: str) -> str:
-    commune = store.commune(code)
-    return norm(commune.nom) if commune else ""
+    """The normalised name of a commune (or arrondissement) of the national table."""
+    return norm(_names().get(code, ""))
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    return {c.code: c.nom for c in national_communes()}
 
 
 _OUTSIDE = ("975", "977", "978", "984", "986", "987", "988", "989")
@@ -267,7 +272,6 @@ class _Counter:
         # A column the file lacks reads the "" appended to each line's fields (index -1).
         self.idx = [cols.get(k, -1) for k in _FIELDS]
         self.maxsplit = max(self.idx) + 1
-        self.act = itemgetter(*self.idx[1:])
         self.accepted = parsed.pipes
         self.expected = parsed.expected
         self.result = _Result()
@@ -278,8 +282,9 @@ class _Counter:
         self.people: list[int] = []  # professionals per pattern number
         self.hashes = [array("q") for _ in range(256)]
         self.numbers = [array("l") for _ in range(256)]
-        self.current: bytes | None = None
-        self.acts: list[tuple] = []
+        #: the current professional: identifier, first profession code, GP, places and
+        #: liberal places of that profession, (profession, places, liberal) of others
+        self.state: tuple = (None, None, False, set(), set(), None)
         self._gp: dict[bytes, bool] = {}
         self._liberal: dict[bytes, bool] = {}
         self._places: dict[tuple, tuple[str, ...] | None] = {}
@@ -305,55 +310,70 @@ class _Counter:
             good = [x for x in lines if x.count(b"|") == self.accepted]
             self.result.bad_lines += sum(1 for x in lines if x.strip()) - len(good)
             lines = good
-        i_id, maxsplit, act = self.idx[0], self.maxsplit, self.act
-        current, acts = self.current, self.acts
+        self._lines(lines)
+
+    def _lines(self, lines: list[bytes]) -> None:
+        """Sound lines: each professional's (those that follow each other) folded into the
+        state of the current one, closed when the next one starts."""
+        i_id, i_prof, i_sf, i_mode, i_com, i_cp, i_lib, i_cedex = self.idx
+        maxsplit, professions, by_code = self.maxsplit, self._professions, self.areas.by_code
+        liberal_mode, gp_cache = self._liberal, self._gp
+        current, first, gp, places, liberal, others = self.state
         for line in lines:
             f = line.split(b"|", maxsplit)
             f.append(b"")
             ident = f[i_id]
             if ident != current:
-                if acts:
-                    self._fold(current, acts)
-                current, acts = ident, []
-            acts.append(act(f))
-        self.current, self.acts = current, acts
-
-    def _fold(self, ident: bytes, acts: list[tuple]) -> None:
-        """One professional's lines (those that follow each other) → their pattern."""
-        professions, by_code, liberal_mode = self._professions, self.areas.by_code, self._liberal
-        gp_cache = self._gp
-        kinds: set[bytes] = set()
-        places: set[tuple[str, ...]] = set()
-        liberal: set[tuple[str, ...]] = set()
-        gp = False
-        for prof, sf, mode, com, cp, lib, cedex in acts:
+                if first is not None:
+                    self._close(current, first, gp, places, liberal, others)
+                current, first, gp, places, liberal, others = ident, None, False, set(), set(), None
+            prof = f[i_prof]
             if prof not in professions:
                 prof = prof.strip()
                 if prof not in professions:
                     continue
-            kinds.add(prof)
+            sf = f[i_sf]
             if sf and not gp:
                 gp = gp_cache.get(sf)
                 if gp is None:
                     gp = self._is_gp(sf)
-            areas = by_code.get(com)
+            if first is None:
+                first = prof
+            areas = by_code.get(f[i_com])
             if areas is None:
-                areas = self._place(com, cp, lib, cedex)
+                areas = self._place(f[i_com], f[i_cp], f[i_lib], f[i_cedex])
                 if areas is None:
                     self.unplaced += 1
+                    if prof != first:
+                        others = others or set()
+                        others.add((prof, None, False))
                     continue
-            places.add(areas)
+            mode = f[i_mode]
             is_liberal = liberal_mode.get(mode)
             if is_liberal is None:
                 is_liberal = self._is_liberal(mode)
-            if is_liberal:
-                liberal.add(areas)
-        if not kinds:
-            return
-        if len(kinds) == 1:
-            key = (kinds.pop(), gp, frozenset(places), frozenset(liberal))
+            if prof == first:
+                places.add(areas)
+                if is_liberal:
+                    liberal.add(areas)
+            else:  # a second profession (rare): its own places
+                others = others or set()
+                others.add((prof, areas, is_liberal))
+        self.state = (current, first, gp, places, liberal, others)
+
+    def _close(self, ident: bytes, first: bytes, gp, places, liberal, others) -> None:
+        """One professional → their pattern's count, and their identifier's hash."""
+        if others is None:
+            key = (first, bool(gp), frozenset(places), frozenset(liberal))
         else:
-            key = self._several(acts, gp)
+            key = (
+                frozenset({first, *(o[0] for o in others)}),
+                bool(gp),
+                frozenset({*((first, a) for a in places), *((o[0], o[1]) for o in others if o[1])}),
+                frozenset(
+                    {*((first, a) for a in liberal), *((o[0], o[1]) for o in others if o[2])}
+                ),
+            )
         number = self.patterns.get(key)
         if number is None:
             number = self.patterns[key] = len(self.people)
@@ -363,29 +383,11 @@ class _Counter:
         self.hashes[h & 255].append(h)
         self.numbers[h & 255].append(number)
 
-    def _several(self, acts: list[tuple], gp: bool) -> Pattern:
-        """The pattern of a professional with several professions: each its own places."""
-        kinds, places, liberal = set(), set(), set()
-        for prof, _sf, mode, com, cp, lib, cedex in acts:
-            prof = prof.strip()
-            if prof not in self._professions:
-                continue
-            kinds.add(prof)
-            areas = self.areas.by_code.get(com)
-            if areas is None:
-                areas = self._place(com, cp, lib, cedex)
-                if areas is None:
-                    continue
-            places.add((prof, areas))
-            if self._is_liberal(mode):
-                liberal.add((prof, areas))
-        return (frozenset(kinds), gp, frozenset(places), frozenset(liberal))
-
     def finish(self) -> _Counts:
         """The counts, each professional once (their scattered groups merged)."""
-        if self.acts:
-            self._fold(self.current, self.acts)
-            self.acts = []
+        if self.state[1] is not None:
+            self._close(*self.state)
+            self.state = (None, None, False, set(), set(), None)
         patterns = [_canonical(p) for p in self.patterns]
         self.patterns = dict(zip(patterns, range(len(patterns)), strict=True))
         people = self.people
