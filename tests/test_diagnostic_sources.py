@@ -199,6 +199,22 @@ def test_rpps_whole_city_and_arrondissements(tmp_path):
     assert figure(source, "infirmiers_pour_10000").territoire == per10k(1, pop(["75115"]))
 
 
+def test_rpps_malformed_lines_are_said(tmp_path):
+    rows = worked_rows()
+    text = write_rpps(tmp_path / NAME, rows).read_text(encoding="utf-8")
+    (tmp_path / NAME).write_text(text + "10000000009|60|L|\n", encoding="utf-8")
+    source = rpps.read(tmp_path / NAME, SCOPE)
+    clean = rpps.read(write_rpps(tmp_path / ("b" + NAME), rows), SCOPE)
+
+    def values(src):
+        return [(f.code, f.territoire, f.departements, f.regions, f.france) for f in src.figures]
+
+    assert values(source) == values(clean)
+    note = figure(source, "infirmiers_pour_10000").note
+    assert "1 lignes n'avaient pas le nombre de champs de l'en-tête : ignorées." in note
+    assert "lignes n'avaient pas" not in figure(clean, "infirmiers_pour_10000").note
+
+
 def test_rpps_vintage_unknown_is_refused(tmp_path):
     path = write_rpps(tmp_path / "extraction.txt", worked_rows())
     with pytest.raises(CptsError) as exc:

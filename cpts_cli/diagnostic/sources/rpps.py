@@ -560,7 +560,7 @@ def read(path: Path, scope: Scope) -> SourceFile:
     areas = _Areas(scope)
     counter, _label, _member = _scan(path, areas)
     counts = counter.finish()
-    figures = _figures(counts, areas, scope, counter.result.lines)
+    figures = _figures(counts, areas, scope, counter.result)
     return SourceFile(KIND, EDITEUR, JEU, year, tuple(figures))
 
 
@@ -573,11 +573,8 @@ def _members(path: Path) -> list[str]:
         return []
 
 
-def _figures(counts: _Counts, areas: _Areas, scope: Scope, lines: int) -> list[Figure]:
+def _figures(counts: _Counts, areas: _Areas, scope: Scope, read: _Result) -> list[Figure]:
     pop = areas.population
-    keys = {TERRITORY: TERRITORY, FRANCE: FRANCE}
-    keys.update({d: "D" + d for d in scope.departements})
-    keys.update({r: "R" + r for r in scope.regions})
     missing_pop = ""
     if areas.unknown_population:
         missing_pop = (
@@ -587,8 +584,12 @@ def _figures(counts: _Counts, areas: _Areas, scope: Scope, lines: int) -> list[F
     unplaced = ""
     if counts.unplaced:
         unplaced = (
-            f" {counts.unplaced} activités de l'extraction (sur {lines}) n'ont ni code commune "
-            "ni code postal utilisable : elles ne sont comptées nulle part."
+            f" {counts.unplaced} activités de l'extraction (sur {read.lines} lignes) n'ont ni "
+            "code commune ni code postal utilisable : elles ne sont comptées nulle part."
+        )
+    if read.bad_lines:
+        unplaced += (
+            f" {read.bad_lines} lignes n'avaient pas le nombre de champs de l'en-tête : ignorées."
         )
     out: list[Figure] = []
     for kind, (stem, plural) in PROFESSIONS.items():
@@ -624,9 +625,9 @@ def _figures(counts: _Counts, areas: _Areas, scope: Scope, lines: int) -> list[F
                     libelle=libelle,
                     theme="offre_soins",
                     unite=unit,
-                    territoire=value(keys[TERRITORY]),
-                    departements={d: value(keys[d]) for d in scope.departements},
-                    regions={r: value(keys[r]) for r in scope.regions},
+                    territoire=value(TERRITORY),
+                    departements={d: value("D" + d) for d in scope.departements},
+                    regions={r: value("R" + r) for r in scope.regions},
                     france=value(FRANCE),
                     note=note if value is density else _share_note(here, plural),
                 )
