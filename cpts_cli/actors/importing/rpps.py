@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from cpts_cli.actors.importing.codes import A_ENCODING, A_FIELD_COUNT
 from cpts_cli.actors.importing.limits import (
@@ -109,19 +109,48 @@ def sniff_encoding(sample: bytes) -> str:
         return "latin-1"
 
 
+@dataclass
+class Header:
+    """What the header row (and the first lines after it) say about the extraction."""
+
+    encoding: str
+    names: list[str]  # normalised column names
+    columns: dict[str, int]  # our field → index (``column_indexes``)
+    pipes: int  # ``|`` per line (the header's, or one less/more as the first lines say)
+    expected: int  # fields per line
+
+
+def read_header(header: bytes, sample: bytes) -> Header:
+    """The header row of an extraction (bytes, without its line end) and a sample of the
+    lines after it: encoding, columns, and how many ``|`` a sound line has."""
+    if header.startswith(b"\xef\xbb\xbf"):
+        header = header[3:]
+    encoding = sniff_encoding(header + b"\n" + sample)
+    text = header.rstrip(b"\r").decode(encoding, errors="replace")
+    names = [norm(n) for n in text.split("|")]
+    trailing = bool(names) and names[-1] == ""
+    pipes = text.count("|")
+    # Lines end with "|" like the header (the public file); a copy whose lines lack it
+    # (or add one) is read too: the first lines say which, then every line must match.
+    other = pipes - 1 if trailing else pipes + 1
+    first_lines = sample.split(b"\n")[:200]
+    if sum(x.count(b"|") == other for x in first_lines) > sum(
+        x.count(b"|") == pipes for x in first_lines
+    ):
+        pipes = other
+    expected = len(names) - 1 if trailing else len(names)
+    return Header(encoding, names, column_indexes(names), pipes, expected)
+
+
 class _Reader:
     def __init__(self, places: Places, source: str, header: bytes, sample: bytes) -> None:
         self.places = places
         self.source = source
         self.result = RppsRead()
-        if header.startswith(b"\xef\xbb\xbf"):
-            header = header[3:]
-        self.encoding = sniff_encoding(header + b"\n" + sample)
+        parsed = read_header(header, sample)
+        self.encoding = parsed.encoding
         self.result.encoding = self.encoding
-        text = header.rstrip(b"\r").decode(self.encoding, errors="replace")
-        names = [norm(n) for n in text.split("|")]
-        trailing = bool(names) and names[-1] == ""
-        self.columns = column_indexes(names)
+        self.columns = parsed.columns
         missing = [k for k in REQUIRED if k not in self.columns]
         if "code_commune" not in self.columns and "code_postal" not in self.columns:
             missing.append("code_commune")
@@ -137,17 +166,8 @@ class _Reader:
                 + ", ".join(f"« {labels[k]} »" for k in missing)
                 + " : est-ce bien le fichier PS_LibreAcces_Personne_activite ?"
             )
-        pipes = text.count("|")
-        # Lines end with "|" like the header (the public file); a copy whose lines lack it
-        # (or add one) is read too: the first lines say which, then every line must match.
-        other = pipes - 1 if trailing else pipes + 1
-        first_lines = sample.split(b"\n")[:200]
-        if sum(x.count(b"|") == other for x in first_lines) > sum(
-            x.count(b"|") == pipes for x in first_lines
-        ):
-            pipes = other
-        self.accepted = {pipes}
-        self.expected = len(names) - 1 if trailing else len(names)
+        self.accepted = {parsed.pipes}
+        self.expected = parsed.expected
         codes = places.match_codes()
         if any(len(c) != 5 for c in codes):
             raise ValueError("commune codes and postcodes have 5 characters")
@@ -317,6 +337,32 @@ def read_rpps(
     Raises ``CptsError`` when the header lacks the columns we need or when most lines of the
     first block are malformed (not an extraction after all).
     """
+    reader = scan_extraction(
+        stream,
+        source=source,
+        progress=progress,
+        first=first,
+        make_reader=lambda header, sample: _Reader(places, source, header, sample),
+    )
+    return reader.finish()
+
+
+def scan_extraction(
+    stream: BinaryIO,
+    *,
+    source: str,
+    make_reader: Callable[[bytes, bytes], Any],
+    progress: Callable[[int], None] | None = None,
+    first: bytes = b"",
+):
+    """Feed an extraction to a reader, block by block; the reader once every line is read.
+
+    ``make_reader(header, sample)`` builds the reader from the header row and the first
+    block; it has ``block(buf, lo, hi, last=False)`` (whole lines of ``buf[lo:hi]``),
+    ``line`` (the number of the last line read), ``expected`` (fields per line) and
+    ``result.lines`` / ``result.bad_lines``. Lines longer than ``MAX_LINE_BYTES`` and
+    files whose first lines are mostly malformed raise ``CptsError``.
+    """
     data = first
     if progress and first:
         progress(len(first))
@@ -334,7 +380,7 @@ def read_rpps(
         raise CptsError(line_too_long(source, 1))
     if cut < 0:
         raise CptsError(f"« {source} » n'a qu'une ligne d'en-tête, sans données.")
-    reader = _Reader(places, source, data[:cut], data[cut + 1 : cut + 1 + BLOCK])
+    reader = make_reader(data[:cut], data[cut + 1 : cut + 1 + BLOCK])
     # ``rest``: the start of a line whose end is in the next block (short: part of a line).
     last_end = data.rfind(b"\n")
     reader.block(data, cut + 1, last_end + 1)
@@ -368,7 +414,7 @@ def read_rpps(
     if rest:
         reader.block(rest, last=True)
     _check_shape(reader, source)
-    return reader.finish()
+    return reader
 
 
 def line_too_long(source: str, number: int) -> str:
