@@ -47,6 +47,7 @@ from cpts_cli.actors.importing.source import open_member
 from cpts_cli.diagnostic.sources import Figure, Scope, SourceFile
 from cpts_cli.referentiel import store
 from cpts_cli.support.errors import CptsError, os_error_fr
+from cpts_cli.support.formatting import fmt_int
 
 KIND = "rpps"
 EDITEUR = "ANS (Annuaire Santé)"
@@ -584,12 +585,14 @@ def _figures(counts: _Counts, areas: _Areas, scope: Scope, read: _Result) -> lis
     unplaced = ""
     if counts.unplaced:
         unplaced = (
-            f" {counts.unplaced} activités de l'extraction (sur {read.lines} lignes) n'ont ni "
+            f" {fmt_int(counts.unplaced)} activités de l'extraction (sur {fmt_int(read.lines)} "
+            "lignes) n'ont ni "
             "code commune ni code postal utilisable : elles ne sont comptées nulle part."
         )
     if read.bad_lines:
         unplaced += (
-            f" {read.bad_lines} lignes n'avaient pas le nombre de champs de l'en-tête : ignorées."
+            f" {fmt_int(read.bad_lines)} lignes n'avaient pas le nombre de champs de l'en-tête : "
+            "ignorées."
         )
     out: list[Figure] = []
     for kind, (stem, plural) in PROFESSIONS.items():
@@ -610,7 +613,7 @@ def _figures(counts: _Counts, areas: _Areas, scope: Scope, read: _Result) -> lis
 
         here = counts.total.get((TERRITORY, kind), 0)
         note = (
-            f"{plural.capitalize()} exerçant dans le territoire : {here} (chacun compté une "
+            f"{plural.capitalize()} exerçant dans le territoire : {fmt_int(here)} (chacun compté une "
             "fois, quel que soit le nombre de ses activités), rapportés à la population "
             "municipale." + missing_pop + unplaced
         )
