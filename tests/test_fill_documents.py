@@ -680,3 +680,28 @@ def test_a_share_is_typed_as_a_percentage_or_a_fraction(at_validation):
     fill(read_path(at_validation), asker, "validation", today=TODAY, write=False)
     share = next(p for p in asker.asked if p.message.startswith("Part versée au niveau"))
     assert "(maximum 1)" in share.validate("25") and share.validate("25 %") is None
+
+
+def test_the_example_of_a_commune_is_one_of_the_projects_own(tmp_path):
+    """Seen driving fill for a territory around Annecy: « ex. 21166 » (Chenôve, the worked
+    example's) under « Commune d'exercice »."""
+    from cpts_cli.workflow.scaffold import new_project_text
+
+    path = tmp_path / "cpts.yaml"
+    path.write_text(
+        new_project_text("CPTS du Lac", "Dr Favre", communes=["74010"], today=TODAY), "utf-8"
+    )
+
+    def answer(p):
+        if p.message.startswith("Ajouter un acteur"):
+            return len([q for q in asker.asked if q.message == p.message]) == 1
+        if p.message == "Commune d'exercice":
+            return "74010"
+        if p.kind == "text" and p.message != "Nom":
+            return ""  # passed
+        return plausible(p)
+
+    asker = Script(answer)
+    fill(read_path(path), asker, "mobilisation", today=TODAY, write=False)
+    commune = next(p for p in asker.asked if p.message == "Commune d'exercice")
+    assert "ex. Annecy ou 74010" in commune.hint and "21166" not in commune.hint

@@ -142,7 +142,9 @@ def describe(result) -> str:
     return f"{result.nom} ({result.code}{', ' + extra if extra else ''})"
 
 
-def answer_hint(q: Question, must: bool) -> str:
+def answer_hint(q: Question, must: bool, example: str | None = None) -> str:
+    """How to answer ``q``; ``example`` replaces the schema's (a commune of the project's own
+    territory rather than one of the worked example's)."""
     parts = []
     if q.kind == "date":
         parts.append("AAAA-MM-JJ ou JJ/MM/AAAA")
@@ -154,8 +156,10 @@ def answer_hint(q: Question, must: bool) -> str:
         )
     if q.search:
         parts.append("code ou nom")
-    if q.example is not None and q.kind in ("text", "code", "value") and not q.default:
-        parts.append(f"ex. {q.example}")
+    if example is None and q.example is not None:
+        example = str(q.example)
+    if example is not None and q.kind in ("text", "code", "value") and not q.default:
+        parts.append(f"ex. {example}")
     if not must:
         parts.append("Entrée vide pour passer")
     return " ; ".join(parts)

@@ -69,7 +69,7 @@ class ScalarAsker:
                     "text",
                     q.title,
                     help=q.help,
-                    hint=_hint(q, must),
+                    hint=_hint(q, must, self._own_example(q)),
                     default="" if default is None else str(default),
                     validate=validate,
                 )
@@ -231,6 +231,21 @@ class ScalarAsker:
             return None
 
         return check
+
+    def _own_example(self, q: Question) -> str | None:
+        """For a commune, one of the project's own (« Annecy ou 74010 »), not the worked
+        example's; ``None`` keeps the schema's example."""
+        if q.search != "commune":
+            return None
+        from cpts_cli.referentiel import store
+
+        territory = self.doc.plain.get("territoire")
+        codes = territory.get("communes") if isinstance(territory, dict) else None
+        for code in codes if isinstance(codes, list) else []:
+            commune = store.commune(str(code)) if isinstance(code, str) else None
+            if commune is not None:
+                return f"{commune.nom} ou {commune.code}"
+        return None
 
     def _unique_problem(self, q: Question, text: str, place: Place) -> str | None:
         value = self._convert(q, text)
