@@ -247,3 +247,14 @@ def test_a_territory_without_any_contour_still_gets_a_picture_that_says_so(cli, 
     assert said["sans_contour"] == ["98735"]
     assert "collectivités d’outre-mer" in said["legende"]
     assert (tmp_path / "carte-territoire.png").read_bytes().startswith(PNG)
+
+
+def test_the_map_writes_names_the_french_way(tmp_path, cli):
+    """« CPTS du Lac d'Annecy » was drawn with a straight apostrophe in the map's title."""
+    assert cli("init", "--no-input", "--nom", "CPTS du Lac d'Annecy", "--communes", "74010",
+               tmp_path).code == 0  # fmt: skip
+    out = tmp_path / "carte.svg"
+    result = cli("territory", "carte", "-f", tmp_path / "cpts.yaml", "--sortie", out)
+    assert result.code == 0, result
+    svg = out.read_text(encoding="utf-8")
+    assert "Lac d’Annecy" in svg and "Lac d'Annecy" not in svg

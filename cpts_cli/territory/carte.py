@@ -33,7 +33,7 @@ from typing import Any
 from cpts_cli.territory import contours
 
 #: Raise it when the drawing changes: maps cached by an earlier version are drawn again.
-DRAWING_VERSION = 1
+DRAWING_VERSION = 2  # 2: typographic apostrophes in the names
 FORMATS = ("png", "svg")
 DPI = 150
 WIDTH_IN = 6.3  # the text width of the documents (16 cm)
@@ -381,7 +381,7 @@ def _draw_towns(ax, panel: _Panel) -> None:
         for dx, dy, ha, va in ((4, 0, "left", "center"), (-4, 0, "right", "center"),
                                (0, 4, "center", "bottom"), (0, -4, "center", "top")):  # fmt: skip
             text = ax.annotate(
-                name, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                name.replace("'", "’"), (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
                 fontsize=7, color=COLORS["texte"], family="DejaVu Sans", zorder=9,
                 annotation_clip=False,
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.75,
@@ -582,6 +582,7 @@ def write_project_map(fichier: Path, sortie: Path | None = None) -> MapWritten:
     from cpts_cli.project.load import read_usable
     from cpts_cli.project.save import write_atomic
     from cpts_cli.support.errors import CptsError
+    from cpts_cli.support.formatting import french_typography
 
     if sortie is None:
         sortie = Path(fichier).parent / DEFAULT_NAME
@@ -599,6 +600,7 @@ def write_project_map(fichier: Path, sortie: Path | None = None) -> MapWritten:
     structures = mobilisation.get("structures") if isinstance(mobilisation, dict) else None
     points = structure_points(structures)
     titre = f"Territoire de la {nom}" if isinstance(nom, str) and nom.strip() else ""
+    titre = french_typography(titre)  # a picture for a document: « Lac d’Annecy »
     carte = image(codes, points, titre=titre, fmt=fmt)
     write_atomic(sortie, carte.data)
     return MapWritten(
