@@ -290,60 +290,22 @@ def _cache_folder() -> Path | None:
 
 
 def _mpl_id() -> bytes:
-    """Which matplotlib is installed, without importing it (nor importlib.metadata: 20 ms)."""
-    import importlib.util
+    from cpts_cli.support import cache
 
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.origin:
-        return b"?"
-    package = Path(spec.origin).parent
-    try:
-        return (package / "_version.py").read_bytes()
-    except OSError:
-        try:
-            info = Path(spec.origin).stat()
-        except OSError:
-            return b"?"
-        return f"{info.st_size}-{info.st_mtime_ns}".encode()
+    return cache.package_id("matplotlib")
 
 
 def _read_cached(folder: Path | None, key: str) -> bytes | None:
-    if folder is None:
-        return None
-    path = folder / f"{key}.png"
-    try:
-        blob = path.read_bytes()
-    except OSError:
-        return None
-    digest, data = blob[:32], blob[32:]
-    if hashlib.sha256(data).digest() != digest or not data.startswith(b"\x89PNG"):
-        return None  # damaged: drawn again
     from cpts_cli.support import cache
 
-    cache.touch(path)
-    return data
+    data = cache.read_entry(folder, f"{key}.png")
+    return data if data is not None and data.startswith(b"\x89PNG") else None
 
 
 def _write_cached(folder: Path | None, key: str, data: bytes) -> None:
-    if folder is None:
-        return
-    import os
-    import tempfile
-
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(hashlib.sha256(data).digest() + data)
-            os.replace(tmp, folder / f"{key}.png")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
     from cpts_cli.support import cache
 
-    cache.prune("graphiques", folder)
+    cache.write_entry("graphiques", folder, f"{key}.png", data)
 
 
 #: The deliverables with charts, and the section of the context that lists them.

@@ -89,3 +89,60 @@ def prune(kind: str, current: Path, max_entries: int = MAX_ENTRIES) -> None:
                 sibling.rmdir()
     except OSError:
         pass
+
+
+def read_entry(current: Path | None, name: str) -> bytes | None:
+    """The bytes kept under ``name``; None when absent or damaged (an entry is the SHA-256
+    of its bytes, then the bytes: a torn or altered file is drawn again, never used)."""
+    if current is None:
+        return None
+    path = current / name
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    digest, data = blob[:32], blob[32:]
+    if hashlib.sha256(data).digest() != digest:
+        return None
+    touch(path)
+    return data
+
+
+def write_entry(kind: str, current: Path | None, name: str, data: bytes) -> None:
+    """Keep ``data`` under ``name``, whole or not at all, then prune the folder. Never fails:
+    a cache that cannot be written only costs a new drawing next time."""
+    if current is None:
+        return
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(dir=current, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(hashlib.sha256(data).digest() + data)
+            os.replace(tmp, current / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
+    prune(kind, current)
+
+
+def package_id(name: str) -> bytes:
+    """Which version of an installed package, without importing it (nor importlib.metadata:
+    20 ms): its ``_version.py``, else the size and time of its ``__init__``."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.origin:
+        return b"?"
+    package = Path(spec.origin).parent
+    try:
+        return (package / "_version.py").read_bytes()
+    except OSError:
+        try:
+            info = Path(spec.origin).stat()
+        except OSError:
+            return b"?"
+        return f"{info.st_size}-{info.st_mtime_ns}".encode()

@@ -467,7 +467,6 @@ def _key(req: dict[str, Any], fmt: str) -> str:
 def _cache_folder() -> Path | None:
     """Maps are kept in the user's cache like the charts, in a folder named after the code
     that draws them, the contour dataset and matplotlib."""
-    from cpts_cli.documents.charts import _mpl_id
     from cpts_cli.support import cache
 
     here = Path(__file__)
@@ -477,56 +476,31 @@ def _cache_folder() -> Path | None:
     except OSError:
         return None
     code = here.read_bytes() + (here.parent / "contours.py").read_bytes()
-    return cache.folder("cartes", cache.fingerprint(code, dataset, _mpl_id()))
+    return cache.folder("cartes", cache.fingerprint(code, dataset, cache.package_id("matplotlib")))
 
 
 def _read_cached(folder: Path | None, key: str, fmt: str) -> tuple[bytes, dict] | None:
-    """(picture, caption data) kept for ``key``; None when absent or damaged. An entry is
-    the SHA-256 of the rest, the length of the caption data (4 bytes), the caption data
+    """(picture, caption data) kept for ``key``; None when absent or damaged. An entry (see
+    ``support.cache``) holds the length of the caption data (4 bytes), the caption data
     (JSON) and the picture."""
-    if folder is None:
+    from cpts_cli.support import cache
+
+    rest = cache.read_entry(folder, f"{key}.{fmt}")
+    if rest is None or len(rest) < 4:
         return None
-    path = folder / f"{key}.{fmt}"
-    try:
-        blob = path.read_bytes()
-    except OSError:
-        return None
-    digest, rest = blob[:32], blob[32:]
-    if len(rest) < 4 or hashlib.sha256(rest).digest() != digest:
-        return None  # damaged: drawn again
     size = int.from_bytes(rest[:4], "little")
     try:
         said = json.loads(rest[4 : 4 + size].decode("utf-8"))
     except ValueError:
         return None
-    from cpts_cli.support import cache
-
-    cache.touch(path)
     return rest[4 + size :], said
 
 
 def _write_cached(folder: Path | None, key: str, fmt: str, data: bytes, said: dict) -> None:
-    if folder is None:
-        return
-    import os
-    import tempfile
-
-    meta = json.dumps(said, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    rest = len(meta).to_bytes(4, "little") + meta + data
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(hashlib.sha256(rest).digest() + rest)
-            os.replace(tmp, folder / f"{key}.{fmt}")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
     from cpts_cli.support import cache
 
-    cache.prune("cartes", folder)
+    meta = json.dumps(said, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    cache.write_entry("cartes", folder, f"{key}.{fmt}", len(meta).to_bytes(4, "little") + meta + data)
 
 
 # --------------------------------------------------------------------------- project
