@@ -31,10 +31,10 @@ from cpts_cli.territory.summary import derive
 
 READERS = ("insee", "finess", "rpps", "apl")
 KINDS = {
-    "insee": "INSEE, population par âge (base communale)",
-    "finess": "FINESS, établissements",
-    "rpps": "extraction RPPS (Annuaire Santé)",
-    "apl": "DREES, accessibilité potentielle localisée (APL)",
+    "insee": "la population par âge de l'INSEE (base communale)",
+    "finess": "les établissements du FINESS",
+    "rpps": "l'extraction RPPS (Annuaire Santé)",
+    "apl": "l'accessibilité potentielle localisée (APL) de la DREES",
 }
 _HEAD = 64 * 1024
 
@@ -129,7 +129,7 @@ def recognise(path: Path):
         sniff_file = getattr(module, "sniff_file", None)
         if sniff_file is not None and sniff_file(path):
             return module
-    known = ", ".join(
+    known = " ; ".join(
         KINDS[getattr(m, "KIND", "")] for m in modules if getattr(m, "KIND", "") in KINDS
     )
     raise CptsError(
