@@ -12,6 +12,7 @@ from cpts_cli.cli.common import (
     FORMAT_OPTION,
     QUIET_OPTION,
     OutputFormat,
+    command_group,
     console,
     show,
 )
@@ -23,13 +24,7 @@ HELP = (
     "mode d'exercice."
 )
 
-sub = typer.Typer(
-    help=HELP,
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-    subcommand_metavar="COMMANDE [ARGUMENTS]...",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+sub = command_group(HELP)
 
 #: Findings listed one by one in text output; the rest are counted (all are in JSON).
 MAX_SHOWN = 40

@@ -12,6 +12,7 @@ from cpts_cli.cli.common import (
     FORMAT_OPTION,
     QUIET_OPTION,
     OutputFormat,
+    command_group,
     console,
     show,
 )
@@ -22,13 +23,7 @@ HELP = (
     "(INSEE, FINESS, RPPS, DREES), comparés au département, à la région et à la France."
 )
 
-sub = typer.Typer(
-    help=HELP,
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-    subcommand_metavar="COMMANDE [ARGUMENTS]...",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+sub = command_group(HELP)
 
 #: Lines listed one by one in text output; the rest are counted (all are in JSON).
 MAX_SHOWN = 30

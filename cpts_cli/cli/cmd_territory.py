@@ -12,6 +12,7 @@ from cpts_cli.cli.common import (
     FORMAT_OPTION,
     QUIET_OPTION,
     OutputFormat,
+    command_group,
     console,
     is_interactive,
     print_json,
@@ -26,13 +27,7 @@ HELP = (
     "carte du territoire."
 )
 
-sub = typer.Typer(
-    help=HELP,
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-    subcommand_metavar="COMMANDE [ARGUMENTS]...",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+sub = command_group(HELP)
 
 CODES_ARGUMENT = typer.Argument(
     ...,

@@ -128,3 +128,15 @@ def check_choice(value: str, choices, unknown: str, help_text: str) -> None:
     close = difflib.get_close_matches(value, list(choices), n=1)
     hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
     raise typer.BadParameter(f"{unknown} « {value} ».{hint} {help_text}")
+
+
+def command_group(help_text: str) -> typer.Typer:
+    """A group of subcommands (``cpts territory …``, ``cpts actors …``) with the settings every
+    group shares: French metavar, ``-h``, help when called alone."""
+    return typer.Typer(
+        help=help_text,
+        no_args_is_help=True,
+        rich_markup_mode="rich",
+        subcommand_metavar="COMMANDE [ARGUMENTS]...",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
