@@ -146,23 +146,25 @@ def test_numbers_are_right_aligned_in_tables(rendered):
     assert widths[0] > widths[2]  # the label column is wider than a number column
 
 
-def test_diagnostic_has_one_chart_per_theme_with_a_caption(rendered):
+def test_diagnostic_has_the_map_then_one_chart_per_theme_with_a_caption(rendered):
     doc = open_docx(rendered / "diagnostic.docx")
-    assert len(doc.inline_shapes) == 6
+    assert len(doc.inline_shapes) == 7
     captions = [p.text for p in doc.paragraphs if paragraph_style(p) == "Caption"]
-    assert len(captions) == 6
-    assert captions[0].startswith(fr("Figure 1 : Population : le territoire comparé"))
+    assert len(captions) == 7
+    assert captions[0].startswith(fr("Figure 1 : Les 75 communes du territoire"))
+    assert captions[1].startswith(fr("Figure 2 : Population : le territoire comparé"))
     assert any(f.startswith("SEQ Figure") for f in instr_texts(rendered / "diagnostic.docx"))
     with zipfile.ZipFile(rendered / "diagnostic.docx") as z:
         pngs = [n for n in z.namelist() if n.endswith(".png")]
-        assert len(pngs) == 6
+        assert len(pngs) == 7
         assert b"matplotlib" not in z.read(pngs[0])  # no software metadata
 
 
 def test_diagnostic_content(rendered):
     text = body_text(rendered / "diagnostic.docx")
     for expected in (
-        "Méthode et sources",
+        "Méthode",
+        "Sources",
         "Rézone CPTS (Assurance Maladie)",
         "Médecins généralistes libéraux pour 10 000 habitants",
         "Constat C1",

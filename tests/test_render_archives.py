@@ -152,7 +152,8 @@ def test_a_document_that_must_be_a_draft_never_replaces_the_final_one(example, c
     save(data, example)
     result = render_letter(cli, example, "--format", "md")
     assert "lettre-intention : brouillon" in result.out
-    assert tree(docs) == ["lettre-intention-brouillon.md", "lettre-intention.md"]
+    assert tree(docs) == ["images", "images/carte-territoire.png",
+                          "lettre-intention-brouillon.md", "lettre-intention.md"]  # fmt: skip
     assert (docs / "lettre-intention.md").read_bytes() == sent
 
 

@@ -196,9 +196,10 @@ def test_markdown_output_is_the_intermediate_text(example, cli, monkeypatch):
     md = (example.parent / "documents" / "diagnostic.md").read_text(encoding="utf-8")
     assert seen == [md]
     assert md.startswith('---\ntitre: "Diagnostic territorial"')
-    # The charts the Markdown links to are written beside it.
+    # The map and the charts the Markdown links to are written beside it.
     images = sorted(p.name for p in (example.parent / "documents" / "images").iterdir())
-    assert len(images) == 6 and all(f"images/{name}" in md for name in images)
+    assert len(images) == 7 and all(f"images/{name}" in md for name in images)
+    assert "carte-territoire.png" in images
 
 
 def test_user_templates_override_file_by_file(example, tmp_path, cli):

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cpts_cli.checking.findings import Finding, Severity, sort_findings
+from cpts_cli.documents.charts import PICTURED
 from cpts_cli.support.errors import CptsError, os_error_fr
 from cpts_cli.support.formatting import counted
 
@@ -48,9 +49,8 @@ DELIVERABLES: dict[str, Deliverable] = {
         Deliverable("rapport-annuel", "Rapport annuel", "rapport-annuel.md.j2", True),
     )
 }
-#: The deliverables with charts (drawn ahead, in a helper process), as
-#: ``charts.CHART_SECTIONS``.
-CHARTED = frozenset({"diagnostic", "rapport-annuel"})
+#: The deliverables with charts or the map (drawn ahead, in a helper process).
+CHARTED = PICTURED
 
 
 class RenderRefused(CptsError):

@@ -230,7 +230,15 @@ def _axis_fr():
 
 
 def draw(request: dict[str, Any]) -> bytes:
-    """The PNG of a chart request (:func:`_request`)."""
+    """The PNG of a chart request (:func:`_request`); a map is kept in the maps' own cache
+    (``territory.carte``) as it is drawn."""
+    if request.get("type") == "carte":
+        from cpts_cli.territory import carte
+
+        return carte.image(
+            request["communes"], request["points"], titre=request["titre"],
+            hauteur_max=request.get("hauteur_max"),
+        ).data  # fmt: skip
     if request.get("type") == "evolution":
         return evolution_chart(request["serie"])
     return theme_chart(request["legende"], request["indicateurs"])
@@ -265,6 +273,8 @@ def _unit_lines(ind: dict[str, Any]) -> int:
 
 
 def _request(spec: dict) -> dict:
+    if spec.get("type") == "carte":
+        return {k: spec[k] for k in ("type", "communes", "points", "titre", "hauteur_max")}
     if spec.get("type") == "evolution":
         return {"type": "evolution", "legende": spec["legende"], "serie": spec["serie"]}
     return {"legende": spec["legende"], "indicateurs": spec["indicateurs"]}
@@ -295,14 +305,23 @@ def _mpl_id() -> bytes:
     return cache.package_id("matplotlib")
 
 
-def _read_cached(folder: Path | None, key: str) -> bytes | None:
+def _read_cached(folder: Path | None, key: str, request: dict | None = None) -> bytes | None:
+    if request is not None and request.get("type") == "carte":
+        from cpts_cli.territory import carte
+
+        return carte.cached(
+            request["communes"], request["points"], titre=request["titre"],
+            hauteur_max=request.get("hauteur_max"),
+        )  # fmt: skip
     from cpts_cli.support import cache
 
     data = cache.read_entry(folder, f"{key}.png")
     return data if data is not None and data.startswith(b"\x89PNG") else None
 
 
-def _write_cached(folder: Path | None, key: str, data: bytes) -> None:
+def _write_cached(folder: Path | None, key: str, data: bytes, request: dict | None = None) -> None:
+    if request is not None and request.get("type") == "carte":
+        return  # kept by territory.carte as it was drawn
     from cpts_cli.support import cache
 
     cache.write_entry("graphiques", folder, f"{key}.png", data)
@@ -310,6 +329,10 @@ def _write_cached(folder: Path | None, key: str, data: bytes) -> None:
 
 #: The deliverables with charts, and the section of the context that lists them.
 CHART_SECTIONS = {"diagnostic": "diagnostic", "rapport-annuel": "mise_en_oeuvre"}
+#: The deliverables that show the map of the territory (the context's ``carte``).
+MAP_DOCUMENTS = ("diagnostic", "presentation", "lettre-intention")
+#: Every deliverable with a picture drawn by matplotlib.
+PICTURED = frozenset(CHART_SECTIONS) | frozenset(MAP_DOCUMENTS)
 
 
 class ChartStore:
@@ -331,6 +354,9 @@ class ChartStore:
                 continue
             for chart in context.get(section, {}).get("graphiques", []):
                 self._specs[chart["chemin"]] = chart
+        carte = context.get("carte")
+        if carte and (documents is None or any(d in documents for d in MAP_DOCUMENTS)):
+            self._specs[carte["chemin"]] = carte
         self._done: dict[str, bytes] = {}
         self._keys: dict[str, str] = {}
         self._folder: Path | None = None
@@ -352,7 +378,7 @@ class ChartStore:
         for path, spec in self._specs.items():
             key = _spec_key(_request(spec))
             self._keys[path] = key
-            data = _read_cached(self._folder, key)
+            data = _read_cached(self._folder, key, _request(spec))
             if data is not None:
                 self._done[path] = data
 
@@ -381,7 +407,7 @@ class ChartStore:
         for path, data in zip(self._pending, results, strict=False):
             if data is not None:
                 self._done[path] = data
-                _write_cached(self._folder, self._keys[path], data)
+                _write_cached(self._folder, self._keys[path], data, _request(self._specs[path]))
         self._pending = []
 
     def close(self) -> None:
@@ -406,7 +432,7 @@ class ChartStore:
                 self.failures.append(f"{path} ({type(exc).__name__} : {exc})")
                 return None  # the builder writes « [image absente : …] » in its place
             self._done[path] = data
-            _write_cached(self._folder, self._keys[path], data)
+            _write_cached(self._folder, self._keys[path], data, _request(spec))
         return self._done[path]
 
     def failure_warning(self) -> str | None:

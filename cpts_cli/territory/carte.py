@@ -77,15 +77,26 @@ class _Panel:
     borders: list[Any] = field(default_factory=list)
 
 
+#: Highest map (without legend and caption), in inches: alone, and in a document.
+MAX_HEIGHT_IN = 7.5
+DOCUMENT_HEIGHT_IN = 4.6
+
+
 def request(
-    codes: list[str], points: list[tuple[float, float, str]] | None = None, titre: str = ""
+    codes: list[str],
+    points: list[tuple[float, float, str]] | None = None,
+    titre: str = "",
+    hauteur_max: float | None = None,
 ) -> dict[str, Any]:
     """The inputs of a map, as plain data (its cache key is made from them)."""
-    return {
+    req = {
         "communes": sorted(dict.fromkeys(str(c) for c in codes)),
         "points": [[round(float(x), 6), round(float(y), 6), str(t)] for x, y, t in points or []],
         "titre": titre,
     }
+    if hauteur_max is not None:
+        req["hauteur_max"] = float(hauteur_max)
+    return req
 
 
 def image(
@@ -94,12 +105,13 @@ def image(
     *,
     titre: str = "",
     fmt: str = "png",
+    hauteur_max: float | None = None,
 ) -> Carte:
     """The map of the territory of ``codes`` (today's commune codes), from the cache when
     it was drawn before with the same inputs, else drawn (and kept there)."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r}: one of {FORMATS}")
-    req = request(codes, points, titre)
+    req = request(codes, points, titre, hauteur_max)
     folder = _cache_folder()
     key = _key(req, fmt)
     cached = _read_cached(folder, key, fmt)
@@ -115,6 +127,21 @@ def image(
     data = draw(req, fmt, selection)
     _write_cached(folder, key, fmt, data, said)
     return Carte(data, fmt, said["legende"], tuple(said["notes"]), tuple(said["sans_contour"]))
+
+
+def cached(
+    codes: list[str],
+    points: list | None = None,
+    *,
+    titre: str = "",
+    fmt: str = "png",
+    hauteur_max: float | None = None,
+) -> bytes | None:
+    """The picture :func:`image` would give, when the cache has it (else None): a document
+    asks first, and has a missing map drawn in a helper process."""
+    req = request(codes, points, titre, hauteur_max)
+    found = _read_cached(_cache_folder(), _key(req, fmt), fmt)
+    return found[0] if found is not None else None
 
 
 def structure_points(structures: Any) -> list[tuple[float, float, str]]:
@@ -155,7 +182,8 @@ def draw(req: dict[str, Any], fmt: str = "png", selection=None) -> bytes:
     map_w = WIDTH_IN - 0.16
     # One height for the panels (each at its own scale), their widths in proportion.
     ratios = [(p.view[2] - p.view[0]) / (p.view[3] - p.view[1]) for p in panels] or [1.0]
-    map_h = min(max(map_w / sum(ratios), 2.4), 7.5) if panels else 0.8
+    highest = req.get("hauteur_max") or MAX_HEIGHT_IN
+    map_h = min(max(map_w / sum(ratios), 2.4), highest) if panels else 0.8
     height = map_h + bottom_in + top_in
     fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     FigureCanvasAgg(fig)

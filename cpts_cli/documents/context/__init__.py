@@ -29,10 +29,10 @@ from cpts_cli.documents.context.history import history
 from cpts_cli.documents.context.identity import cpts
 from cpts_cli.documents.context.implementation import funding, implementation
 from cpts_cli.documents.context.letter import letter
-from cpts_cli.documents.context.mobilisation import actors, meetings, structures
+from cpts_cli.documents.context.mobilisation import actors, establishments, meetings, structures
 from cpts_cli.documents.context.presentation import presentation
 from cpts_cli.documents.context.priorities import priorities
-from cpts_cli.documents.context.territory import territory
+from cpts_cli.documents.context.territory import territory, territory_map
 from cpts_cli.documents.context.validation import validation
 
 __all__ = ["CHART_SIZE", "build_context", "slugify"]
@@ -67,7 +67,11 @@ def _build(src: Source) -> dict:
     ctx["acteurs"] = actors(src)
     mobilisation = src.section("mobilisation")
     ctx["structures"] = structures(src, mobilisation.get("structures"))
+    ctx["etablissements"] = establishments(
+        structures(src, mobilisation.get("structures"), imported=True)
+    )
     ctx["reunions"] = meetings(src, mobilisation.get("reunions"))
+    ctx["carte"] = territory_map(ctx["territoire"], mobilisation.get("structures"))
     ctx["diagnostic"] = diagnostic(src)
     ctx["priorites"] = priorities(src, ctx["diagnostic"])
     ctx["lettre"] = letter(src, ctx["territoire"])

@@ -35,6 +35,7 @@ def diagnostic(src: Source) -> dict:
     themes = _themes(src.v["theme"], indicators)
     constats = [_constat(c, by_code) for c in values.mappings(node.get("constats"))]
     sources = sorted({i["source"] for i in indicators if i["source"]}, key=values.sort_key_fr)
+    cited = _cited_sources(themes)
     years = sorted({i["annee"] for i in indicators if isinstance(i["annee"], int)})
     return {
         "methode": values.text(node.get("methode")),
@@ -44,6 +45,7 @@ def diagnostic(src: Source) -> dict:
         "constats": constats,
         "par_constat": {c["id"]: c for c in constats if c["id"]},
         "sources": sources,
+        "sources_citees": cited,
         "annees": years,
         "graphiques": [g for t in themes for g in t["graphiques"]],
     }
@@ -67,6 +69,8 @@ def _indicator(src: Source, i: dict) -> dict:
         "references": references,
         "a_references": any(v is not None for v in references.values()),
         "sans_reference": values.text(i.get("sans_reference")),
+        "note": values.text(i.get("note")),
+        "importe": i.get("origine") == "import",
     }
 
 
@@ -111,3 +115,43 @@ def _constat(c: dict, by_code: dict[str, dict]) -> dict:
             for code in codes
         ],
     }
+
+
+def _sentences(text: str | None) -> list[str]:
+    """The sentences of a note (a full stop followed by a space and a capital or a digit
+    ends one)."""
+    import re
+
+    return [t.strip() for t in re.split(r"(?<=\.)\s+(?=[A-ZÀ-Ý0-9«])", text or "") if t.strip()]
+
+
+def _cited_sources(themes: list[dict]) -> list[dict]:
+    """The sources of the indicators, numbered in the order the theme tables cite them
+    (each indicator gets ``source_numero``): the source, the years, how many indicators,
+    whether a file was imported (``cpts diagnostic import``), and the remarks its imported
+    indicators share (what the file lacks, what was not counted) — said once here rather
+    than under every figure."""
+    cited: dict[str, dict] = {}
+    for theme in themes:
+        for i in theme["indicateurs"]:
+            if not i["source"]:
+                i["source_numero"] = None
+                continue
+            entry = cited.setdefault(
+                i["source"],
+                {"numero": len(cited) + 1, "texte": i["source"], "annees": set(),
+                 "indicateurs": 0, "importe": False, "_notes": []},
+            )  # fmt: skip
+            i["source_numero"] = entry["numero"]
+            entry["indicateurs"] += 1
+            if isinstance(i["annee"], int):
+                entry["annees"].add(i["annee"])
+            if i["importe"]:
+                entry["importe"] = True
+                entry["_notes"].append(_sentences(i["note"]))
+    for entry in cited.values():
+        notes = entry.pop("_notes")
+        shared = [t for t in notes[0] if all(t in n for n in notes[1:])] if notes else []
+        entry["remarques"] = shared if len(notes) > 1 or not notes else notes[0]
+        entry["annees"] = sorted(entry["annees"])
+    return list(cited.values())

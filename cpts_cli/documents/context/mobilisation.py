@@ -58,9 +58,14 @@ def actors(src: Source) -> dict:
     }
 
 
-def structures(src: Source, value: Any) -> list[dict]:
+def structures(src: Source, value: Any, *, imported: bool = False) -> list[dict]:
+    """The structures the user listed (``imported=False``: those associated with the
+    project), or those ``cpts diagnostic import`` took from FINESS (``origine: import``:
+    the establishments of the territory, which the documents do not call involved)."""
     out = []
     for s in values.mappings(value):
+        if (s.get("origine") == "import") != imported:
+            continue
         out.append(
             {
                 "nom": values.text(s.get("nom")),
@@ -71,6 +76,26 @@ def structures(src: Source, value: Any) -> list[dict]:
             }
         )
     return out
+
+
+def establishments(found: list[dict]) -> dict:
+    """The establishments imported from FINESS: the list (by category, then name) and how
+    many of each category."""
+    listed = sorted(
+        found,
+        key=lambda s: (
+            values.sort_key_fr(s["type_libelle"] or ""),
+            values.sort_key_fr(s["nom"] or ""),
+        ),
+    )
+    counts: dict[str, int] = {}
+    for s in listed:
+        counts[s["type_libelle"] or "autre"] = counts.get(s["type_libelle"] or "autre", 0) + 1
+    return {
+        "liste": listed,
+        "par_type": [{"libelle": k, "nombre": n} for k, n in counts.items()],
+        "total": len(listed),
+    }
 
 
 def meetings(src: Source, value: Any) -> list[dict]:

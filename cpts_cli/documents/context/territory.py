@@ -94,3 +94,38 @@ def _referente(ars: list[dict], referente_code: str | None) -> dict | None:
     if referente is None and len(ars) == 1:
         referente = ars[0]
     return referente
+
+
+#: Where the documents show the map of the territory, and its image path.
+MAP_PATH = "images/carte-territoire.png"
+
+
+def territory_map(territoire: dict, structures_node) -> dict | None:
+    """The map request of the documents (drawn by ``documents.charts.ChartStore`` through
+    ``territory.carte``): the territory's communes and the structures that have coordinates;
+    None without a commune."""
+    from cpts_cli.territory.carte import DOCUMENT_HEIGHT_IN, structure_points
+
+    codes = [c["code"] for c in territoire["communes"]]
+    if not codes:
+        return None
+    points = structure_points(structures_node)
+    said = f"{len(codes)} communes du territoire" if len(codes) > 1 else "La commune du territoire"
+    if len(codes) > 1:
+        said = "Les " + said
+    if points:
+        said += (
+            f" et {len(points)} structures de santé localisées"
+            if len(points) > 1
+            else " et la structure de santé localisée"
+        )
+    return {
+        "type": "carte",
+        "chemin": MAP_PATH,
+        "legende": said + ", parmi les communes voisines",
+        "communes": codes,
+        "points": [list(p) for p in points],
+        "titre": "",
+        "hauteur_max": DOCUMENT_HEIGHT_IN,
+        "nb_structures": len(points),
+    }
