@@ -78,7 +78,7 @@ def test_imported_establishments_are_not_called_involved(example, cli, tmp_path)
     diagnostic = body_text(out / "diagnostic.docx")
     said = "recense sur le territoire 3 établissements sanitaires et médico-sociaux"
     assert said in diagnostic.replace("\u00a0", " ")
-    assert "Annexe : établissements du territoire" in diagnostic
+    assert fr("Annexe : établissements du territoire") in diagnostic
     assert "PHARMACIE DES TILLEULS" in diagnostic
     table = next(
         t
