@@ -35,11 +35,19 @@ def _non_empty_list(ptr: str) -> Check:
     return check
 
 
-def _one_of(section: str, keys: list[str]) -> Check:
+def _one_of(section: str, keys: list[str], not_from: str | None = None) -> Check:
+    """One of ``keys`` of ``section`` is filled; items of a list whose ``origine`` is
+    ``not_from`` (``sans_origine``: what an import wrote, not what the user did) do not count."""
+
+    def counted(value: Any) -> Any:
+        if not_from is None or not isinstance(value, list):
+            return value
+        return [v for v in value if not (isinstance(v, dict) and v.get("origine") == not_from)]
+
     def check(ctx: Context) -> Iterable[Hit]:
         found = ctx.get(section)
         given = found if isinstance(found, dict) else {}
-        if not any(filled(given.get(key)) for key in keys):
+        if not any(filled(counted(given.get(key))) for key in keys):
             yield hit(section)
 
     return check
@@ -149,7 +157,7 @@ def _check_of(entry: dict[str, Any]) -> Check:
     if "champ" in entry:
         return _field(entry["champ"])
     if "au_moins_un_de" in entry:
-        return _one_of(entry["dans"], entry["au_moins_un_de"])
+        return _one_of(entry["dans"], entry["au_moins_un_de"], entry.get("sans_origine"))
     if "liste_non_vide" in entry:
         return _non_empty_list(entry["liste_non_vide"])
     if "unique_dans" in entry:
