@@ -24,10 +24,12 @@ def test_templates_are_compiled_once_then_read_from_the_cache(example, tmp_path,
     monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
     first = _render(cli, example, tmp_path / "a")
     entries = _entries(tmp_path / "c")
-    assert entries and all(p.parent.name.startswith("modeles-") for p in entries)
-    stamps = {p: p.stat().st_mtime_ns for p in entries}
+    assert entries and all(p.parent.name.startswith(("modeles-", "cartes-")) for p in entries)
+    compiled = [p for p in entries if p.parent.name.startswith("modeles-")]
+    stamps = {p: p.stat().st_mtime_ns for p in compiled}
     second = _render(cli, example, tmp_path / "b")
-    assert {p: p.stat().st_mtime_ns for p in _entries(tmp_path / "c")} == stamps
+    assert {p: p.stat().st_mtime_ns for p in compiled} == stamps
+    assert _entries(tmp_path / "c") == entries  # nothing new: compiled once, map read back
     assert structure(second) == structure(first)
     assert body_text(second) == body_text(first)
 
@@ -101,16 +103,14 @@ def _diagnostic_images(path):
 
 
 def _expected_charts(project):
-    """The charts drawn directly in this process, in the diagnostic's order."""
-    from cpts_cli.documents.charts import theme_chart
+    """The map and the charts drawn directly in this process, in the diagnostic's order."""
+    from cpts_cli.documents.charts import _request, draw
     from cpts_cli.documents.context import build_context
     from cpts_cli.project.load import read_path
     from cpts_cli.support.dates import today
 
     context = build_context(read_path(project).plain, today=today())
-    return [
-        theme_chart(g["legende"], g["indicateurs"]) for g in context["diagnostic"]["graphiques"]
-    ]
+    return [draw(_request(g)) for g in [context["carte"], *context["diagnostic"]["graphiques"]]]
 
 
 def _render_diagnostic(cli, project, out):
@@ -132,14 +132,17 @@ def test_charts_come_from_the_helper_process_then_from_the_cache(
         "start",
         lambda requests: started.append(len(requests)) or real_start(requests),
     )
-    expected = _expected_charts(example)
-    assert len(expected) == 6
+    monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "x"))
+    expected = _expected_charts(example)  # (drawn with another cache)
+    monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
+    assert len(expected) == 7  # the map, then six charts
     assert sorted(_render_diagnostic(cli, example, tmp_path / "a")) == sorted(expected)
-    assert started == [6]
+    assert started == [7]
     assert len(list((tmp_path / "c").glob("graphiques-*/*.png"))) == 6
+    assert len(list((tmp_path / "c").glob("cartes-*/*.png"))) == 1
     # Second time: every chart is in the cache, no helper, the same images.
     assert sorted(_render_diagnostic(cli, example, tmp_path / "b")) == sorted(expected)
-    assert started == [6]
+    assert started == [7]
 
 
 @pytest.mark.parametrize(
@@ -287,3 +290,52 @@ def test_charts_that_cannot_be_drawn_leave_a_marked_place_and_a_warning(
     assert "ImportError" in result.err and "Traceback" not in result.err
     text = body_text(example.parent / "documents" / "diagnostic.docx")
     assert text.count(fr("[image absente : images/diagnostic-")) == 6
+
+
+def _edits(cli, project):
+    """Three commands that rewrite the project file, one after the other."""
+    assert cli("territory", "add", "21003", "-f", project).code == 0
+    assert cli("territory", "remove", "21003", "-f", project).code == 0
+    assert cli("territory", "add", "21005", "21031", "-f", project).code == 0
+
+
+def test_the_texts_cpts_writes_are_remembered_and_give_the_same_file(
+    example, tmp_path, cli, monkeypatch
+):
+    """A project file that ruamel.yaml writes back unchanged is remembered (by its hash):
+    the next edit does not read it twice. The file written is the same as without a cache."""
+    plain = tmp_path / "sans-cache" / "cpts.yaml"
+    plain.parent.mkdir()
+    plain.write_bytes(example.read_bytes())
+    monkeypatch.setenv("CPTS_CACHE_DIR", "")
+    _edits(cli, plain)
+    monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
+    _edits(cli, example)
+    assert example.read_bytes() == plain.read_bytes()
+    remembered = [p for p in _entries(tmp_path / "c") if p.parent.name.startswith("canonique-")]
+    assert len(remembered) >= 2
+
+
+def test_a_false_memory_of_a_text_never_changes_what_the_file_says(
+    example, tmp_path, cli, monkeypatch
+):
+    """Even told (wrongly) that a hand-formatted file is what ruamel writes, an edit keeps
+    every value of the file and adds the new one: the text is checked against the tree."""
+    from ruamel.yaml import YAML
+
+    from cpts_cli.project import save
+
+    monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
+    text = example.read_text(encoding="utf-8").replace(
+        "territoire:\n", "territoire:   # mis en forme à la main\n", 1
+    ).replace("  communes:\n", "  communes:\n\n\n", 1)
+    example.write_text(text, encoding="utf-8")
+    save._remember_canonical(text)
+    before = YAML(typ="safe").load(text)
+    assert cli("territory", "add", "21003", "-f", example).code == 0
+    after = YAML(typ="safe").load(example.read_text(encoding="utf-8"))
+    assert after["territoire"]["communes"] == [*before["territoire"]["communes"], "21003"] or (
+        sorted(after["territoire"]["communes"]) == sorted([*before["territoire"]["communes"], "21003"])
+    )
+    after["territoire"]["communes"] = before["territoire"]["communes"]
+    assert after == before
