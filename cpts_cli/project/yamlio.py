@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -50,7 +51,34 @@ def safe_yaml() -> YAML:
     """The fast loader (C when ruamel.yaml.clib is installed), plain Python values."""
     yaml = YAML(typ="safe")
     yaml.Constructor = _SAFE_CONSTRUCTOR
+    yaml.Resolver = _quick_resolver()
     return yaml
+
+
+@functools.lru_cache(maxsize=1)
+def _quick_resolver():
+    """ruamel.yaml's resolver, asking once per document which YAML version it reads.
+
+    With the C parser there is no scanner to ask: ruamel.yaml's resolver then finds the
+    version through two caught AttributeErrors for every scalar — a third of the time of
+    reading a large file. The answer cannot change within a document there, so it is kept;
+    with the pure-Python parser (no ruamel.yaml.clib), where a ``%YAML`` directive may set
+    it, the resolver asks each time as before."""
+    from ruamel.yaml.resolver import VersionedResolver
+
+    class QuickResolver(VersionedResolver):
+        _version_kept: Any = None
+
+        @property
+        def processing_version(self) -> Any:
+            if self._version_kept is not None:
+                return self._version_kept
+            version = VersionedResolver.processing_version.fget(self)
+            if not hasattr(getattr(self.loadumper, "_scanner", None), "yaml_version"):
+                self._version_kept = version  # C parser: no directive read here
+            return version
+
+    return QuickResolver
 
 
 def new_yaml() -> YAML:
