@@ -76,7 +76,9 @@ def test_finess_writes_indicators_with_references_and_structures(cli, example, t
     count = _indicator(example, "etablissements_pharmacies")
     assert count["valeur"] == 1 and count["annee"] == 2024
     assert count["origine"] == "import" and count["maille"] == "territoire_cpts"
-    assert "2024-03-15" in count["source"] and "FINESS" in count["source"]
+    assert count["source"] == (
+        "DREES — FINESS, fichier des établissements (extraction du 15 mars 2024)"
+    )
     density = _indicator(example, "pharmacies_pour_10000")
     from cpts_cli.diagnostic.reading import populations
     from cpts_cli.diagnostic.scope import scope_of
@@ -161,7 +163,7 @@ def test_newer_vintage_replaces_older_is_refused(cli, example, tmp_path):
     newer = write_finess(tmp_path / "b.csv", newer_rows, date="2024-06-01")
     result = cli("diagnostic", "import", "-f", example, newer)
     assert result.code == 0, result.err
-    assert "pharmacies_pour_10000 : remplace l'extraction du 2023-01-10" in result.out
+    assert "pharmacies_pour_10000 : remplace l'extraction du 10 janvier 2023" in result.out
     count = _indicator(example, "etablissements_pharmacies")
     assert count["valeur"] == 2 and count["annee"] == 2024
     finess = {s["finess"] for s in _structures(example) if s.get("origine") == "import"}
@@ -183,8 +185,32 @@ def test_same_year_later_extraction_replaces(cli, example, tmp_path):
         date="2024-09-01",
     )
     assert cli("diagnostic", "import", "-f", example, later).code == 0
-    assert "2024-09-01" in _indicator(example, "etablissements_ehpad")["source"]
+    assert (
+        "(extraction du 1er septembre 2024)"
+        in _indicator(example, "etablissements_ehpad")["source"]
+    )
     assert _indicator(example, "etablissements_ehpad")["valeur"] == 0
+
+
+def test_entry_with_the_iso_date_of_earlier_versions_is_updated_once(cli, example, tmp_path):
+    source = _finess(tmp_path)
+    assert cli("diagnostic", "import", "-f", example, source).code == 0
+    text = example.read_text(encoding="utf-8")
+    assert "(extraction du 15 mars 2024)" in text
+    example.write_text(text.replace("(extraction du 15 mars 2024)", "(extraction du 2024-03-15)"))
+    result = cli("diagnostic", "import", "-f", example, source)
+    assert result.code == 0, result.err
+    assert "pharmacies_pour_10000 : valeurs mises à jour" in result.out
+    assert "remplace" not in result.out and "refusé" not in result.out
+    assert example.read_text(encoding="utf-8") == text
+    again = cli("diagnostic", "import", "-f", example, source)
+    assert again.code == 0 and "déjà à jour" in again.out
+    assert example.read_text(encoding="utf-8") == text
+    # An older extraction is still refused against the old ISO form.
+    example.write_text(text.replace("(extraction du 15 mars 2024)", "(extraction du 2024-03-15)"))
+    older = _finess(tmp_path, date="2024-03-01", name="older.csv")
+    refused = cli("diagnostic", "import", "-f", example, older)
+    assert "refusé, les valeurs en place (extraction du 15 mars 2024)" in refused.out
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "latin-1", "utf-8-sig"])

@@ -151,7 +151,7 @@ def _list_changes(out, item, dry_run: bool) -> None:
 
 
 def _the(label: str) -> str:
-    """« le millésime 2021 », « l'extraction du 2024-03-15 » (escaped for Rich)."""
+    """« le millésime 2021 », « l'extraction du 15 mars 2024 » (escaped for Rich)."""
     from rich.markup import escape
 
     return escape(("l'" if label[:1] in "aeéiou" else "le ") + label)
