@@ -213,6 +213,83 @@ def test_entry_with_the_iso_date_of_earlier_versions_is_updated_once(cli, exampl
     assert "refusé, les valeurs en place (extraction du 15 mars 2024)" in refused.out
 
 
+def _finess_zip(path: Path, member: str, **kwargs) -> Path:
+    plain = _finess(path.parent, name=f"{path.stem}-plain.csv", **kwargs)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("LISEZMOI.txt", "Extraction FINESS\n")
+        archive.write(plain, member)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("member", "date"),
+    [
+        ("etalab-cs1100507-stock-20240315-0336.csv", "2024-03-15"),
+        ("export/Données FINESS.CSV", "2024-03-15"),
+        ("etalab-cs1100502-stock-20240315-0336.csv", None),  # the date from the name
+    ],
+)
+def test_finess_in_a_zip_is_read_like_the_plain_file(cli, example, tmp_path, member, date):
+    twin = tmp_path / "twin.yaml"
+    twin.write_bytes(example.read_bytes())
+    plain = _finess(tmp_path, name="etalab-cs1100507-stock-20240315-0336.csv", date=date)
+    assert cli("diagnostic", "import", "-f", twin, plain).code == 0
+    archive = _finess_zip(tmp_path / "finess.zip", member, date=date)
+    result = cli("diagnostic", "import", "-f", example, archive)
+    assert result.code == 0, result.err
+    assert "Import de « finess.zip »" in result.out
+    assert "(extraction du 15 mars 2024)" in result.out
+    assert example.read_bytes() == twin.read_bytes()
+
+
+def test_zip_with_two_extractions_is_refused(cli, example, tmp_path):
+    archive = _finess_zip(tmp_path / "finess.zip", "a.csv")
+    with zipfile.ZipFile(archive, "a") as z:
+        z.writestr("b.csv", finess_text([structureet("210000001", "P", "21", "005", "620")]))
+    before = example.read_bytes()
+    result = cli("diagnostic", "import", "-f", example, archive)
+    assert result.code == 2 and "finess.zip" in result.err
+    assert "plusieurs extractions FINESS (a.csv, b.csv)" in result.err
+    assert example.read_bytes() == before
+
+
+def test_malformed_finess_lines_are_counted_and_said(cli, example, tmp_path):
+    rows = [
+        structureet("210000001", "PHARMACIE CENTRALE", "21", "005", "620"),
+        structureet("210000002", "PHARMACIE DU PARC", "21", "031", "620"),
+        structureet("210000003", "PHARMACIE TRONQUEE", "21", "005", "620")[:10],
+        # a « ; » not quoted in the name: 33 fields, the columns shifted
+        ["structureet", "210000004", "x", "PHARMACIE", "GARE", *structureet("2", "", "21", "005", "620")[4:]],
+        structureet("210000005", "EHPAD", "21", "005", "500"),
+    ]  # fmt: skip
+    geoloc = [
+        geolocalisation("210000001", 856000.0, 6681000.0),
+        ["geolocalisation", "210000002", "abc", "6681000.0", "EPSG:2154", "2023-06-01"],
+        ["geolocalisation", "210000005", "", "", "EPSG:2154", "2023-06-01"],  # none: not bad
+    ]
+    source = write_finess(tmp_path / "finess.csv", rows, geoloc)
+    result = cli("diagnostic", "import", "-f", example, source)
+    assert result.code == 0, result.err
+    assert "2 lignes « structureet » illisibles, ignorées." in result.out
+    assert "1 ligne « geolocalisation » illisible, ignorée." in result.out
+    assert _indicator(example, "etablissements_pharmacies")["valeur"] == 2
+    note = _indicator(example, "pharmacies_pour_10000")["note"]
+    assert note.endswith("2 lignes « structureet » illisibles, ignorées.")
+    assert "geolocalisation" not in note
+    assert (
+        "2 lignes « structureet » illisibles" in _indicator(example, "etablissements_ehpad")["note"]
+    )
+    by_finess = {s.get("finess"): s for s in _structures(example)}
+    assert "coordonnees" in by_finess["210000001"] and "coordonnees" not in by_finess["210000002"]
+    once = example.read_bytes()
+    again = cli("diagnostic", "import", "-f", example, source, "--format", "json")
+    assert again.json()["imports"][0]["avertissement"] == (
+        "2 lignes « structureet » illisibles, ignorées. "
+        "1 ligne « geolocalisation » illisible, ignorée."
+    )
+    assert example.read_bytes() == once
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "latin-1", "utf-8-sig"])
 def test_finess_in_either_encoding(cli, example, tmp_path, encoding):
     source = _finess(tmp_path, encoding=encoding if encoding != "latin-1" else "cp1252")
@@ -456,12 +533,38 @@ def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     short = tmp_path / "short.csv"
     short.write_text("finess;etalab;1;2024-01-01\nstructureet;210000001;x\n", encoding="utf-8")
     out["finess-colonnes"] = (short, "colonnes manquantes")
+    other_zip = tmp_path / "documents.zip"
+    with zipfile.ZipFile(other_zip, "w") as archive:
+        archive.writestr("notes.txt", "Compte rendu\n")
+        archive.writestr("tableau.csv", "nom;valeur\na;1\n")
+    out["zip-autre"] = (other_zip, "aucun fichier n'est reconnu (elle contient « notes.txt »")
+    whole = _finess_zip(tmp_path / "whole.zip", "x.csv").read_bytes()
+    cut = tmp_path / "finess.zip"
+    cut.write_bytes(whole[: len(whole) // 2])
+    out["finess-zip-coupe"] = (cut, "abîmée ou incomplète")
+    mostly = [structureet(f"21000000{i}", "P", "21", "005", "620")[:12] for i in range(3)]
+    mostly.append(structureet("210000009", "P", "21", "005", "620"))
+    out["finess-illisible"] = (
+        write_finess(tmp_path / "mostly.csv", mostly),
+        "3 lignes « structureet » sur 4 sont illisibles",
+    )
     return out
 
 
 @pytest.mark.parametrize(
     "kind",
-    ["autre", "millesime", "colonnes", "zip", "encodage", "finess-millesime", "finess-colonnes"],
+    [
+        "autre",
+        "millesime",
+        "colonnes",
+        "zip",
+        "encodage",
+        "finess-millesime",
+        "finess-colonnes",
+        "zip-autre",
+        "finess-zip-coupe",
+        "finess-illisible",
+    ],  # fmt: skip
 )
 def test_bad_file_exit_2_names_it_and_writes_nothing(cli, example, tmp_path, kind):
     bad, words = _bad_files(tmp_path)[kind]

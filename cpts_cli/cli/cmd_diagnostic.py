@@ -98,6 +98,8 @@ def _print(report, quiet: bool) -> None:
                 f"[yellow]Fichier plus ancien que les indicateurs déjà importés ({escape(kept)}) : "
                 "ils sont conservés.[/]"
             )
+        if item.source.warning:
+            out.print(f"[yellow]{escape(item.source.warning)}[/]")
         missing = sorted({c for f in item.source.figures for c in f.manquantes})
         if missing:
             shown = ", ".join(missing[:10]) + ("…" if len(missing) > 10 else "")

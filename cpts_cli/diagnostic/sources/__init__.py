@@ -58,3 +58,5 @@ class SourceFile:
     #: the extraction date, ``YYYY-MM-DD``); written in the indicators' ``source`` in French
     #: (« extraction du 15 octobre 2024 »)
     version: str = ""
+    #: what the reader left out and says (« 3 lignes « structureet » illisibles, ignorées. »)
+    warning: str = ""
