@@ -508,6 +508,40 @@ def test_apl_bad_files(tmp_path):
     assert apl.sniff(b"PK\x03\x04", "apl2023.xlsx") and not apl.sniff(b"PK\x03\x04", "pop.xlsx")
 
 
+@pytest.mark.parametrize(
+    ("name", "sheet", "year"),
+    [
+        ("donnees.xlsx", "APL 2023", 2023),
+        ("export (1).xlsx", "Données 2023", 2023),
+        ("a.xlsx", "Données", 2022),  # the year of the header « Population … 2022 »
+    ],
+)
+def test_apl_workbook_renamed_is_recognised_by_its_content(
+    cli, example, tmp_path, name, sheet, year
+):
+    path = write_apl(tmp_path / name, {sheet: TOWN_ROWS})
+    result = cli("diagnostic", "import", "-f", example, path)
+    assert result.code == 0, result.err
+    entry = _rpps_indicator(example, "apl_medecins_generalistes")
+    assert entry["annee"] == year and entry["source"].startswith("DREES — Accessibilité")
+
+
+def test_workbook_of_another_kind_is_not_recognised(cli, example, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Feuil1"
+    book.active.append(["Liste des adhérents (aplomb)"])
+    book.active.append(["Code commune", "Nom", "Cotisation"])
+    book.active.append(["21231", "Dupont", 30])
+    book.save(tmp_path / "donnees.xlsx")
+    before = example.read_bytes()
+    result = cli("diagnostic", "import", "-f", example, tmp_path / "donnees.xlsx")
+    assert result.code == 2
+    assert "« donnees.xlsx » : type de fichier non reconnu." in result.err
+    assert example.read_bytes() == before
+
+
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
