@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from cpts_cli.support.errors import CptsError
 from tests.opendata_files import (
     finess_text,
     geolocalisation,
@@ -420,6 +421,75 @@ def _two_commune_project(tmp_path: Path, codes=(AISEREY, AUBIGNY)) -> Path:
     listed = ", ".join(f'"{c}"' for c in codes)
     project.write_text(f"territoire:\n  communes: [{listed}]\n", encoding="utf-8")
     return project
+
+
+#: Codes a national file may hold: communes, whole cities and their arrondissements,
+#: overseas, Corsica, an old code of Dijon's plain, a code that lost its leading zero.
+_FAST_CODES = (AISEREY, AUBIGNY, DIJON, JURA, "21019", "75056", "75101", "75115", "69123",
+               "69381", "13055", "13201", "97101", "2A004", "01001", "1001")  # fmt: skip
+_FAST_SCOPE_CODES = (AISEREY, DIJON, "21060", "75115", "69381", "13055", "97101", "2A004")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(_FAST_CODES),
+            st.lists(
+                st.one_of(
+                    st.integers(0, 10**6).map(str),
+                    st.decimals(0, 10**5, places=6).map(str),
+                    st.sampled_from(["", "12,5", " 7 ", "n/a"]),
+                ),
+                min_size=8,
+                max_size=8,
+            ),
+        ),
+        min_size=1,
+        max_size=14,
+    ),
+    sort=st.booleans(),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    quote=st.booleans(),
+    cut=st.sampled_from([(7, 5), (64, 20), (1 << 16, 256)]),
+)
+def test_insee_fast_reading_gives_the_figures_of_the_line_by_line_one(
+    tmp_path_factory, rows, sort, newline, quote, cut
+):
+    """Every figure (and every refusal) of the fast reading of the national file is the
+    line-by-line reading's; the fast one is taken for a sorted file without quotes."""
+    from cpts_cli.diagnostic.sources import Scope, insee
+
+    if sort:
+        rows = sorted(rows, key=lambda r: r[0])
+    header = insee_rows({})[0]
+    lines = [";".join(header)]
+    for i, (code, values) in enumerate(rows):
+        cells = [code, *values, *(["1.5"] * (len(header) - 9))]
+        line = ";".join(cells)
+        lines.append(f'"{code}";' + line.split(";", 1)[1] if quote and i == 0 else line)
+    path = tmp_path_factory.mktemp("insee") / "base-cc-evol-struct-pop-2021.CSV"
+    path.write_bytes(newline.join(lines).encode("utf-8") + newline.encode())
+    scope = Scope(_FAST_SCOPE_CODES, ("21", "75", "69", "13", "971", "2A"),
+                  ("27", "11", "84", "93", "01", "94"))  # fmt: skip
+
+    def read(fast: bool, how=insee.read):
+        saved = insee._fast, insee._CHUNK, insee._HEAD
+        insee._CHUNK, insee._HEAD = cut  # chunks and heads cut anywhere in the lines
+        if not fast:
+            insee._fast = lambda *args: None
+        try:
+            return how(path, scope)
+        except CptsError as exc:
+            return str(exc)
+        finally:
+            insee._fast, insee._CHUNK, insee._HEAD = saved
+
+    assert read(True) == read(False)
+    codes = [code for code, _values in rows]
+    plain = codes == sorted(codes) and not quote and all(len(c) == 5 for c in codes)
+    taken = read(True, lambda p, s: insee._fast(lambda: p.open("rb"), p.name, s))
+    assert (taken is not None) == plain
 
 
 @pytest.mark.parametrize("layout", ["csv", "csv-comma-decimal", "zip", "xlsx", "csv-latin1"])
