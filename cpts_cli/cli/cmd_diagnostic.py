@@ -40,7 +40,8 @@ def import_(
         metavar="FICHIER...",
         help="Fichiers nationaux à importer, reconnus à leur contenu : base communale de "
         "population par âge de l'INSEE (CSV, son .zip ou XLSX), extraction FINESS des "
-        "établissements (cs1100507 ou cs1100502), extraction RPPS, classeur APL de la DREES.",
+        "établissements (cs1100507 ou cs1100502, ou son .zip), extraction RPPS, classeur APL de "
+        "la DREES.",
         show_default=False,
     ),
     fichier: Path = FILE_OPTION,
