@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from cpts_cli.support.errors import CptsError
 from tests.opendata_files import (
     finess_text,
     geolocalisation,
@@ -76,7 +77,9 @@ def test_finess_writes_indicators_with_references_and_structures(cli, example, t
     count = _indicator(example, "etablissements_pharmacies")
     assert count["valeur"] == 1 and count["annee"] == 2024
     assert count["origine"] == "import" and count["maille"] == "territoire_cpts"
-    assert "2024-03-15" in count["source"] and "FINESS" in count["source"]
+    assert count["source"] == (
+        "DREES — FINESS, fichier des établissements (extraction du 15 mars 2024)"
+    )
     density = _indicator(example, "pharmacies_pour_10000")
     from cpts_cli.diagnostic.reading import populations
     from cpts_cli.diagnostic.scope import scope_of
@@ -161,7 +164,7 @@ def test_newer_vintage_replaces_older_is_refused(cli, example, tmp_path):
     newer = write_finess(tmp_path / "b.csv", newer_rows, date="2024-06-01")
     result = cli("diagnostic", "import", "-f", example, newer)
     assert result.code == 0, result.err
-    assert "pharmacies_pour_10000 : remplace l'extraction du 2023-01-10" in result.out
+    assert "pharmacies_pour_10000 : remplace l'extraction du 10 janvier 2023" in result.out
     count = _indicator(example, "etablissements_pharmacies")
     assert count["valeur"] == 2 and count["annee"] == 2024
     finess = {s["finess"] for s in _structures(example) if s.get("origine") == "import"}
@@ -183,8 +186,109 @@ def test_same_year_later_extraction_replaces(cli, example, tmp_path):
         date="2024-09-01",
     )
     assert cli("diagnostic", "import", "-f", example, later).code == 0
-    assert "2024-09-01" in _indicator(example, "etablissements_ehpad")["source"]
+    assert (
+        "(extraction du 1er septembre 2024)"
+        in _indicator(example, "etablissements_ehpad")["source"]
+    )
     assert _indicator(example, "etablissements_ehpad")["valeur"] == 0
+
+
+def test_entry_with_the_iso_date_of_earlier_versions_is_updated_once(cli, example, tmp_path):
+    source = _finess(tmp_path)
+    assert cli("diagnostic", "import", "-f", example, source).code == 0
+    text = example.read_text(encoding="utf-8")
+    assert "(extraction du 15 mars 2024)" in text
+    example.write_text(text.replace("(extraction du 15 mars 2024)", "(extraction du 2024-03-15)"))
+    result = cli("diagnostic", "import", "-f", example, source)
+    assert result.code == 0, result.err
+    assert "pharmacies_pour_10000 : valeurs mises à jour" in result.out
+    assert "remplace" not in result.out and "refusé" not in result.out
+    assert example.read_text(encoding="utf-8") == text
+    again = cli("diagnostic", "import", "-f", example, source)
+    assert again.code == 0 and "déjà à jour" in again.out
+    assert example.read_text(encoding="utf-8") == text
+    # An older extraction is still refused against the old ISO form.
+    example.write_text(text.replace("(extraction du 15 mars 2024)", "(extraction du 2024-03-15)"))
+    older = _finess(tmp_path, date="2024-03-01", name="older.csv")
+    refused = cli("diagnostic", "import", "-f", example, older)
+    assert "refusé, les valeurs en place (extraction du 15 mars 2024)" in refused.out
+
+
+def _finess_zip(path: Path, member: str, **kwargs) -> Path:
+    plain = _finess(path.parent, name=f"{path.stem}-plain.csv", **kwargs)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("LISEZMOI.txt", "Extraction FINESS\n")
+        archive.write(plain, member)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("member", "date"),
+    [
+        ("etalab-cs1100507-stock-20240315-0336.csv", "2024-03-15"),
+        ("export/Données FINESS.CSV", "2024-03-15"),
+        ("etalab-cs1100502-stock-20240315-0336.csv", None),  # the date from the name
+    ],
+)
+def test_finess_in_a_zip_is_read_like_the_plain_file(cli, example, tmp_path, member, date):
+    twin = tmp_path / "twin.yaml"
+    twin.write_bytes(example.read_bytes())
+    plain = _finess(tmp_path, name="etalab-cs1100507-stock-20240315-0336.csv", date=date)
+    assert cli("diagnostic", "import", "-f", twin, plain).code == 0
+    archive = _finess_zip(tmp_path / "finess.zip", member, date=date)
+    result = cli("diagnostic", "import", "-f", example, archive)
+    assert result.code == 0, result.err
+    assert "Import de « finess.zip »" in result.out
+    assert "(extraction du 15 mars 2024)" in result.out
+    assert example.read_bytes() == twin.read_bytes()
+
+
+def test_zip_with_two_extractions_is_refused(cli, example, tmp_path):
+    archive = _finess_zip(tmp_path / "finess.zip", "a.csv")
+    with zipfile.ZipFile(archive, "a") as z:
+        z.writestr("b.csv", finess_text([structureet("210000001", "P", "21", "005", "620")]))
+    before = example.read_bytes()
+    result = cli("diagnostic", "import", "-f", example, archive)
+    assert result.code == 2 and "finess.zip" in result.err
+    assert "plusieurs extractions FINESS (a.csv, b.csv)" in result.err
+    assert example.read_bytes() == before
+
+
+def test_malformed_finess_lines_are_counted_and_said(cli, example, tmp_path):
+    rows = [
+        structureet("210000001", "PHARMACIE CENTRALE", "21", "005", "620"),
+        structureet("210000002", "PHARMACIE DU PARC", "21", "031", "620"),
+        structureet("210000003", "PHARMACIE TRONQUEE", "21", "005", "620")[:10],
+        # a « ; » not quoted in the name: 33 fields, the columns shifted
+        ["structureet", "210000004", "x", "PHARMACIE", "GARE", *structureet("2", "", "21", "005", "620")[4:]],
+        structureet("210000005", "EHPAD", "21", "005", "500"),
+    ]  # fmt: skip
+    geoloc = [
+        geolocalisation("210000001", 856000.0, 6681000.0),
+        ["geolocalisation", "210000002", "abc", "6681000.0", "EPSG:2154", "2023-06-01"],
+        ["geolocalisation", "210000005", "", "", "EPSG:2154", "2023-06-01"],  # none: not bad
+    ]
+    source = write_finess(tmp_path / "finess.csv", rows, geoloc)
+    result = cli("diagnostic", "import", "-f", example, source)
+    assert result.code == 0, result.err
+    assert "2 lignes « structureet » illisibles, ignorées." in result.out
+    assert "1 ligne « geolocalisation » illisible, ignorée." in result.out
+    assert _indicator(example, "etablissements_pharmacies")["valeur"] == 2
+    note = _indicator(example, "pharmacies_pour_10000")["note"]
+    assert note.endswith("2 lignes « structureet » illisibles, ignorées.")
+    assert "geolocalisation" not in note
+    assert (
+        "2 lignes « structureet » illisibles" in _indicator(example, "etablissements_ehpad")["note"]
+    )
+    by_finess = {s.get("finess"): s for s in _structures(example)}
+    assert "coordonnees" in by_finess["210000001"] and "coordonnees" not in by_finess["210000002"]
+    once = example.read_bytes()
+    again = cli("diagnostic", "import", "-f", example, source, "--format", "json")
+    assert again.json()["imports"][0]["avertissement"] == (
+        "2 lignes « structureet » illisibles, ignorées. "
+        "1 ligne « geolocalisation » illisible, ignorée."
+    )
+    assert example.read_bytes() == once
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "latin-1", "utf-8-sig"])
@@ -319,6 +423,76 @@ def _two_commune_project(tmp_path: Path, codes=(AISEREY, AUBIGNY)) -> Path:
     return project
 
 
+#: Codes a national file may hold: communes, whole cities and their arrondissements,
+#: overseas, Corsica, an old code of Dijon's plain, a code that lost its leading zero, and
+#: one that is not a code.
+_FAST_CODES = (AISEREY, AUBIGNY, DIJON, JURA, "21019", "75056", "75101", "75115", "69123",
+               "69381", "13055", "13201", "97101", "2A004", "01001", "1001", "2é04")  # fmt: skip
+_FAST_SCOPE_CODES = (AISEREY, DIJON, "21060", "75115", "69381", "13055", "97101", "2A004")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(_FAST_CODES),
+            st.lists(
+                st.one_of(
+                    st.integers(0, 10**6).map(str),
+                    st.decimals(0, 10**5, places=6).map(str),
+                    st.sampled_from(["", "12,5", " 7 ", "n/a"]),
+                ),
+                min_size=8,
+                max_size=8,
+            ),
+        ),
+        min_size=1,
+        max_size=14,
+    ),
+    sort=st.booleans(),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    quote=st.booleans(),
+    cut=st.sampled_from([(7, 5), (64, 20), (1 << 16, 256)]),
+)
+def test_insee_fast_reading_gives_the_figures_of_the_line_by_line_one(
+    tmp_path_factory, rows, sort, newline, quote, cut
+):
+    """Every figure (and every refusal) of the fast reading of the national file is the
+    line-by-line reading's; the fast one is taken for a sorted file without quotes."""
+    from cpts_cli.diagnostic.sources import Scope, insee
+
+    if sort:
+        rows = sorted(rows, key=lambda r: r[0])
+    header = insee_rows({})[0]
+    lines = [";".join(header)]
+    for i, (code, values) in enumerate(rows):
+        cells = [code, *values, *(["1.5"] * (len(header) - 9))]
+        line = ";".join(cells)
+        lines.append(f'"{code}";' + line.split(";", 1)[1] if quote and i == 0 else line)
+    path = tmp_path_factory.mktemp("insee") / "base-cc-evol-struct-pop-2021.CSV"
+    path.write_bytes(newline.join(lines).encode("utf-8") + newline.encode())
+    scope = Scope(_FAST_SCOPE_CODES, ("21", "75", "69", "13", "971", "2A"),
+                  ("27", "11", "84", "93", "01", "94"))  # fmt: skip
+
+    def read(fast: bool, how=insee.read):
+        saved = insee._fast, insee._CHUNK, insee._HEAD
+        insee._CHUNK, insee._HEAD = cut  # chunks and heads cut anywhere in the lines
+        if not fast:
+            insee._fast = lambda *args: None
+        try:
+            return how(path, scope)
+        except CptsError as exc:
+            return str(exc)
+        finally:
+            insee._fast, insee._CHUNK, insee._HEAD = saved
+
+    assert read(True) == read(False)
+    codes = [code for code, _values in rows]
+    plain = codes == sorted(codes) and not quote and all(len(c) == 5 and c.isascii() for c in codes)
+    taken = read(True, lambda p, s: insee._fast(lambda: p.open("rb"), p.name, s))
+    assert (taken is not None) == plain
+
+
 @pytest.mark.parametrize("layout", ["csv", "csv-comma-decimal", "zip", "xlsx", "csv-latin1"])
 def test_insee_population_by_age_in_every_layout(cli, tmp_path, layout):
     project = _two_commune_project(tmp_path)
@@ -430,12 +604,38 @@ def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     short = tmp_path / "short.csv"
     short.write_text("finess;etalab;1;2024-01-01\nstructureet;210000001;x\n", encoding="utf-8")
     out["finess-colonnes"] = (short, "colonnes manquantes")
+    other_zip = tmp_path / "documents.zip"
+    with zipfile.ZipFile(other_zip, "w") as archive:
+        archive.writestr("notes.txt", "Compte rendu\n")
+        archive.writestr("tableau.csv", "nom;valeur\na;1\n")
+    out["zip-autre"] = (other_zip, "aucun fichier n'est reconnu (elle contient « notes.txt »")
+    whole = _finess_zip(tmp_path / "whole.zip", "x.csv").read_bytes()
+    cut = tmp_path / "finess.zip"
+    cut.write_bytes(whole[: len(whole) // 2])
+    out["finess-zip-coupe"] = (cut, "abîmée ou incomplète")
+    mostly = [structureet(f"21000000{i}", "P", "21", "005", "620")[:12] for i in range(3)]
+    mostly.append(structureet("210000009", "P", "21", "005", "620"))
+    out["finess-illisible"] = (
+        write_finess(tmp_path / "mostly.csv", mostly),
+        "3 lignes « structureet » sur 4 sont illisibles",
+    )
     return out
 
 
 @pytest.mark.parametrize(
     "kind",
-    ["autre", "millesime", "colonnes", "zip", "encodage", "finess-millesime", "finess-colonnes"],
+    [
+        "autre",
+        "millesime",
+        "colonnes",
+        "zip",
+        "encodage",
+        "finess-millesime",
+        "finess-colonnes",
+        "zip-autre",
+        "finess-zip-coupe",
+        "finess-illisible",
+    ],  # fmt: skip
 )
 def test_bad_file_exit_2_names_it_and_writes_nothing(cli, example, tmp_path, kind):
     bad, words = _bad_files(tmp_path)[kind]

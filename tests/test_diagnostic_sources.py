@@ -229,6 +229,45 @@ def test_rpps_vintage_from_names():
     assert rpps.vintage("PS_LibreAcces_Personne_activite_20241399.txt") is None
 
 
+def test_rpps_extraction_date_from_names(tmp_path):
+    assert rpps.extraction_date("PS_LibreAcces_Personne_activite_202403120830.txt") == "2024-03-12"
+    assert rpps.extraction_date("x.zip", "PS_LibreAcces_202210010101.zip") == "2022-10-01"
+    assert rpps.extraction_date("PS_LibreAcces_Personne_activite_202402300000.txt") == ""
+    assert rpps.read(write_rpps(tmp_path / NAME, worked_rows()), SCOPE).version == "2025-10-15"
+
+
+def _rpps_indicator(path: Path, code: str) -> dict:
+    from ruamel.yaml import YAML
+
+    entries = YAML(typ="safe").load(path.read_text(encoding="utf-8"))["diagnostic"]["indicateurs"]
+    return next(e for e in entries if e.get("code") == code)
+
+
+def test_rpps_newer_extraction_of_the_same_year_replaces_older_refused(cli, example, tmp_path):
+    march = write_rpps(tmp_path / "PS_LibreAcces_Personne_activite_202403120830.txt", worked_rows())
+    result = cli("diagnostic", "import", "-f", example, march)
+    assert result.code == 0, result.err
+    entry = _rpps_indicator(example, "infirmiers_pour_10000")
+    assert entry["annee"] == 2024
+    assert entry["source"] == (
+        "ANS (Annuaire Santé) — Extraction publique du RPPS (PS_LibreAcces) "
+        "(extraction du 12 mars 2024)"
+    )
+    october = write_rpps(
+        tmp_path / "PS_LibreAcces_Personne_activite_202410010930.txt", worked_rows()[:-1]
+    )
+    result = cli("diagnostic", "import", "-f", example, october)
+    assert result.code == 0, result.err
+    assert "infirmiers_pour_10000 : remplace l'extraction du 12 mars 2024" in result.out
+    entry = _rpps_indicator(example, "infirmiers_pour_10000")
+    assert entry["source"].endswith("(extraction du 1er octobre 2024)")
+    after = example.read_bytes()
+    refused = cli("diagnostic", "import", "-f", example, march)
+    assert refused.code == 0, refused.err
+    assert "plus ancien" in refused.out and "(extraction du 1er octobre 2024)" in refused.out
+    assert example.read_bytes() == after
+
+
 def test_rpps_missing_columns(tmp_path):
     header = [h for h in HEADER if h != "Code mode exercice" and h != "Libellé mode exercice"]
     rows = [line(header, "10000000001", "60", commune=DIJON)]
@@ -467,6 +506,40 @@ def test_apl_bad_files(tmp_path):
     assert "APL_tronque.xlsx" in str(exc.value)
     assert not apl.sniff(b"Code commune;APL\n", "apl.csv")
     assert apl.sniff(b"PK\x03\x04", "apl2023.xlsx") and not apl.sniff(b"PK\x03\x04", "pop.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet", "year"),
+    [
+        ("donnees.xlsx", "APL 2023", 2023),
+        ("export (1).xlsx", "Données 2023", 2023),
+        ("a.xlsx", "Données", 2022),  # the year of the header « Population … 2022 »
+    ],
+)
+def test_apl_workbook_renamed_is_recognised_by_its_content(
+    cli, example, tmp_path, name, sheet, year
+):
+    path = write_apl(tmp_path / name, {sheet: TOWN_ROWS})
+    result = cli("diagnostic", "import", "-f", example, path)
+    assert result.code == 0, result.err
+    entry = _rpps_indicator(example, "apl_medecins_generalistes")
+    assert entry["annee"] == year and entry["source"].startswith("DREES — Accessibilité")
+
+
+def test_workbook_of_another_kind_is_not_recognised(cli, example, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Feuil1"
+    book.active.append(["Liste des adhérents (aplomb)"])
+    book.active.append(["Code commune", "Nom", "Cotisation"])
+    book.active.append(["21231", "Dupont", 30])
+    book.save(tmp_path / "donnees.xlsx")
+    before = example.read_bytes()
+    result = cli("diagnostic", "import", "-f", example, tmp_path / "donnees.xlsx")
+    assert result.code == 2
+    assert "« donnees.xlsx » : type de fichier non reconnu." in result.err
+    assert example.read_bytes() == before
 
 
 @settings(

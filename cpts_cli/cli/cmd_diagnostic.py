@@ -40,7 +40,8 @@ def import_(
         metavar="FICHIER...",
         help="Fichiers nationaux à importer, reconnus à leur contenu : base communale de "
         "population par âge de l'INSEE (CSV, son .zip ou XLSX), extraction FINESS des "
-        "établissements (cs1100507 ou cs1100502), extraction RPPS, classeur APL de la DREES.",
+        "établissements (cs1100507 ou cs1100502, ou son .zip), extraction RPPS, classeur APL de "
+        "la DREES.",
         show_default=False,
     ),
     fichier: Path = FILE_OPTION,
@@ -98,6 +99,8 @@ def _print(report, quiet: bool) -> None:
                 f"[yellow]Fichier plus ancien que les indicateurs déjà importés ({escape(kept)}) : "
                 "ils sont conservés.[/]"
             )
+        if item.source.warning:
+            out.print(f"[yellow]{escape(item.source.warning)}[/]")
         missing = sorted({c for f in item.source.figures for c in f.manquantes})
         if missing:
             shown = ", ".join(missing[:10]) + ("…" if len(missing) > 10 else "")
@@ -151,7 +154,7 @@ def _list_changes(out, item, dry_run: bool) -> None:
 
 
 def _the(label: str) -> str:
-    """« le millésime 2021 », « l'extraction du 2024-03-15 » (escaped for Rich)."""
+    """« le millésime 2021 », « l'extraction du 15 mars 2024 » (escaped for Rich)."""
     from rich.markup import escape
 
     return escape(("l'" if label[:1] in "aeéiou" else "le ") + label)

@@ -5,8 +5,10 @@ Indicators (``diagnostic.indicateurs``), one entry per ``Figure`` code:
 * a code absent from the file is appended, with ``origine: import``;
 * an entry typed by the user (no ``origine: import``) is never changed, whatever its code;
 * an imported entry is replaced by a newer vintage (``annee``, then the extraction date in
-  its ``source``), updated by the same vintage, and left as it is by an older one
-  (refused, and said);
+  its ``source``, « extraction du 15 octobre 2024 », or ``2024-10-15`` as written by
+  earlier versions), updated by the same vintage, and left as it is by an older one
+  (refused, and said); an entry of the same year without extraction date (written before
+  the date was known) is updated;
 * importing the same file twice changes nothing: an entry whose values are those of the
   import is not touched at all (its layout and comments stay byte for byte).
 
@@ -18,6 +20,7 @@ removed — unless the file is older than the one imported before.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +29,7 @@ from cpts_cli.diagnostic.scope import Comparison
 from cpts_cli.diagnostic.sources import Figure, SourceFile
 from cpts_cli.project import edit
 from cpts_cli.referentiel import store
+from cpts_cli.support.formatting import MONTHS, long_date
 
 ORIGIN = "origine"
 IMPORTED = "import"
@@ -37,7 +41,11 @@ INDICATOR_KEYS = (
 )  # fmt: skip
 STRUCTURE_KEYS = ("nom", "type", "commune", "finess", "coordonnees", ORIGIN)
 COUNT_UNITS = ("habitants", "établissements")
-_EXTRACTION = re.compile(r"extraction du (\d{4}-\d{2}-\d{2})")
+_EXTRACTION = re.compile(
+    r"extraction du (?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})(?:er)? ("
+    + "|".join(MONTHS)
+    + r") (\d{4}))"
+)
 
 
 @dataclass
@@ -72,13 +80,23 @@ class StructureChanges:
 
 
 def source_label(source: SourceFile) -> str:
-    when = f"extraction du {source.version}" if source.version else f"millésime {source.millesime}"
+    """« DREES — FINESS, … (extraction du 15 septembre 2022) », or « (millésime 2021) »."""
+    when = _when(source.version) or f"millésime {source.millesime}"
     return f"{source.editeur} — {source.jeu} ({when})"
 
 
 def vintage_label(annee: Any, source: Any) -> str:
-    found = _EXTRACTION.search(source) if isinstance(source, str) else None
-    return f"extraction du {found.group(1)}" if found else f"millésime {annee}"
+    """The vintage of an entry, as said to the user: « extraction du 1er mars 2024 » (from
+    its ``source``, in French or ISO), else « millésime 2023 »."""
+    return _when(_version(source)) or f"millésime {annee}"
+
+
+def _when(version: str) -> str:
+    """``2024-10-15`` → « extraction du 15 octobre 2024 »; "" for no (or no valid) date."""
+    try:
+        return f"extraction du {long_date(_dt.date.fromisoformat(version))}" if version else ""
+    except ValueError:
+        return ""
 
 
 # --------------------------------------------------------------------------- indicators
@@ -152,7 +170,6 @@ def merge_indicators(data: Any, source: SourceFile, comparison: Comparison) -> I
     for i, entry in enumerate(seq):
         if isinstance(entry, dict) and isinstance(entry.get("code"), str):
             by_code.setdefault(entry["code"], i)
-    new_key = (source.millesime, source.version)
     for figure in source.figures:
         wanted = indicator_entry(figure, source, comparison)
         index = by_code.get(figure.code)
@@ -166,6 +183,9 @@ def merge_indicators(data: Any, source: SourceFile, comparison: Comparison) -> I
             result.kept.append(figure.code)
             continue
         old_key = (_year(entry.get("annee")), _version(entry.get("source")))
+        # An entry of the same year without date (imported before the date was known):
+        # neither newer nor older.
+        new_key = (source.millesime, source.version if old_key[1] else "")
         old_label = vintage_label(entry.get("annee"), entry.get("source"))
         if _same(entry, wanted):
             result.unchanged.append(figure.code)
@@ -185,8 +205,14 @@ def _year(value: Any) -> int:
 
 
 def _version(value: Any) -> str:
+    """The extraction date (``YYYY-MM-DD``) a ``source`` gives, in French or ISO; ""."""
     found = _EXTRACTION.search(value) if isinstance(value, str) else None
-    return found.group(1) if found else ""
+    if not found:
+        return ""
+    if found.group(1):
+        return f"{found.group(1)}-{found.group(2)}-{found.group(3)}"
+    month = MONTHS.index(found.group(5)) + 1
+    return f"{found.group(6)}-{month:02d}-{int(found.group(4)):02d}"
 
 
 def _same(entry, wanted: dict) -> bool:

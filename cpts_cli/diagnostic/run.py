@@ -60,6 +60,7 @@ class FileImport:
             "saisis_conserves": i.kept,
             "refuses": [{"code": c, "conserve": kept} for c, kept in i.refused],
             "communes_manquantes": sorted({c for f in self.source.figures for c in f.manquantes}),
+            "avertissement": self.source.warning,
         }
         if self.structures is not None:
             s = self.structures
@@ -133,9 +134,25 @@ def recognise(path: Path):
         KINDS[getattr(m, "KIND", "")] for m in modules if getattr(m, "KIND", "") in KINDS
     )
     raise CptsError(
-        f"« {name} » : type de fichier non reconnu. « cpts diagnostic import » lit : "
-        f"{known}. {NOTHING}"
+        f"« {name} » : {_unknown(path, head)}. « cpts diagnostic import » lit : {known}. {NOTHING}"
     )
+
+
+def _unknown(path: Path, head: bytes) -> str:
+    """What is wrong with a file no reader takes: a zip says what it holds."""
+    import zipfile
+
+    if not head.startswith(b"PK\x03\x04"):
+        return "type de fichier non reconnu"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [m.filename for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "archive zip abîmée ou incomplète (téléchargement interrompu ?), ou d'un autre type"
+    if "xl/workbook.xml" in names:
+        return "type de fichier non reconnu"  # a workbook of another kind
+    shown = ", ".join(f"« {n} »" for n in names[:6]) + (" …" if len(names) > 6 else "")
+    return f"archive zip dont aucun fichier n'est reconnu (elle contient {shown or 'rien'})"
 
 
 def import_files(project: Path, paths: list[Path], *, dry_run: bool = False) -> DiagnosticImport:

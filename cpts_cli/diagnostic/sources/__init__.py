@@ -54,6 +54,9 @@ class SourceFile:
     figures: tuple[Figure, ...]
     #: FINESS only: the territory's establishments, for mobilisation.structures
     structures: tuple[dict, ...] = ()
-    #: optional, finer than ``millesime``: orders two files of the same year (FINESS: the
-    #: extraction date, ``YYYY-MM-DD``); written in the indicators' ``source``
+    #: optional, finer than ``millesime``: orders two files of the same year (FINESS, RPPS:
+    #: the extraction date, ``YYYY-MM-DD``); written in the indicators' ``source`` in French
+    #: (« extraction du 15 octobre 2024 »)
     version: str = ""
+    #: what the reader left out and says (« 3 lignes « structureet » illisibles, ignorées. »)
+    warning: str = ""

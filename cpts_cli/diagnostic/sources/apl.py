@@ -38,12 +38,45 @@ _SHEET = re.compile(r"^\s*apl\D{0,20}((?:19|20)\d{2})\s*$", re.I)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _CITIES = {"75056", "69123", "13055"}
 _APL_NAME = re.compile(r"(?:^|[^a-z])apl(?:[^a-z]|$)")
+#: Sheets of a workbook looked at (their first ``HEADER_ROWS`` rows) to recognise it.
+_SNIFF_SHEETS = 4
 
 
 def sniff(head: bytes, name: str) -> bool:
     """A workbook (XLSX) whose name says APL: the content of a workbook is compressed, so
-    its name breaks the tie with the INSEE workbook; ``read`` checks the sheets."""
+    its name breaks the tie with the INSEE workbook; ``read`` checks the sheets. A workbook
+    renamed is recognised by ``sniff_file``."""
     return head.startswith(b"PK\x03\x04") and bool(_APL_NAME.search(_norm(Path(name).stem)))
+
+
+def sniff_file(path: Path) -> bool:
+    """A workbook whatever its name (``donnees.xlsx``, ``export (1).xlsx``) whose sheet
+    titles, or the title and header rows of its first sheets, say APL or « Accessibilité
+    potentielle localisée »."""
+    try:
+        with Path(path).open("rb") as raw:
+            if raw.read(4) != b"PK\x03\x04":
+                return False
+        book = _open(Path(path))
+    except Exception:  # noqa: BLE001 - not a workbook we can read: not ours
+        return False
+    try:
+        if any(_says_apl(title) for title in book.sheetnames):
+            return True
+        for sheet_name in book.sheetnames[:_SNIFF_SHEETS]:
+            rows = book[sheet_name].iter_rows(max_row=HEADER_ROWS, values_only=True)
+            if any(_says_apl(value) for row in rows for value in row if isinstance(value, str)):
+                return True
+        return False
+    except Exception:  # noqa: BLE001 - a workbook openpyxl cannot go through
+        return False
+    finally:
+        book.close()
+
+
+def _says_apl(text: str) -> bool:
+    text = _norm(text)
+    return bool(_APL_NAME.search(text)) or "accessibilite potentielle localisee" in text
 
 
 def _norm(text: object) -> str:

@@ -5,7 +5,14 @@ coordinates, or ``cs1100502``, without), as ``OPEN_DATA.md`` §1 describes it.
 date (the vintage: its year; the date itself orders two extractions of a year); then the
 ``structureet`` lines, then the ``geolocalisation`` lines (joined on ``nofinesset``). A line
 with a ``"`` goes through the CSV parser (quoted fields, doubled quotes), the others are
-split (the file is national: ~200 000 lines). UTF-8 or ISO-8859-1, detected.
+split (the file is national: ~200 000 lines). UTF-8 or ISO-8859-1, detected. Plain, or in a
+zip (its member whose name ends ``.csv`` and whose content is the extraction).
+
+A malformed line — a ``structureet`` line with fewer fields than up to ``categetab`` or more
+than the layout's 32 (a ``;`` not quoted shifts the columns), a ``geolocalisation`` line
+with too few fields or coordinates that are not numbers — is not read, but counted
+and said (``SourceFile.warning``, and the indicators' ``note`` for ``structureet`` lines); a
+file where most lines of a kind are malformed is refused.
 
 Commune: ``departement`` (2 characters; 9A…9J overseas = 971…986) + ``commune`` (3 digits).
 Counts by category for the territory, each department and region, and France; per 10 000
@@ -16,12 +23,14 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from cpts_cli.diagnostic import reading
 from cpts_cli.diagnostic.projection import system_of, to_wgs84
 from cpts_cli.diagnostic.sources import Figure, Scope, SourceFile
+from cpts_cli.support.formatting import fmt_int
 
 KIND = "finess"
 EDITEUR = "DREES"
@@ -52,8 +61,10 @@ CATEGORIES = (
 )
 _GROUP = {cat: i for i, (_k, _l, _t, cats) in enumerate(CATEGORIES) for cat in cats}
 _DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
-#: Fields of a ``structureet`` line up to ``categetab`` (index 18); the file has 32.
+#: Fields of a ``structureet`` line up to ``categetab`` (index 18); the layout has 32.
 _MIN_FIELDS = 19
+_MAX_FIELDS = 32
+_HEAD = 64
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -61,11 +72,64 @@ def sniff(head: bytes, name: str) -> bool:
     return text.startswith((b"finess;etalab;", b"structureet;"))
 
 
+def sniff_file(path: Path) -> bool:
+    """A zip holding the extraction: a member named ``….csv`` that starts like one."""
+    try:
+        with path.open("rb") as raw:
+            if raw.read(4) != b"PK\x03\x04":
+                return False
+        with reading.open_zip(path) as archive:
+            return bool(_extractions(archive))
+    except Exception:  # noqa: BLE001 - not a zip we can read: not ours
+        return False
+
+
+def _extractions(archive) -> list:
+    """The members of ``archive`` named ``….csv`` whose first bytes are an extraction's."""
+    found = []
+    for member in archive.infolist():
+        if member.is_dir() or not member.filename.lower().endswith(".csv"):
+            continue
+        try:
+            with archive.open(member) as raw:
+                head = raw.read(_HEAD)
+        except Exception:  # noqa: BLE001 - encrypted, damaged: not readable as ours
+            continue
+        if sniff(head, member.filename):
+            found.append(member)
+    return found
+
+
 def read(path: Path, scope: Scope) -> SourceFile:
     name = path.name
-    for _encoding, lines in reading.text_lines(lambda: path.open("rb"), name):
+    with path.open("rb") as raw:
+        zipped = raw.read(4) == b"PK\x03\x04"
+    if not zipped:
+        return _read_text(lambda: path.open("rb"), name, (name,), scope)
+    with reading.open_zip(path) as archive:
+        found = _extractions(archive)
+        if len(found) != 1:
+            inside = ", ".join(m.filename for m in found) or ", ".join(
+                m.filename for m in archive.infolist()[:6]
+            )
+            raise reading.refuse(
+                name,
+                (
+                    f"l'archive contient plusieurs extractions FINESS ({inside}) : "
+                    "importez-les une à une."
+                )
+                if found
+                else f"l'archive ne contient pas d'extraction FINESS des établissements "
+                f"(un fichier .csv commençant par « finess;etalab; ») : elle contient {inside}.",
+            )
+        opener = reading.zip_member(archive, name, found[0])
+        return _read_text(opener, name, (found[0].filename, name), scope)
+
+
+def _read_text(opener, name: str, names: tuple[str, ...], scope: Scope) -> SourceFile:
+    for _encoding, lines in reading.text_lines(opener, name):
         try:
-            return _read_lines(lines, name, scope)
+            return _read_lines(lines, name, names, scope)
         except reading.WrongEncoding:
             continue
     raise reading.refuse(name, "encodage illisible.")  # latin-1 reads any byte: not reached
@@ -86,12 +150,13 @@ def _insee(departement: str, commune: str) -> str:
     return dep.zfill(2) + commune.strip().zfill(3)
 
 
-def _vintage(first: str, name: str) -> tuple[int, str]:
+def _vintage(first: str, name: str, names: tuple[str, ...]) -> tuple[int, str]:
     parts = first.split(";")
     if parts[0] == "finess" and len(parts) >= 4 and (m := _DATE.fullmatch(parts[3].strip())):
         return int(m.group(1)), f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
-    if m := _DATE.search(name.replace("_", "-")):
-        if 1990 <= int(m.group(1)) <= 2100:
+    for each in names:
+        m = _DATE.search(Path(each).name.replace("_", "-"))
+        if m and 1990 <= int(m.group(1)) <= 2100:
             return int(m.group(1)), f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
     raise reading.refuse(
         name,
@@ -100,23 +165,23 @@ def _vintage(first: str, name: str) -> tuple[int, str]:
     )
 
 
-def _read_lines(lines, name: str, scope: Scope) -> SourceFile:
+def _read_lines(lines, name: str, names: tuple[str, ...], scope: Scope) -> SourceFile:
     first = next(lines, "")
     if not sniff(first.encode("utf-8", "replace"), name):
         raise reading.refuse(name, "ce n'est pas une extraction FINESS des établissements.")
-    year, date = _vintage(first.lstrip("\ufeff"), name)
+    year, date = _vintage(first.lstrip("\ufeff"), name, names)
     wanted = reading.territory_codes(scope)
     width = len(CATEGORIES)
     by_dep: dict[str, list[int]] = {}
     territory = [0] * width
     kept: dict[str, dict] = {}  # nofinesset → structure (territory, mapped category)
     types = _structure_types()
-    structures = bad = 0
+    structures = bad = located = bad_located = 0
     pending = [first] if first.startswith("structureet;") else []
     for line in _chain(pending, lines):
         if line.startswith("structureet;"):
             row = _fields(line)
-            if len(row) < _MIN_FIELDS:
+            if not _MIN_FIELDS <= len(row) <= _MAX_FIELDS:
                 bad += 1
                 continue
             structures += 1
@@ -136,17 +201,49 @@ def _read_lines(lines, name: str, scope: Scope) -> SourceFile:
                     territory[group] += 1
             if target is not None and cat in types:
                 kept[row[1].strip()] = _structure(row, types[cat], target)
-        elif line.startswith("geolocalisation;") and kept:
+        elif line.startswith("geolocalisation;"):
             row = _fields(line)
-            if len(row) >= 5 and row[1].strip() in kept:
-                _locate(kept[row[1].strip()], row)
+            try:
+                point = _coordinates(row)
+            except ValueError:
+                bad_located += 1
+                continue
+            located += 1
+            if point is not None and row[1].strip() in kept:
+                _locate(kept[row[1].strip()], row[4], point)
     if not structures:
         raise reading.refuse(
             name,
             "aucune ligne « structureet » complète (colonnes manquantes ?) : ce n'est pas "
             "une extraction FINESS des établissements lisible.",
         )
-    return _source(year, date, territory, by_dep, scope, kept)
+    lost = _malformed(name, (structures, bad), (located, bad_located))
+    source = _source(year, date, territory, by_dep, scope, kept, lost[0])
+    return replace(source, warning=" ".join(s for s in lost if s))
+
+
+def _malformed(name: str, *tallies: tuple[int, int]) -> tuple[str, str]:
+    """The sentences saying the malformed lines of each kind (``structureet``,
+    ``geolocalisation``), given (read, malformed) for each; refused when most are."""
+    said = []
+    for kind, (good, bad) in zip(("structureet", "geolocalisation"), tallies, strict=True):
+        if bad > good:
+            raise reading.refuse(
+                name,
+                f"{fmt_int(bad)} lignes « {kind} » sur {fmt_int(good + bad)} sont illisibles "
+                "(nombre de champs ou coordonnées inattendus) : ce n'est pas une extraction "
+                "FINESS des établissements lisible.",
+            )
+        said.append(
+            (
+                f"{fmt_int(bad)} lignes « {kind} » illisibles, ignorées."
+                if bad > 1
+                else f"1 ligne « {kind} » illisible, ignorée."
+            )
+            if bad
+            else ""
+        )
+    return said[0], said[1]
 
 
 #: Paris, Lyon, Marseille: a line may give the whole city; a territory made of some of
@@ -187,19 +284,25 @@ def _structure(row: list[str], kind: str, commune: str) -> dict:
     return {"finess": row[1].strip(), "nom": nom, "type": kind, "commune": commune}
 
 
-def _locate(structure: dict, row: list[str]) -> None:
-    try:
-        x = float(row[2].replace(",", ".").strip())
-        y = float(row[3].replace(",", ".").strip())
-    except ValueError:
-        return
-    epsg = system_of(row[4], reading.departement_of(structure["commune"]))
-    point = to_wgs84(x, y, epsg)
+def _coordinates(row: list[str]) -> tuple[float, float] | None:
+    """The coordinates of a ``geolocalisation`` line; None when it has none; ValueError
+    when it is malformed (too few fields, coordinates that are not numbers)."""
+    if len(row) < 5:
+        raise ValueError(row)
+    x, y = row[2].strip(), row[3].strip()
+    if not x and not y:
+        return None
+    return float(x.replace(",", ".")), float(y.replace(",", "."))
+
+
+def _locate(structure: dict, system: str, xy: tuple[float, float]) -> None:
+    epsg = system_of(system, reading.departement_of(structure["commune"]))
+    point = to_wgs84(xy[0], xy[1], epsg)
     if point is not None:
         structure["coordonnees"] = {"longitude": point[0], "latitude": point[1]}
 
 
-def _source(year, date, territory, by_dep, scope: Scope, kept) -> SourceFile:
+def _source(year, date, territory, by_dep, scope: Scope, kept, lost: str) -> SourceFile:
     pop_communes, pop_deps, pop_france, pop_year = reading.populations()
     pop_territory = sum(pop_communes.get(c, 0) for c in scope.communes)
     by_reg: dict[str, list[int]] = {}
@@ -214,6 +317,8 @@ def _source(year, date, territory, by_dep, scope: Scope, kept) -> SourceFile:
     note = (
         f"Densité calculée avec la population municipale {pop_year} (INSEE, populations légales)."
     )
+    suffix = f" {lost}" if lost else ""
+    note += suffix
     figures: list[Figure] = []
     for i, (key, libelle, theme, cats) in enumerate(CATEGORIES):
         figures.append(
@@ -223,7 +328,7 @@ def _source(year, date, territory, by_dep, scope: Scope, kept) -> SourceFile:
                 theme=theme,
                 unite="établissements",
                 territoire=territory[i],
-                note=f"Catégorie(s) FINESS {', '.join(cats)}.",
+                note=f"Catégorie(s) FINESS {', '.join(cats)}.{suffix}",
             )
         )
         figures.append(

@@ -30,6 +30,7 @@ import zlib
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
@@ -91,11 +92,22 @@ def sniff(head: bytes, name: str) -> bool:
 
 def vintage(*names: str) -> int | None:
     """The year of the extraction, from its file name (or its zip's), else None."""
+    stamp = extraction_date(*names)
+    return int(stamp[:4]) if stamp else None
+
+
+def extraction_date(*names: str) -> str:
+    """The date of the extraction (``YYYY-MM-DD``), from the stamp of its file name
+    (``PS_LibreAcces_Personne_activite_AAAAMMJJhhmm.txt``) or its zip's, else ""."""
     for name in names:
         found = _STAMP.search(Path(name).name)
-        if found and 1 <= int(found.group(2)) <= 12 and 1 <= int(found.group(3)) <= 31:
-            return int(found.group(1))
-    return None
+        if found:
+            year, month, day = (int(g) for g in found.groups())
+            try:
+                return date(year, month, day).isoformat()
+            except ValueError:
+                continue
+    return ""
 
 
 # --------------------------------------------------------------------------- places
@@ -551,8 +563,8 @@ def _scan(path: Path, areas: _Areas) -> tuple[_Counter, str, str]:
 def read(path: Path, scope: Scope) -> SourceFile:
     """Professionals per 10 000 inhabitants and liberal share, by profession."""
     path = Path(path)
-    year = vintage(path.name, *_members(path))
-    if year is None:
+    extracted = extraction_date(path.name, *_members(path))
+    if not extracted:
         raise CptsError(
             f"« {path.name} » : millésime inconnu. Le nom du fichier doit garder la date de "
             "l'extraction (PS_LibreAcces_Personne_activite_AAAAMMJJ….txt ou "
@@ -562,7 +574,7 @@ def read(path: Path, scope: Scope) -> SourceFile:
     counter, _label, _member = _scan(path, areas)
     counts = counter.finish()
     figures = _figures(counts, areas, scope, counter.result)
-    return SourceFile(KIND, EDITEUR, JEU, year, tuple(figures))
+    return SourceFile(KIND, EDITEUR, JEU, int(extracted[:4]), tuple(figures), version=extracted)
 
 
 def _members(path: Path) -> list[str]:
