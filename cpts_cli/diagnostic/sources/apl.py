@@ -26,6 +26,7 @@ from cpts_cli.actors.importing.source import check_parts
 from cpts_cli.diagnostic.sources import Figure, Scope, SourceFile
 from cpts_cli.referentiel import store
 from cpts_cli.support.errors import CptsError, os_error_fr
+from cpts_cli.support.formatting import counted
 
 KIND = "apl"
 EDITEUR = "DREES"
@@ -392,8 +393,10 @@ def _figures(rows: list[_Row], scope: Scope, columns: _Columns, weighted_by: str
             )
         if missing:
             note += (
-                f" {len(missing)} commune(s) du territoire absente(s) du fichier ou sans "
-                "valeur : " + ", ".join(missing) + " ; la valeur du territoire porte sur les "
+                " "
+                + counted(len(missing), "commune du territoire absente du fichier ou sans valeur",
+                          "communes du territoire absentes du fichier ou sans valeur")  # fmt: skip
+                + " : " + ", ".join(missing) + " ; la valeur du territoire porte sur les "
                 "autres."
             )
         out.append(

@@ -324,11 +324,12 @@ def _source(year, date, territory, by_dep, scope: Scope, kept, lost: str) -> Sou
         figures.append(
             Figure(
                 code=f"etablissements_{key}",
-                libelle=f"{libelle} (nombre)",
+                libelle=libelle,
                 theme=theme,
                 unite="établissements",
                 territoire=territory[i],
-                note=f"Catégorie(s) FINESS {', '.join(cats)}.{suffix}",
+                note=f"{'Catégorie' if len(cats) == 1 else 'Catégories'} FINESS "
+                f"{', '.join(cats)}.{suffix}",
             )
         )
         figures.append(

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from cpts_cli.diagnostic import reading
 from cpts_cli.diagnostic.sources import Figure, Scope, SourceFile
+from cpts_cli.support.formatting import counted
 
 KIND = "insee"
 EDITEUR = "INSEE"
@@ -448,8 +449,9 @@ def _source(year: int, territory, by_dep, scope: Scope) -> SourceFile:
     note = ""
     if missing:
         note = (
-            f"{len(missing)} commune(s) du territoire absente(s) du fichier "
-            f"({', '.join(missing[:10])}{'…' if len(missing) > 10 else ''}) : la valeur "
+            counted(len(missing), "commune du territoire absente du fichier",
+                    "communes du territoire absentes du fichier")  # fmt: skip
+            + f" ({', '.join(missing[:10])}{'…' if len(missing) > 10 else ''}) : la valeur "
             "couvre les autres seulement."
         )
     covered = bool(len(missing) < len(scope.communes))
