@@ -200,3 +200,36 @@ def test_imported_project_renders_one_image_per_chart(cli, example, tmp_path):
     figures = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     assert len(doc.inline_shapes) == len(charts) == len(figures)
     assert [f.split(fr(" : "), 1)[1] for f in figures] == [fr(c) for c in captions]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    units=st.lists(
+        st.sampled_from(["%", "pour 10 000 habitants", "euros", " % ", None, ""]), max_size=40
+    ),
+    themes=st.lists(st.sampled_from(["offre_soins", "population", "social"]), min_size=1),
+)
+def test_every_chartable_indicator_is_in_one_chart_that_fits(units, themes):
+    from cpts_cli.documents.charts import PROFILE_MAX, PROFILE_MIN, unit_of
+    from cpts_cli.documents.context import CHART_SIZE
+
+    indicators = [
+        _indicator(f"i{k}", unit, theme=themes[k % len(themes)]) for k, unit in enumerate(units)
+    ]
+    charts = _charts(indicators)
+    drawn = [code for chart in charts for code in _codes(chart)]
+    assert sorted(drawn) == sorted(i["code"] for i in indicators)
+    assert len({c["chemin"] for c in charts}) == len(charts)
+    assert len({c["legende"] for c in charts}) == len(charts)
+    for chart in charts:
+        members = chart["indicateurs"]
+        chart_units = {unit_of(i) for i in members}
+        same = {unit_of(i) for i in indicators if i["theme"] == members[0]["theme"]}
+        if " — " in chart["legende"]:  # a profile chart: one unit, three rows or more
+            assert len(chart_units) == 1 and "" not in chart_units
+            assert PROFILE_MIN <= len(members) <= PROFILE_MAX
+        else:  # blocks: none of a unit that had a profile chart
+            assert len(members) <= CHART_SIZE
+            counts = [unit_of(i) for i in indicators if i["theme"] == members[0]["theme"]]
+            assert all(not u or counts.count(u) < PROFILE_MIN for u in chart_units)
+        assert chart_units <= same
