@@ -583,6 +583,7 @@ def test_a_theme_with_many_indicators_gets_several_charts_that_fit_a_page(exampl
     for k in range(2 * CHART_SIZE):
         copy_ = dict(population[k % len(population)])
         copy_["code"] = f"copie_{k}"
+        copy_["unite"] = f"unité {k}"  # no unit shared by three: block charts
         extra.append(copy_)
     data["diagnostic"]["indicateurs"] += extra
     import json

@@ -3,8 +3,10 @@ France (:func:`theme_chart`), and the rapport annuel's result indicators over th
 years against their targets (:func:`evolution_chart`); :func:`draw` draws either request.
 
 For the diagnostic: one figure per group of indicators of a theme (the context cuts a theme in groups that fit
-a page), one block of horizontal bars per indicator with its own scale (comparing a rate
-with a density on one axis would mislead). matplotlib is imported here only, with the Agg
+a page). The indicators of one unit, three or more, make a profile chart: one row each on
+one scale, the territory's bar against the references' markers. The others get a block of
+horizontal bars each, with its own scale (comparing a rate with a density on one axis
+would mislead). matplotlib is imported here only, with the Agg
 backend; PNG files are deterministic (fixed size and dpi, no metadata), so the same project
 gives the same images — which is what lets :class:`ChartStore` keep them in the user's
 cache and draw the missing ones in a helper process (:mod:`.chart_worker`).
@@ -15,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -66,6 +69,15 @@ def _title(ind: dict[str, Any]) -> list[str]:
 
 
 def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: str = "") -> bytes:
+    """PNG bytes: a profile chart (:func:`profile_chart`) for the indicators of one unit
+    when they are :data:`PROFILE_MIN` or more, else a block chart (:func:`block_chart`)."""
+    units = {unit_of(i) for i in indicators}
+    if len(indicators) >= PROFILE_MIN and len(units) == 1 and "" not in units:
+        return profile_chart(indicators)
+    return block_chart(indicators, territory_label)
+
+
+def block_chart(indicators: list[dict[str, Any]], territory_label: str = "") -> bytes:
     """PNG bytes: one block per indicator, bars for the territory and its references.
 
     Each indicator has its own scale (comparing a rate with a density on one axis would
@@ -142,6 +154,166 @@ def theme_chart(title: str, indicators: list[dict[str, Any]], territory_label: s
         y -= GAP_LINES
     if rects_y:
         ax.barh(rects_y, rects_width, left=rects_left, height=0.72, color=rects_color)
+    return _png(fig)
+
+
+#: A unit shared by this many indicators of a theme gets one profile chart (one row each).
+PROFILE_MIN = 3
+#: Rows of one profile chart at most: more are split in charts of even size (« (1/2) »).
+PROFILE_MAX = 16
+PROFILE_LABEL_IN = 2.45  # room for the names of the rows
+PROFILE_ROW_IN = 0.27  # one row: up to two lines of its name
+PROFILE_WRAP = 42  # characters in a line of a row's name
+#: The references' markers: (key, legend, marker, colour, size), drawn in this order.
+MARKERS = (
+    ("france", "France", "s", "#A6A6A6", 5.5),
+    ("region", "Région", "o", "#737373", 5.0),
+    ("departement", "Département", "D", "#262626", 4.0),
+)
+
+
+def unit_of(ind: dict[str, Any]) -> str:
+    """The unit an indicator is grouped by (« » when it has none: never grouped)."""
+    return " ".join(str(ind.get("unite") or "").split())
+
+
+def profile_parts(indicators: list[dict[str, Any]]) -> tuple[list[list[dict]], list[dict]]:
+    """(the profile charts, the indicators left for block charts): the indicators of a
+    unit shared by :data:`PROFILE_MIN` or more go in one profile chart, several of even size
+    when they are more than :data:`PROFILE_MAX`; the units in the order they first come."""
+    units: dict[str, list[dict]] = {}
+    for ind in indicators:
+        units.setdefault(unit_of(ind), []).append(ind)
+    parts, rest = [], []
+    for unit, members in units.items():
+        if not unit or len(members) < PROFILE_MIN:
+            continue
+        count = -(-len(members) // PROFILE_MAX)
+        size = -(-len(members) // count)
+        parts.extend(members[k : k + size] for k in range(0, len(members), size))
+    grouped = {id(i) for part in parts for i in part}
+    rest = [i for i in indicators if id(i) not in grouped]
+    return parts, rest
+
+
+def unit_phrase(unit: str) -> str:
+    """The unit as said after a theme or on an axis: « pour 10 000 habitants », « en % »."""
+    first = unit.split(" ", 1)[0].lower()
+    return unit if first in {"pour", "par", "en", "sur"} else f"en {unit}"
+
+
+def _profile_label(ind: dict[str, Any], unit: str, with_year: bool) -> str:
+    """The row's name: the label without the unit at its end (« Médecins généralistes pour
+    10 000 habitants » → « Médecins généralistes »), and without a leading « Part des » in a
+    chart of percentages (the axis says « en % »)."""
+    label = " ".join(str(ind.get("libelle") or ind.get("code") or "").split())
+    plain = label.replace("\u00a0", " ").replace("\u202f", " ").lower()
+    said = unit.replace("\u00a0", " ").replace("\u202f", " ").lower()
+    if said and plain.endswith(said) and label[: -len(said)].strip(" ,;:-–—"):
+        label = label[: -len(said)].rstrip(" ,;:-–—(")
+    if unit == "%":
+        short = re.sub(r"^part (des |de la |de l[’']|du |de )", "", label, flags=re.IGNORECASE)
+        if short != label and len(short) >= 3:
+            label = short[0].upper() + short[1:]
+    year = f" ({ind['annee']})" if with_year and ind.get("annee") is not None else ""
+    words = label.split()
+    lines = textwrap.wrap(label + year, PROFILE_WRAP) or [""]
+    while len(lines) > 2 and words:  # two lines at most: the end of the label gives way
+        words.pop()
+        lines = textwrap.wrap(" ".join(words) + " …" + year, PROFILE_WRAP)
+    return "\n".join(lines)
+
+
+def _reference(ind: dict[str, Any], key: str) -> float | None:
+    value = ind.get("valeur") if key == "territoire" else (ind.get("references") or {}).get(key)
+    return float(value) if _numbers(value) else None
+
+
+def _marks(ind: dict[str, Any]) -> list[float | None]:
+    """The territory's value and its references' (None where there is none)."""
+    return [_reference(ind, k) for k in ("territoire", *(m[0] for m in MARKERS))]
+
+
+def _value_text(ind: dict[str, Any]) -> str:
+    value = _reference(ind, "territoire")
+    return _fr(value) if value is not None else "non chiffré"
+
+
+def _profile_scale(indicators: list[dict[str, Any]], plot_in: float) -> tuple[float, float, int]:
+    """(low, high, ticks at most) of a profile chart's axis: zero and every value in, room
+    on the right for the longest value written after a bar (about 0.075 in a character),
+    as many ticks as their labels leave room for."""
+    every = [v for i in indicators for v in _marks(i) if v is not None] or [0.0]
+    low, high = min(0.0, *every), max(0.0, *every)
+    low -= (high - low) * 0.02 if low < 0 else 0.0
+    text_in = max(len(_value_text(i)) for i in indicators) * 0.075 + 0.17
+    span = (high - low) or 1.0
+    high = low + span / (1 - min(text_in / plot_in, 0.5))
+    label_in = max(len(_fr(round(v, 6))) for v in (low, high)) * 0.06 + 0.25
+    return low, high, max(2, min(8, int(plot_in / label_in)))
+
+
+def profile_chart(indicators: list[dict[str, Any]]) -> bytes:
+    """PNG bytes: one row per indicator of one unit — a bar for the territory with its
+    value, a marker for each reference (département, région, France) — on one scale, the
+    legend at the top and the unit on the axis. Few artists, like :func:`theme_chart`."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
+
+    unit = unit_of(indicators[0])
+    years = {str(i.get("annee")) for i in indicators if i.get("annee") is not None}
+    with_year = len(years) > 1
+    rows = len(indicators)
+    head_in, foot_in = 0.32, 0.42
+    height = head_in + rows * PROFILE_ROW_IN + foot_in
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    FigureCanvasAgg(fig)
+    left = PROFILE_LABEL_IN / WIDTH_IN
+    width = 1 - left - 0.15 / WIDTH_IN
+    ax = fig.add_axes((left, foot_in / height, width, rows * PROFILE_ROW_IN / height))
+    low, high, bins = _profile_scale(indicators, width * WIDTH_IN)
+    ax.set_xlim(low, high)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]))
+    ax.set_ylim(rows - 0.5, -0.5)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_yticks(range(rows))
+    ax.set_yticklabels([_profile_label(i, unit, with_year) for i in indicators],
+                       fontsize=7, family="DejaVu Sans", color=COLORS["texte"])  # fmt: skip
+    ax.tick_params(axis="y", length=0, pad=4)
+    ax.tick_params(axis="x", labelsize=6.5, length=2, colors=COLORS["note"])
+    ax.xaxis.set_major_formatter(_axis_fr())
+    ax.grid(axis="x", color="#E3E3E3", linewidth=0.6)
+    ax.set_axisbelow(True)
+    label = unit_phrase(unit) + (f" ({years.pop()})" if len(years) == 1 else "")
+    ax.set_xlabel(label[0].upper() + label[1:], fontsize=7, family="DejaVu Sans",
+                  color=COLORS["note"], labelpad=2)  # fmt: skip
+    values = [_reference(i, "territoire") or 0.0 for i in indicators]
+    ax.barh(range(rows), values, height=0.5, color=COLORS["territoire"])
+    ax.axvline(0, color=COLORS["texte"], linewidth=0.8)
+    handles = [Line2D([], [], color=COLORS["territoire"], linewidth=6)]
+    for key, _name, marker, color, size in MARKERS:
+        points = [(v, y) for y, i in enumerate(indicators) if (v := _reference(i, key)) is not None]
+        style = {"marker": marker, "markersize": size, "markerfacecolor": color,
+                 "markeredgecolor": "white", "markeredgewidth": 0.6, "linestyle": "none"}  # fmt: skip
+        ax.plot([v for v, _y in points], [y for _v, y in points], **style)
+        handles.append(Line2D([], [], **style))
+    per_in = (high - low) / (width * WIDTH_IN)
+    for y, ind in enumerate(indicators):
+        value, text = _reference(ind, "territoire"), _value_text(ind)
+        x = max(value or 0.0, 0.0) + 0.05 * per_in
+        # At the end of the bar, unless a marker would cover it: then after the last one.
+        end = x + (len(text) * 0.075 + 0.05) * per_in
+        if any(v is not None and x - 0.05 * per_in < v < end for v in _marks(ind)[1:]):
+            x = max(v for v in _marks(ind) if v is not None) + 0.07 * per_in
+        ax.text(x, y, text, fontsize=7, va="center", family="DejaVu Sans",
+                color=COLORS["territoire"], fontweight="bold", parse_math=False)  # fmt: skip
+    names = ["Territoire", *(m[1] for m in MARKERS[::-1])]
+    handles = [handles[0], *handles[:0:-1]]
+    fig.legend(handles, names, loc="upper center", ncol=4, frameon=False, handlelength=1.4,
+               columnspacing=2.5, bbox_to_anchor=(0.5, 1.0), prop={"family": "DejaVu Sans", "size": 7})  # fmt: skip
     return _png(fig)
 
 
@@ -282,7 +454,7 @@ def _request(spec: dict) -> dict:
 
 #: Raise it when the drawing changes (colours, labels, signs): pictures cached by an earlier
 #: version are then drawn again.
-DRAWING_VERSION = 2
+DRAWING_VERSION = 3  # 3: profile charts (one row per indicator of a unit)
 
 
 def _spec_key(request: dict) -> str:

@@ -3,29 +3,44 @@
 
 from __future__ import annotations
 
+from cpts_cli.documents import charts
 from cpts_cli.documents.context import values
 from cpts_cli.documents.context.base import Source
 
-#: Indicators in one chart: more would make a figure taller than a page.
+#: Indicators in one block chart: more would make a figure taller than a page.
 CHART_SIZE = 6
 
 
 def _theme_charts(code: str, label: str, chartable: list[dict]) -> list[dict]:
-    """The charts of a theme: one per group of :data:`CHART_SIZE` indicators (« (1/2) »…
-    in the caption when there are several)."""
-    parts = [chartable[k : k + CHART_SIZE] for k in range(0, len(chartable), CHART_SIZE)]
-    charts = []
-    for n, part in enumerate(parts, start=1):
-        suffix = f" ({n}/{len(parts)})" if len(parts) > 1 else ""
-        charts.append(
+    """The charts of a theme: a profile chart per unit shared by three indicators or more
+    (:func:`.charts.profile_parts`; one row each, several when they are many), then the
+    block charts of the others, :data:`CHART_SIZE` a chart (« (1/2) »… in the caption when
+    a unit or the blocks take several charts)."""
+    profiles, rest = charts.profile_parts(chartable)
+    groups: dict[str, list[list[dict]]] = {}
+    for part in profiles:
+        groups.setdefault(charts.unit_of(part[0]), []).append(part)
+    blocks = [rest[k : k + CHART_SIZE] for k in range(0, len(rest), CHART_SIZE)]
+    compared = "le territoire comparé au département, à la région et à la France"
+    captions = [
+        (f"{label} — {charts.unit_phrase(unit)} : {compared}", part)
+        for unit, parts in groups.items()
+        for part in parts
+    ] + [(f"{label} : {compared}", part) for part in blocks]
+    counts = {caption: [c for c, _p in captions].count(caption) for caption, _p in captions}
+    seen: dict[str, int] = {}
+    result = []
+    for n, (caption, part) in enumerate(captions, start=1):
+        seen[caption] = seen.get(caption, 0) + 1
+        suffix = f" ({seen[caption]}/{counts[caption]})" if counts[caption] > 1 else ""
+        result.append(
             {
                 "chemin": f"images/diagnostic-{values.slug(code)}{f'-{n}' if n > 1 else ''}.png",
                 "indicateurs": part,
-                "legende": f"{label} : le territoire comparé au département, à la région et "
-                f"à la France{suffix}",
+                "legende": caption + suffix,
             }
         )
-    return charts
+    return result
 
 
 def diagnostic(src: Source) -> dict:
