@@ -138,7 +138,7 @@ def test_every_table_repeats_its_header_row(rendered, doc_id):
 def test_numbers_are_right_aligned_in_tables(rendered):
     doc = open_docx(rendered / "diagnostic.docx")
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Indicateur")
-    row = table.rows[2]  # « Part des 75 ans et plus » : 9,6 %
+    row = table.rows[7]  # « Part des 75 ans et plus » : 9,6 %
     assert row.cells[1].text == "9,6\u00a0%"
     assert row.cells[1].paragraphs[0].alignment == 2  # WD_ALIGN_PARAGRAPH.RIGHT
     assert row.cells[0].paragraphs[0].alignment is None
@@ -148,14 +148,15 @@ def test_numbers_are_right_aligned_in_tables(rendered):
 
 def test_diagnostic_has_one_chart_per_theme_with_a_caption(rendered):
     doc = open_docx(rendered / "diagnostic.docx")
-    assert len(doc.inline_shapes) == 6
+    # 7 themes; the longer ones (population, offer of care, establishments) over several charts.
+    assert len(doc.inline_shapes) == 13
     captions = [p.text for p in doc.paragraphs if paragraph_style(p) == "Caption"]
-    assert len(captions) == 6
+    assert len(captions) == 13
     assert captions[0].startswith(fr("Figure 1 : Population : le territoire comparé"))
     assert any(f.startswith("SEQ Figure") for f in instr_texts(rendered / "diagnostic.docx"))
     with zipfile.ZipFile(rendered / "diagnostic.docx") as z:
         pngs = [n for n in z.namelist() if n.endswith(".png")]
-        assert len(pngs) == 6
+        assert len(pngs) == 13
         assert b"matplotlib" not in z.read(pngs[0])  # no software metadata
 
 
@@ -164,7 +165,8 @@ def test_diagnostic_content(rendered):
     for expected in (
         "Méthode et sources",
         "Rézone CPTS (Assurance Maladie)",
-        "Médecins généralistes libéraux pour 10 000 habitants",
+        "Médecins généralistes pour 10 000 habitants",
+        "Extraction publique du RPPS",
         "Constat C1",
         "masqué",
         "Annexe : communes du territoire",

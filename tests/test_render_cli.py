@@ -198,7 +198,7 @@ def test_markdown_output_is_the_intermediate_text(example, cli, monkeypatch):
     assert md.startswith('---\ntitre: "Diagnostic territorial"')
     # The charts the Markdown links to are written beside it.
     images = sorted(p.name for p in (example.parent / "documents" / "images").iterdir())
-    assert len(images) == 6 and all(f"images/{name}" in md for name in images)
+    assert len(images) == 13 and all(f"images/{name}" in md for name in images)
 
 
 def test_user_templates_override_file_by_file(example, tmp_path, cli):
@@ -577,7 +577,7 @@ def test_a_theme_with_many_indicators_gets_several_charts_that_fit_a_page(exampl
         i
         for i in data["diagnostic"]["indicateurs"]
         if i["theme"] == "population" and i.get("references")
-    ]  # the chartable ones: 2 in the example, 2 + 12 = 14 after copies → 3 charts
+    ]  # the chartable ones: 7 in the example, 7 + 12 = 19 after copies → 4 charts
     extra = []
     for k in range(2 * CHART_SIZE):
         copy_ = dict(population[k % len(population)])
@@ -592,7 +592,7 @@ def test_a_theme_with_many_indicators_gets_several_charts_that_fit_a_page(exampl
     doc = open_docx(example.parent / "documents" / "diagnostic-brouillon.docx")
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     parts = [c for c in captions if c.split(fr(" : "))[1] == "Population"]
-    assert len(parts) == 3 and parts[0].endswith("(1/3)") and parts[2].endswith("(3/3)")
+    assert len(parts) == 4 and parts[0].endswith("(1/4)") and parts[3].endswith("(4/4)")
     section = doc.sections[0]
     room = section.page_height - section.top_margin - section.bottom_margin
     text_width = section.page_width - section.left_margin - section.right_margin
