@@ -14,7 +14,10 @@ of names carry a ``;`` or a ``"`` (quoted, doubled), as some real ones do. Commu
 are real (from the reference data shipped with ``cpts``): departments on 2 characters
 (``9A``… overseas), communes on 3 digits; establishments are spread over the communes by
 population, categories in roughly their national proportions (pharmacies 20 %, EHPAD 7 %…).
-Names, numbers and coordinates are made up. UTF-8 by default (as recent files).
+Names and numbers are made up; each establishment is placed a few hundred metres from a
+point inside its commune (from the contours shipped with ``cpts``), projected as the real
+file does it (Lambert-93, or UTM overseas; Saint-Pierre-et-Miquelon and Wallis-et-Futuna in
+systems the reader does not know, as in the real file). UTF-8 by default (as recent files).
 Deterministic: the same arguments give the same bytes (``--seed``). ~35 MB for 100 000.
 """
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import csv
+import math
 import random
 import sys
 from itertools import accumulate
@@ -88,16 +92,113 @@ def load_places() -> list[tuple[str, str, str, int]]:
     return places
 
 
-def _coordinates(rng: random.Random, dep: str) -> tuple[float, float, str]:
-    if dep in UTM_SOURCE:
-        south = dep in ("974", "976")
-        x = rng.uniform(300000, 700000)
-        y = rng.uniform(7600000, 8000000) if south else rng.uniform(400000, 2000000)
-        return x, y, f"1,ATLASANTE,96,BAN,{UTM_SOURCE[dep]}"
-    x, y = rng.uniform(100000, 1200000), rng.uniform(6050000, 7100000)
-    if rng.random() < 0.3:
-        return x, y, "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93"
-    return x, y, "1,ATLASANTE,96,BAN,EPSG:2154 RGF93 / Lambert-93 (Métropole)"
+#: UTM zone and hemisphere of each overseas system (``UTM_SOURCE``'s and ``NO_CONTOUR``'s).
+UTM_ZONES = {"971": (20, False), "972": (20, False), "973": (22, False), "974": (40, True),
+             "976": (38, True), "975": (21, False), "977": (20, False), "978": (20, False),
+             "986": (1, True), "987": (6, True), "988": (58, True)}  # fmt: skip
+#: The collectivités without contours: their main town and their system (the reader knows
+#: only the Antilles' one).
+NO_CONTOUR = {
+    "975": ((-56.1773, 46.7811), "EPSG:4467 RGSPM06 / UTM zone 21N (Saint-Pierre-et-Miquelon)"),
+    "977": ((-62.8498, 17.8960), "EPSG:5490 RGAF09 / UTM zone 20N (Saint-Barthélemy)"),
+    "978": ((-63.0822, 18.0679), "EPSG:5490 RGAF09 / UTM zone 20N (Saint-Martin)"),
+    "986": ((-176.1745, -13.2816), "EPSG:8903 RGWF96 / UTM zone 1S (Wallis-et-Futuna)"),
+    "987": ((-149.5665, -17.5350), "EPSG:3297 RGPF / UTM zone 6S (Polynésie française)"),
+    "988": ((166.4580, -22.2758), "EPSG:3164 RGNC91-93 / UTM zone 58S (Nouvelle-Calédonie)"),
+}
+#: Spread of the establishments around their commune's point, in metres (standard deviation).
+SPREAD_M = 300.0
+
+
+def lambert93(lon: float, lat: float) -> tuple[float, float]:
+    """WGS84 → Lambert-93 (EPSG:2154), the inverse of ``cpts_cli.diagnostic.projection``."""
+    from cpts_cli.diagnostic import projection as p
+
+    phi = math.radians(lat)
+    s = p.E * math.sin(phi)
+    iso = math.log(math.tan(math.pi / 4 + phi / 2) * ((1 - s) / (1 + s)) ** (p.E / 2))
+    r = p._C * math.exp(-p._N * iso)
+    gamma = p._N * (math.radians(lon) - p._LON0)
+    return p._XS + r * math.sin(gamma), p._YS - r * math.cos(gamma)
+
+
+def utm(lon: float, lat: float, zone: int, south: bool) -> tuple[float, float]:
+    """WGS84 → UTM ``zone`` (Snyder's series, well under a metre near the zone)."""
+    from cpts_cli.diagnostic.projection import E2, A
+
+    e4, e6, ep2, k0 = E2 * E2, E2**3, E2 / (1 - E2), 0.9996
+    phi = math.radians(lat)
+    n = A / math.sqrt(1 - E2 * math.sin(phi) ** 2)
+    t, c = math.tan(phi) ** 2, ep2 * math.cos(phi) ** 2
+    a = (math.radians(lon) - math.radians(-183 + 6 * zone)) * math.cos(phi)
+    m = A * ((1 - E2 / 4 - 3 * e4 / 64 - 5 * e6 / 256) * phi
+             - (3 * E2 / 8 + 3 * e4 / 32 + 45 * e6 / 1024) * math.sin(2 * phi)
+             + (15 * e4 / 256 + 45 * e6 / 1024) * math.sin(4 * phi)
+             - 35 * e6 / 3072 * math.sin(6 * phi))  # fmt: skip
+    x = k0 * n * (a + (1 - t + c) * a**3 / 6
+                  + (5 - 18 * t + t * t + 72 * c - 58 * ep2) * a**5 / 120)  # fmt: skip
+    y = k0 * (m + n * math.tan(phi) * (a * a / 2 + (5 - t + 9 * c + 4 * c * c) * a**4 / 24
+                                       + (61 - 58 * t + t * t + 600 * c - 330 * ep2) * a**6 / 720))  # fmt: skip
+    return 500000.0 + x, y + (10_000_000.0 if south else 0.0)
+
+
+def inner_point(code: str) -> tuple[float, float] | None:
+    """A point inside commune ``code`` (longitude, latitude), from the contours shipped with
+    ``cpts``: the middle of the widest stretch of its largest ring along the latitude of the
+    ring's centroid (inside even when the commune is not convex); None without contour."""
+    import numpy as np
+
+    from cpts_cli.territory import contours
+
+    rings = contours.contour(code)
+    if not rings:
+        return None
+    xs, ys = max(rings, key=lambda r: np.ptp(r[0]) * np.ptp(r[1]))
+    xs, ys = xs.astype(float), ys.astype(float)
+    cy = ys.mean() + 0.25  # off the vertices' exact latitudes
+    x0, y0, x1, y1 = xs[:-1], ys[:-1], xs[1:], ys[1:]
+    crossing = (y0 <= cy) != (y1 <= cy)
+    cuts = np.sort(x0[crossing] + (cy - y0[crossing]) * (x1 - x0)[crossing] / (y1 - y0)[crossing])
+    pairs = len(cuts) // 2
+    if not pairs:
+        return xs.mean() / contours.UNITS_PER_DEGREE, cy / contours.UNITS_PER_DEGREE
+    widest = int(np.argmax(cuts[1 : 2 * pairs : 2] - cuts[0 : 2 * pairs : 2]))
+    mid = (cuts[2 * widest] + cuts[2 * widest + 1]) / 2
+    return mid / contours.UNITS_PER_DEGREE, cy / contours.UNITS_PER_DEGREE
+
+
+_POINTS: dict[str, tuple[float, float] | None] = {}
+
+
+def _department_centre(dep: str) -> tuple[float, float] | None:
+    """The middle of the department's bounding box: for the few communes restored since
+    2018, which have no contour of their own."""
+    from cpts_cli.territory import contours
+
+    box = contours.department_bbox(dep)
+    if box is None:
+        return None
+    unit = 2 * contours.UNITS_PER_DEGREE
+    return (box[0] + box[2]) / unit, (box[1] + box[3]) / unit
+
+
+def _coordinates(rng: random.Random, code: str, dep: str) -> tuple[float, float, str]:
+    """The establishment's metric coordinates near a point inside its commune, in the
+    system the real file uses for ``dep``, and the ``sourcecoordet`` text."""
+    if code not in _POINTS:
+        _POINTS[code] = inner_point(code) or _department_centre(dep)
+    point, source = _POINTS[code], None
+    if dep in NO_CONTOUR:
+        point, source = NO_CONTOUR[dep]
+    if dep in UTM_ZONES:
+        x, y = utm(*point, *UTM_ZONES[dep])
+        source = f"1,ATLASANTE,96,BAN,{source or UTM_SOURCE[dep]}"
+    else:
+        x, y = lambert93(*point)
+        source = "1,ATLASANTE,96,BAN,EPSG:2154 RGF93 / Lambert-93 (Métropole)"
+        if rng.random() < 0.3:
+            source = "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93"
+    return x + rng.gauss(0, SPREAD_M), y + rng.gauss(0, SPREAD_M), source
 
 
 def _name(rng: random.Random, libelle: str) -> str:
@@ -136,7 +237,7 @@ def generate(path: Path, n: int, seed: int, encoding: str) -> None:
                  "1", "Etab. public de santé", "1990-01-01", "1990-01-01",
                  "2023-11-20", ""]
             )  # fmt: skip
-            x, y, source = _coordinates(rng, insee_dep)
+            x, y, source = _coordinates(rng, code, insee_dep)
             geoloc.append(["geolocalisation", number, f"{x:.1f}", f"{y:.1f}", source, "2023-11-20"])
         writer.writerows(geoloc)
 

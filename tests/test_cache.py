@@ -135,14 +135,14 @@ def test_charts_come_from_the_helper_process_then_from_the_cache(
     monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "x"))
     expected = _expected_charts(example)  # (drawn with another cache)
     monkeypatch.setenv("CPTS_CACHE_DIR", str(tmp_path / "c"))
-    assert len(expected) == 7  # the map, then six charts
+    assert len(expected) == 11  # the map, then ten charts
     assert sorted(_render_diagnostic(cli, example, tmp_path / "a")) == sorted(expected)
-    assert started == [7]
-    assert len(list((tmp_path / "c").glob("graphiques-*/*.png"))) == 6
+    assert started == [11]
+    assert len(list((tmp_path / "c").glob("graphiques-*/*.png"))) == 10
     assert len(list((tmp_path / "c").glob("cartes-*/*.png"))) == 1
     # Second time: every chart is in the cache, no helper, the same images.
     assert sorted(_render_diagnostic(cli, example, tmp_path / "b")) == sorted(expected)
-    assert started == [7]
+    assert started == [11]
 
 
 @pytest.mark.parametrize(
@@ -286,10 +286,10 @@ def test_charts_that_cannot_be_drawn_leave_a_marked_place_and_a_warning(
     monkeypatch.setattr(charts, "theme_chart", broken)
     result = cli("render", example, "--doc", "diagnostic")
     assert result.code == 0, result
-    assert "6 graphiques n'ont pas pu être dessinés" in result.err
+    assert "10 graphiques n'ont pas pu être dessinés" in result.err
     assert "ImportError" in result.err and "Traceback" not in result.err
     text = body_text(example.parent / "documents" / "diagnostic.docx")
-    assert text.count(fr("[image absente : images/diagnostic-")) == 6
+    assert text.count(fr("[image absente : images/diagnostic-")) == 10
 
 
 def _edits(cli, project):

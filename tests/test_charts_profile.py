@@ -191,9 +191,9 @@ def test_imported_project_renders_one_image_per_chart(cli, example, tmp_path):
         "Population — en %",  # the six age bands (75+ typed in the example)
         "Population",  # the yearly change, alone in « % par an »
         "Situation sociale — en %",
-        "Offre de soins — pour 10 000 habitants",  # GPs, nurses, the FINESS densities
-        "Offre de soins",  # the GPs of 60 or more (only two « % ») and the APL
-        "Accès aux soins",
+        "Offre de soins — pour 10 000 habitants",  # every profession, the FINESS densities
+        "Offre de soins — en %",  # the shares in liberal practice, the GPs of 60 or more
+        "Accès aux soins",  # the APL, the patients without a GP (units used twice: blocks)
         "Prévention — en %",
         "Établissements et services — pour 10 000 habitants",
         "Établissements et services",

@@ -104,10 +104,13 @@ def test_finess_writes_indicators_with_references_and_structures(cli, example, t
     assert "coordonnees" in by_finess["210000001"]  # the older LAMBERT_93 source text
     assert "210000003" not in by_finess and "390000001" not in by_finess  # out of territory
     assert "210000005" not in by_finess  # a category the project has no type for
-    # The structures appear as points on the map.
+    # The structures appear as points on the map, beside the example's own (typed) ones; the
+    # example's structures imported from an older extraction are gone with it.
     from cpts_cli.territory.carte import structure_points
 
-    assert len(structure_points(_structures(example))) == 2
+    structures = _structures(example)
+    typed = [s for s in structures if s.get("origine") != "import"]
+    assert len(structure_points(structures)) == len(structure_points(typed)) + 2
 
 
 def test_importing_twice_changes_nothing_and_dry_run_writes_nothing(cli, example, tmp_path):
@@ -115,7 +118,9 @@ def test_importing_twice_changes_nothing_and_dry_run_writes_nothing(cli, example
     before = example.read_bytes()
     dry = cli("diagnostic", "import", "-f", example, source, "--dry-run")
     assert dry.code == 0 and example.read_bytes() == before
-    assert "+ pharmacies_pour_10000" in dry.out and "rien n'a été écrit" in dry.out
+    # The example's indicators imported from the 2022 extraction are replaced by the 2024 one.
+    assert "~ pharmacies_pour_10000 : remplace l’extraction du 15 septembre 2022" in dry.out.replace("'", "’")
+    assert "rien n'a été écrit" in dry.out
     assert "EHPAD « Les Tilleuls » – Résidence (FINESS 210000002)" in dry.out
     assert cli("diagnostic", "import", "-f", example, source).code == 0
     once = example.read_bytes()
@@ -301,11 +306,11 @@ def test_finess_in_either_encoding(cli, example, tmp_path, encoding):
 
 def test_cs1100502_without_coordinates_and_without_first_line(cli, example, tmp_path):
     rows = [structureet("210000001", "PHARMACIE", "21", "005", "620")]
-    source = tmp_path / "etalab-cs1100502-stock-20220105-0405.csv"
+    source = tmp_path / "etalab-cs1100502-stock-20230105-0405.csv"
     source.write_text(finess_text(rows, date=None), encoding="utf-8")
     result = cli("diagnostic", "import", "-f", example, source)
     assert result.code == 0, result.err
-    assert _indicator(example, "etablissements_pharmacies")["annee"] == 2022
+    assert _indicator(example, "etablissements_pharmacies")["annee"] == 2023
     imported = [s for s in _structures(example) if s.get("finess") == "210000001"]
     assert imported and "coordonnees" not in imported[0]
 

@@ -138,7 +138,7 @@ def test_every_table_repeats_its_header_row(rendered, doc_id):
 def test_numbers_are_right_aligned_in_tables(rendered):
     doc = open_docx(rendered / "diagnostic.docx")
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Indicateur")
-    row = table.rows[2]  # « Part des 75 ans et plus » : 9,6 %
+    row = table.rows[7]  # « Part des 75 ans et plus » : 9,6 %
     assert row.cells[1].text == "9,6\u00a0%"
     assert row.cells[1].paragraphs[0].alignment == 2  # WD_ALIGN_PARAGRAPH.RIGHT
     assert row.cells[0].paragraphs[0].alignment is None
@@ -148,15 +148,16 @@ def test_numbers_are_right_aligned_in_tables(rendered):
 
 def test_diagnostic_has_the_map_then_one_chart_per_theme_with_a_caption(rendered):
     doc = open_docx(rendered / "diagnostic.docx")
-    assert len(doc.inline_shapes) == 7
+    # The map, then the themes' charts: a profile per shared unit, blocks for the others.
+    assert len(doc.inline_shapes) == 11
     captions = [p.text for p in doc.paragraphs if paragraph_style(p) == "Caption"]
-    assert len(captions) == 7
-    assert captions[0].startswith(fr("Figure 1 : Les 75 communes du territoire"))
-    assert captions[1].startswith(fr("Figure 2 : Population : le territoire comparé"))
+    assert len(captions) == 11
+    assert captions[0].startswith(fr("Figure 1 : Les 75 communes du territoire et 13 structures"))
+    assert captions[1].startswith(fr("Figure 2 : Population — en % : le territoire comparé"))
     assert any(f.startswith("SEQ Figure") for f in instr_texts(rendered / "diagnostic.docx"))
     with zipfile.ZipFile(rendered / "diagnostic.docx") as z:
         pngs = [n for n in z.namelist() if n.endswith(".png")]
-        assert len(pngs) == 7
+        assert len(pngs) == 11
         assert b"matplotlib" not in z.read(pngs[0])  # no software metadata
 
 
@@ -166,7 +167,8 @@ def test_diagnostic_content(rendered):
         "Méthode",
         "Sources",
         "Rézone CPTS (Assurance Maladie)",
-        "Médecins généralistes libéraux pour 10 000 habitants",
+        "Médecins généralistes pour 10 000 habitants",
+        "Extraction publique du RPPS",
         "Constat C1",
         "masqué",
         "Annexe : communes du territoire",

@@ -198,7 +198,7 @@ def test_markdown_output_is_the_intermediate_text(example, cli, monkeypatch):
     assert md.startswith('---\ntitre: "Diagnostic territorial"')
     # The map and the charts the Markdown links to are written beside it.
     images = sorted(p.name for p in (example.parent / "documents" / "images").iterdir())
-    assert len(images) == 7 and all(f"images/{name}" in md for name in images)
+    assert len(images) == 11 and all(f"images/{name}" in md for name in images)
     assert "carte-territoire.png" in images
 
 
@@ -578,7 +578,7 @@ def test_a_theme_with_many_indicators_gets_several_charts_that_fit_a_page(exampl
         i
         for i in data["diagnostic"]["indicateurs"]
         if i["theme"] == "population" and i.get("references")
-    ]  # the chartable ones: 2 in the example, 2 + 12 = 14 after copies → 3 charts
+    ]  # chartable: 6 age shares in % (one profile) and 1 other; + 12 copies → 13 blocks
     extra = []
     for k in range(2 * CHART_SIZE):
         copy_ = dict(population[k % len(population)])

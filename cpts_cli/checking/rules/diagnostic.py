@@ -99,7 +99,10 @@ def _plain(text: str) -> str:
 def direction(indicator: dict) -> int | None:
     """``+1`` when a higher value shows more need, ``-1`` when it shows less, ``None`` when
     neither the code nor the label says (see ``DIRECTIONS``)."""
-    words = _plain(f"{indicator.get('code') or ''} {indicator.get('libelle') or ''}")
+    code = str(indicator.get("code") or "")
+    if indicator.get("origine") == "import" and code.endswith("_pour_10000"):
+        return -1  # professionals or establishments per 10 000 inhabitants: an offer
+    words = _plain(f"{code} {indicator.get('libelle') or ''}")
     words = f" {words.replace('-', ' ')} "
     for sign, keys in DIRECTIONS:
         if any(_word_in(key, words) for key in keys):
