@@ -132,8 +132,9 @@ def test_installed_wheel_runs(wheel, tmp_path):
 
     cpts_run("render", "ex/cpts.yaml", "-q")
     assert len(list((work / "ex" / "documents").glob("*.docx"))) == 6
-    # six themes of the diagnostic, four result indicators of the rapport annuel
-    assert len(list((tmp_path / "cache").glob("graphiques-*/*.png"))) == 10
+    # ten charts of the diagnostic, four result indicators of the rapport annuel; the map
+    assert len(list((tmp_path / "cache").glob("graphiques-*/*.png"))) == 14
+    assert len(list((tmp_path / "cache").glob("cartes-*/*.png"))) == 1
     cpts_run("render", "--exporter-modeles", "mes-modeles")
     assert (work / "mes-modeles" / "README.md").is_file()
     assert (work / "mes-modeles" / "partials" / "macros.md.j2").is_file()
