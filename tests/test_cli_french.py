@@ -210,3 +210,11 @@ def test_show_completion_takes_the_shell_or_not(cli, monkeypatch):
         and "_CPTS_COMPLETE=complete_bash" in result.out
         or (result.code == 2 and "shell non détecté" in text)
     ), text
+
+
+def test_a_usage_error_in_json_is_french_too(cli):
+    result = cli("validate", "--zzz", "--format", "json")
+    assert result.code == 2
+    error = result.json()["erreur"]
+    assert error["code_sortie"] == 2 and "Option inconnue" in error["message"]
+    assert not _english(error["message"]), error
