@@ -208,7 +208,9 @@ class FrenchContext(typer.Context):
 def frenchify(command) -> None:
     """French words for ``command`` and every subcommand: their contexts format help and
     usage errors with « Utilisation : », the help option says « Afficher ce message et
-    quitter. »"""
+    quitter. », values are named « FICHIER », « TEXTE »… (Click's public hooks: the
+    command's ``context_class``, ``get_help_option``, a parameter's ``metavar`` and
+    ``get_usage_pieces``; Typer 0.29's ``display_type_rich``)."""
     command.context_class = FrenchContext
     get_help_option = command.get_help_option
 
@@ -226,7 +228,7 @@ def frenchify(command) -> None:
         frenchify(sub)
 
 
-#: Typer 0.26+ names a value's type after Python's (``<str>``, ``<file>``, ``<bool>``): in
+#: Typer 0.29 names a value's type after Python's (``<str>``, ``<file>``, ``<bool>``): in
 #: French, in capitals as Click wrote them (its « FICHIER », « DOSSIER »); nothing for a flag.
 _TYPE_NAMES = {
     "bool": "",
@@ -243,7 +245,7 @@ _TYPE_NAMES = {
 
 
 def click_type_name(label: str) -> str:
-    """Typer 0.26+'s ``<list[Path]>``, ``<str>``, ``<text|json>`` in French, as Click
+    """Typer 0.29's ``<list[Path]>``, ``<str>``, ``<text|json>`` in French, as Click
     wrote types: « CHEMIN », « TEXTE », « [text|json] »."""
     inner = label[1:-1] if label.startswith("<") and label.endswith(">") else label
     if inner.startswith("list[") and inner.endswith("]"):
@@ -256,7 +258,7 @@ def click_type_name(label: str) -> str:
 
 
 def _click_type_names(param) -> None:
-    """On Typer 0.26+ (its parameters have ``display_type_rich``), the help names types and
+    """On Typer 0.29 (its parameters have ``display_type_rich``), the help names types and
     arguments as Click did, in French: an option's type « FICHIER », « TEXTE »
     (not ``<file>``), nothing for a flag; an argument « [FICHIERS]... » in the usage line and
     the type column (not ``[fichiers]...`` and ``<list[Path]>``)."""
@@ -292,9 +294,11 @@ _CLICK_TYPES = {
 def _french_metavar(param) -> None:
     """An option's value named in French (« TEXTE », « ENTIER ») where Click writes its
     type's English name: through its metavar, Click's public attribute for it."""
-    if param.param_type_name != "option" or param.metavar is not None or param.is_flag:
+    if param.param_type_name != "option" or param.metavar is not None:
         return
-    french = _CLICK_TYPES.get(getattr(param.type, "name", None))
+    if getattr(param, "is_flag", False):
+        return
+    french = _CLICK_TYPES.get(getattr(getattr(param, "type", None), "name", None))
     if french:
         param.metavar = french
 
