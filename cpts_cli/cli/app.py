@@ -12,7 +12,7 @@ import sys
 import typer
 
 from cpts_cli import __version__
-from cpts_cli.cli import i18n
+from cpts_cli.cli import completion, i18n
 
 i18n.install()
 
@@ -52,6 +52,8 @@ def root(
         "--debug",
         help="En cas d'erreur interne, afficher la trace complète.",
     ),
+    install_completion: str | None = completion.install_option(),
+    show_completion: str | None = completion.show_option(),
 ) -> None:
     """Accompagner la création d'une CPTS."""
 
@@ -82,14 +84,12 @@ _register()
 
 
 def command():
-    """The Click command of ``cpts``: the app, with the completion options (French help, the
-    shell optional), which Typer's own ``add_completion`` cannot give."""
+    """The Click command of ``cpts``: the app, its help and usage errors in French whichever
+    Click Typer runs on."""
     import typer.main
 
-    from cpts_cli.cli import completion
-
     root_command = typer.main.get_command(app)
-    root_command.params.extend(completion.options())
+    i18n.frenchify(root_command)
     return root_command
 
 
@@ -107,8 +107,6 @@ def main(argv: list[str] | None = None) -> None:
     Under ``--format json``, an error that stops the command (exit 2 or 3) is also written
     on stdout as ``{"erreur": {"message": …, "code_sortie": …}}``, for the script reading it.
     """
-    import click
-
     from cpts_cli.support import debug as debug_details
     from cpts_cli.support.errors import CptsError
 
@@ -118,26 +116,26 @@ def main(argv: list[str] | None = None) -> None:
     if debug:
         args = [a for a in args if a != "--debug"]
     as_json = _wants_json(args)
-    from cpts_cli.cli import completion
-
     completion.prepare()
+    args = completion.shell_optional(args)
     if any(a in ("-h", "--help") for a in args) or not args:
         _load_rich_help()
     try:
         code = command().main(args=args, prog_name="cpts", standalone_mode=False)
     except CptsError as exc:
         code = _stop(exc.message, exc.exit_code, as_json)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         code = exc.exit_code
-    except click.ClickException as exc:
+    except i18n.ClickException as exc:
         _load_rich_help()
         from typer import rich_utils
 
+        exc = i18n.french_error(exc)
         rich_utils.rich_format_error(exc)
         code = exc.exit_code
         if as_json:
             _json_error(exc.format_message(), code)
-    except (click.exceptions.Abort, KeyboardInterrupt, EOFError):
+    except (typer.Abort, KeyboardInterrupt, EOFError):
         code = _interrupted(as_json)
     except BrokenPipeError:
         code = 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 
-import click
 import typer
 
 PROG_NAME = "cpts"
@@ -38,9 +37,7 @@ def _shell(value: str) -> str:
     """The shell named on the command line, or the one cpts runs in; a usage error (exit 2)
     when it is neither known nor detected."""
     if not value:
-        from typer._completion_shared import _get_shell_name
-
-        value = _get_shell_name() or ""
+        value = _detected_shell()
         if not value:
             raise typer.BadParameter(
                 f"shell non détecté : nommez-le ({_SHELLS_TEXT}), par exemple "
@@ -51,24 +48,38 @@ def _shell(value: str) -> str:
     return value
 
 
-def show_completion(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+def _detected_shell() -> str:
+    """The shell cpts runs in, as shellingham (Typer's own means) detects it; empty if
+    unknown."""
+    try:
+        import shellingham
+    except ImportError:
+        return ""
+    try:
+        name, _command = shellingham.detect_shell()
+    except shellingham.ShellDetectionFailure:
+        return ""
+    return name.lower()
+
+
+def show_completion(ctx: typer.Context, value: str | None) -> None:
     if value is None or ctx.resilient_parsing:
         return
     from typer._completion_shared import get_completion_script
 
     shell = _shell(value)
-    click.echo(get_completion_script(prog_name=PROG_NAME, complete_var=COMPLETE_VAR, shell=shell))
+    typer.echo(get_completion_script(prog_name=PROG_NAME, complete_var=COMPLETE_VAR, shell=shell))
     raise typer.Exit(0)
 
 
-def install_completion(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+def install_completion(ctx: typer.Context, value: str | None) -> None:
     if value is None or ctx.resilient_parsing:
         return
     from typer._completion_shared import install
 
     shell, path = install(shell=_shell(value), prog_name=PROG_NAME, complete_var=COMPLETE_VAR)
-    click.echo(f"Complétion {shell} installée dans {path}.")
-    click.echo("Elle fonctionnera dans les terminaux ouverts à partir de maintenant.")
+    typer.echo(f"Complétion {shell} installée dans {path}.")
+    typer.echo("Elle fonctionnera dans les terminaux ouverts à partir de maintenant.")
     raise typer.Exit(0)
 
 
@@ -97,23 +108,48 @@ def complete_document(incomplete: str) -> list[tuple[str, str]]:
     return [(d.id, d.title) for d in DELIVERABLES.values() if d.id.startswith(incomplete)]
 
 
-def options() -> list[click.Option]:
-    """``--install-completion [SHELL]`` and ``--show-completion [SHELL]``: the shell may be
-    named or left out (then the shell cpts runs in)."""
-    common = {
-        "is_flag": False,
-        "flag_value": "",
-        "default": None,
-        "expose_value": False,
-        "is_eager": True,
-        "metavar": "[SHELL]",
-        "shell_complete": lambda ctx, param, incomplete: [
-            s for s in SHELLS if s.startswith(incomplete)
-        ],
-    }
-    return [
-        click.Option(
-            ["--install-completion"], callback=install_completion, help=INSTALL_HELP, **common
-        ),
-        click.Option(["--show-completion"], callback=show_completion, help=SHOW_HELP, **common),
-    ]
+def _complete_shell(incomplete: str) -> list[str]:
+    return [s for s in SHELLS if s.startswith(incomplete)]
+
+
+def _option(name: str, callback, help_text: str):
+    """``--install-completion [SHELL]`` or ``--show-completion [SHELL]``, declared through
+    Typer (a parameter of the root callback) so that it belongs to whichever Click Typer
+    runs on. The shell may be left out (then the shell cpts runs in): ``shell_optional``
+    gives the option an empty value then, Typer having no option with an optional value."""
+    return typer.Option(
+        None,
+        name,
+        expose_value=False,
+        is_eager=True,
+        metavar="[SHELL]",
+        callback=callback,
+        autocompletion=_complete_shell,
+        help=help_text,
+    )
+
+
+OPTIONS = ("--install-completion", "--show-completion")
+
+
+def shell_optional(args: list[str]) -> list[str]:
+    """``args`` with an empty shell after ``--install-completion``/``--show-completion``
+    given without one (last, or followed by another option) among the options of ``cpts``
+    itself (those before the command)."""
+    result: list[str] = []
+    for index, arg in enumerate(args):
+        result.append(arg)
+        if not arg.startswith("-"):
+            return result + args[index + 1 :]
+        following = args[index + 1] if index + 1 < len(args) else "-"
+        if arg in OPTIONS and following.startswith("-"):
+            result.append("")
+    return result
+
+
+def install_option():
+    return _option("--install-completion", install_completion, INSTALL_HELP)
+
+
+def show_option():
+    return _option("--show-completion", show_completion, SHOW_HELP)
