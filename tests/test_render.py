@@ -152,7 +152,7 @@ def test_diagnostic_has_the_map_then_one_chart_per_theme_with_a_caption(rendered
     assert len(doc.inline_shapes) == 11
     captions = [p.text for p in doc.paragraphs if paragraph_style(p) == "Caption"]
     assert len(captions) == 11
-    assert captions[0].startswith(fr("Figure 1 : Les 75 communes du territoire et 13 structures"))
+    assert captions[0].startswith(fr("Figure 1 : Les 75 communes du territoire et 52 structures"))
     assert captions[1].startswith(fr("Figure 2 : Population — en % : le territoire comparé"))
     assert any(f.startswith("SEQ Figure") for f in instr_texts(rendered / "diagnostic.docx"))
     with zipfile.ZipFile(rendered / "diagnostic.docx") as z:
