@@ -137,3 +137,23 @@ def test_sources_are_numbered_in_the_order_the_tables_cite_them():
     ]
     numbers = {i["code"]: i["source_numero"] for i in ctx["diagnostic"]["indicateurs"]}
     assert numbers == {"a": 1, "b": 1, "c": 2}
+
+
+def test_indicators_without_references_are_grouped_by_their_reason():
+    from cpts_cli.documents.context import build_context
+
+    same = "Effectif propre au territoire, sans équivalent à comparer."
+    indicators = [
+        {"code": "a", "libelle": "Pharmacies", "theme": "offre_soins", "valeur": 3,
+         "sans_reference": same},
+        {"code": "b", "libelle": "Centres de santé", "theme": "offre_soins", "valeur": 1,
+         "sans_reference": same},
+        {"code": "c", "libelle": "Podologues", "theme": "offre_soins", "valeur": 2},
+        {"code": "d", "libelle": "EHPAD", "theme": "offre_soins", "valeur": 2,
+         "sans_reference": same},
+    ]  # fmt: skip
+    (theme,) = build_context({"diagnostic": {"indicateurs": indicators}})["diagnostic"]["themes"]
+    assert theme["sans_comparaison"] == [
+        {"libelles": ["Pharmacies", "Centres de santé", "EHPAD"], "raison": same},
+        {"libelles": ["Podologues"], "raison": None},
+    ]

@@ -111,6 +111,7 @@ def _themes(themes_vocab: dict[str, str], indicators: list[dict]) -> list[dict]:
                 "indicateurs": members,
                 "graphiques": charts,
                 "graphique": charts[0] if charts else None,
+                "sans_comparaison": _without_references(members),
             }
         )
     return themes
@@ -170,3 +171,14 @@ def _cited_sources(themes: list[dict]) -> list[dict]:
         entry["remarques"] = shared if len(notes) > 1 or not notes else notes[0]
         entry["annees"] = sorted(entry["annees"])
     return list(cited.values())
+
+
+def _without_references(members: list[dict]) -> list[dict]:
+    """The theme's indicators without reference values, grouped by the reason given (the
+    counts an import writes all say the same): ``{"libelles": [...], "raison": ...}``, in
+    the order of their first indicator; ``raison`` None when the user gave none."""
+    groups: dict[str | None, list[str | None]] = {}
+    for i in members:
+        if not i["a_references"]:
+            groups.setdefault(i["sans_reference"], []).append(i["libelle"])
+    return [{"libelles": labels, "raison": reason} for reason, labels in groups.items()]
