@@ -157,3 +157,27 @@ def test_indicators_without_references_are_grouped_by_their_reason():
         {"libelles": ["Pharmacies", "Centres de santé", "EHPAD"], "raison": same},
         {"libelles": ["Podologues"], "raison": None},
     ]
+
+
+def test_a_territory_on_two_departments_shows_the_other_ones_values(cli, tmp_path):
+    """The references compare with the most populated department; the documents give the
+    other department's value of each imported indicator too."""
+    from tests.opendata_files import insee_rows, write_insee_csv
+
+    project = tmp_path / "cpts.yaml"
+    project.write_text('territoire:\n  communes: ["21005", "39001"]\n', encoding="utf-8")
+    insee = write_insee_csv(
+        tmp_path / "base-cc-evol-struct-pop-2021.CSV",
+        insee_rows({"21005": (300, 250, 300, 320, 200, 100, 30),
+                    "39001": (90, 80, 70, 60, 50, 40, 10),
+                    "21231": (9,) * 7}),
+    )  # fmt: skip
+    assert cli("diagnostic", "import", "-f", project, insee).code == 0
+    result = cli("render", project, "--doc", "diagnostic", "--brouillon", "--format", "md")
+    assert result.code == 0, result.err
+    text = (tmp_path / "documents" / "diagnostic-brouillon.md").read_text(encoding="utf-8")
+    precisions = text[text.index("Précisions :") :].split("\n\n")[1]
+    assert "Territoire sur plusieurs départements : comparé à Côte-d'Or, le plus peuplé" in (
+        precisions.replace("’", "'").replace("\u202f", " ").replace("\u00a0", " ")
+    )
+    assert "Jura (39)" in precisions

@@ -41,6 +41,9 @@ INDICATOR_KEYS = (
 )  # fmt: skip
 STRUCTURE_KEYS = ("nom", "type", "commune", "finess", "coordonnees", ORIGIN)
 COUNT_UNITS = ("habitants", "établissements")
+#: How the note of an imported indicator starts the values of the other departments and
+#: regions of a territory spread over several (the documents show that sentence).
+OTHER_LEVELS = "Territoire sur plusieurs départements"
 _EXTRACTION = re.compile(
     r"extraction du (?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})(?:er)? ("
     + "|".join(MONTHS)
@@ -152,7 +155,7 @@ def _other_levels(figure: Figure, comparison: Comparison) -> str:
         return ""
     dep = store.departement(comparison.departement)
     return (
-        f"Territoire sur plusieurs départements : comparé à "
+        f"{OTHER_LEVELS} : comparé à "
         f"{dep.nom if dep else comparison.departement}, le plus peuplé ; " + " ; ".join(parts) + "."
     )
 

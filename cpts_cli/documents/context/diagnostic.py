@@ -86,7 +86,19 @@ def _indicator(src: Source, i: dict) -> dict:
         "sans_reference": values.text(i.get("sans_reference")),
         "note": values.text(i.get("note")),
         "importe": i.get("origine") == "import",
+        "autres_niveaux": _other_levels(i),
     }
+
+
+def _other_levels(i: dict) -> str | None:
+    """The values of the other departments and regions of a territory spread over several,
+    as ``cpts diagnostic import`` wrote them in an imported indicator's note."""
+    from cpts_cli.diagnostic.merge import OTHER_LEVELS
+
+    if i.get("origine") != "import":
+        return None
+    found = [t for t in _sentences(values.text(i.get("note"))) if t.startswith(OTHER_LEVELS)]
+    return found[0] if found else None
 
 
 def _themes(themes_vocab: dict[str, str], indicators: list[dict]) -> list[dict]:
