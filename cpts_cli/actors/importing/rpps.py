@@ -190,9 +190,7 @@ class _Reader:
         hi = len(buf) if hi is None else hi
         if hi <= lo:
             return
-        long = long_line(buf, lo, hi)
-        if long >= 0:
-            raise CptsError(line_too_long(self.source, self.line + 1 + buf.count(b"\n", lo, long)))
+        refuse_long_line(self.source, self.line, buf, lo, hi)
         open_end = last and buf[hi - 1 : hi] != b"\n"
         n_lines = buf.count(b"\n", lo, hi) + (1 if open_end else 0)
         pipes = buf.count(b"|", lo, hi)
@@ -415,6 +413,14 @@ def scan_extraction(
         reader.block(rest, last=True)
     _check_shape(reader, source)
     return reader
+
+
+def refuse_long_line(source: str, first_line: int, buf: bytes, lo: int, hi: int) -> None:
+    """Refuse (CptsError) a block ``buf[lo:hi]`` of the extraction that holds a line longer
+    than the limit; ``first_line`` is the number of the line before the block."""
+    long = long_line(buf, lo, hi)
+    if long >= 0:
+        raise CptsError(line_too_long(source, first_line + 1 + buf.count(b"\n", lo, long)))
 
 
 def line_too_long(source: str, number: int) -> str:

@@ -35,13 +35,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
-from cpts_cli.actors.importing.limits import MAX_EXTRACTION_BYTES, long_line, too_big
+from cpts_cli.actors.importing.limits import MAX_EXTRACTION_BYTES, too_big
 from cpts_cli.actors.importing.model import _is_gp, mode_from_text, norm, rpps_profession_codes
 from cpts_cli.actors.importing.rpps import (
     _bureau_name,
     is_rpps_header,
-    line_too_long,
     read_header,
+    refuse_long_line,
     scan_extraction,
 )
 from cpts_cli.actors.importing.source import open_member
@@ -311,9 +311,7 @@ class _Counter:
         hi = len(buf) if hi is None else hi
         if hi <= lo:
             return
-        long = long_line(buf, lo, hi)
-        if long >= 0:
-            raise CptsError(line_too_long(self.source, self.line + 1 + buf.count(b"\n", lo, long)))
+        refuse_long_line(self.source, self.line, buf, lo, hi)
         lines = buf[lo:hi].split(b"\n")
         if buf[hi - 1 : hi] == b"\n":
             lines.pop()
